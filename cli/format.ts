@@ -1,0 +1,127 @@
+import type { MetricSummary, NestedSummaries, RunResult } from '../sim/experiment/index.js';
+import { formatDuration } from '../sim/scenario/units.js';
+
+type Kind = 'percent' | 'duration' | 'count' | 'hours';
+
+interface Row {
+  label: string;
+  get: (r: RunResult) => MetricSummary | undefined;
+  kind: Kind;
+}
+
+function at(r: RunResult, path: string): MetricSummary | undefined {
+  let node: NestedSummaries | MetricSummary | undefined = r.metrics;
+  for (const part of path.split('.')) node = node === undefined || 'n' in node ? undefined : (node as NestedSummaries)[part];
+  return node !== undefined && 'n' in node ? (node as MetricSummary) : undefined;
+}
+
+const SERVICE_ROWS: Row[] = [
+  { label: 'availability', get: (r) => at(r, 'service.availability'), kind: 'percent' },
+  { label: 'downtime', get: (r) => at(r, 'service.downtimeS'), kind: 'duration' },
+  { label: 'incidents', get: (r) => at(r, 'service.incidents'), kind: 'count' },
+  { label: 'time to recover (mean)', get: (r) => at(r, 'service.mttrS'), kind: 'duration' },
+  { label: 'degraded (fewer Ready than desired)', get: (r) => at(r, 'service.degradedFraction'), kind: 'percent' },
+];
+
+const COST_ROWS: Row[] = [
+  { label: 'node-hours', get: (r) => at(r, 'cost.nodeHours'), kind: 'hours' },
+  { label: 'pod-hours', get: (r) => at(r, 'cost.podHours'), kind: 'hours' },
+  { label: 'CPU-request core-hours', get: (r) => at(r, 'cost.cpuCoreHours'), kind: 'hours' },
+];
+
+function workloadRows(results: RunResult[]): Row[] {
+  const names: string[] = [];
+  for (const r of results) for (const name of Object.keys((r.metrics.workloads ?? {}) as object)) if (!names.includes(name)) names.push(name);
+  return names.flatMap((name) => [
+    { label: `${name}: availability`, get: (r: RunResult) => at(r, `workloads.${name}.availability`), kind: 'percent' as const },
+    { label: `${name}: incidents`, get: (r: RunResult) => at(r, `workloads.${name}.incidents`), kind: 'count' as const },
+  ]);
+}
+
+/** Decimals that show a value's confidence half-width to about two significant digits. */
+function decimalsFor(halfWidth: number, min: number, max: number): number {
+  if (!(halfWidth > 0)) return min;
+  return Math.max(min, Math.min(max, Math.ceil(-Math.log10(halfWidth)) + 1));
+}
+
+/** A mean with its 95% CI half-width, in the row's unit. */
+export function formatCell(s: MetricSummary | undefined, kind: Kind): string {
+  if (s === undefined) return '';
+  if (s.mean === null) return 'n/a';
+  const hw = s.ci95 ? (s.ci95[1] - s.ci95[0]) / 2 : 0;
+  switch (kind) {
+    case 'percent': {
+      const d = decimalsFor(hw * 100, 2, 6);
+      return `${(s.mean * 100).toFixed(d)}% ±${(hw * 100).toFixed(d)}`;
+    }
+    case 'duration': {
+      const [unit, size] = s.mean >= 7200 ? ['h', 3600] : s.mean >= 120 ? ['min', 60] : ['s', 1];
+      const d = decimalsFor(hw / (size as number), 1, 3);
+      return `${(s.mean / (size as number)).toFixed(d)} ${unit} ±${(hw / (size as number)).toFixed(d)}`;
+    }
+    case 'count': {
+      const d = decimalsFor(hw, 1, 3);
+      return `${s.mean.toFixed(d)} ±${hw.toFixed(d)}`;
+    }
+    case 'hours':
+      return `${Math.round(s.mean).toLocaleString('en-US')} ±${Math.round(hw).toLocaleString('en-US')}`;
+  }
+}
+
+function table(header: string[], sections: Array<[string, Row[]]>, results: RunResult[]): string {
+  const lines: string[][] = [header];
+  for (const [title, rows] of sections) {
+    if (rows.length === 0) continue;
+    lines.push([title, ...results.map(() => '')]);
+    for (const row of rows) lines.push([`  ${row.label}`, ...results.map((r) => formatCell(row.get(r), row.kind))]);
+  }
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  return lines
+    .map((l, k) => {
+      const text = l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ').trimEnd();
+      return k === 0 ? `${text}\n${'-'.repeat(text.length)}` : text;
+    })
+    .join('\n');
+}
+
+function describeRun(r: RunResult): string {
+  return `${r.replications} replications x ${formatDuration(r.horizonS)} (first ${formatDuration(r.warmupS)} not measured), seed ${r.seed}, engine ${r.engineVersion}`;
+}
+
+/** The readable report of `deploysim run`. */
+export function formatRun(r: RunResult): string {
+  const head = [`${r.scenario}${r.description ? `: ${firstSentence(r.description)}` : ''}`, describeRun(r), ''];
+  const body = table(['metric (mean ±95% CI half-width, per replication)', r.scenario], sections([r]), [r]);
+  return `${head.join('\n')}\n${body}\n`;
+}
+
+/** The side-by-side table of `deploysim compare`. */
+export function formatCompare(results: RunResult[]): string {
+  if (results.length === 0) return '';
+  const head = [`Comparing ${results.length} scenarios on common random numbers`, describeRun(results[0]!), ''];
+  const body = table(['metric (mean ±95% CI half-width, per replication)', ...results.map((r) => r.scenario)], sections(results), results);
+  return `${head.join('\n')}\n${body}\n${readingNote()}`;
+}
+
+function sections(results: RunResult[]): Array<[string, Row[]]> {
+  return [
+    ['service (traffic-serving workloads)', SERVICE_ROWS],
+    ['workloads (up: a pod Ready; for artifact-only workloads: a server running)', workloadRows(results)],
+    ['cost', COST_ROWS],
+  ];
+}
+
+function readingNote(): string {
+  return [
+    '',
+    'Downtime, incidents and cost are totals per replication (one horizon). Every scenario ran on the',
+    'same random streams, so differences between columns come from the patterns, not from luck;',
+    'paired differences with their CIs are in the --json output (pairedDifferences).',
+    '',
+  ].join('\n');
+}
+
+function firstSentence(text: string): string {
+  const s = text.trim().split(/(?<=\.)\s/)[0]!;
+  return s.length > 100 ? `${s.slice(0, 97)}...` : s;
+}

@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { compareScenarios, EventLimitError, runExperiment, type ExperimentProgress } from '../sim/experiment/index.js';
+import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput } from '../sim/scenario/index.js';
+import { ENGINE_VERSION } from '../sim/version.js';
+import { formatCompare, formatRun } from './format.js';
+import { builtinNames, displayPath, InputError, loadScenarioFile, resolveScenarioPath } from './scenarios.js';
+
+/** Where the program writes; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Progress lines go to stderr only when it is a terminal. */
+  progress: boolean;
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  progress: Boolean(process.stderr.isTTY),
+};
+
+interface RunOptions {
+  seed?: string;
+  replications?: string;
+  horizon?: string;
+  warmup?: string;
+  set: string[];
+  json?: boolean;
+}
+
+/** The scenario fields the shorthand options stand for; they are validated like `--set`. */
+function overridesOf(o: RunOptions): OverrideInput[] {
+  const out: OverrideInput[] = [];
+  const shorthand: Array<[keyof RunOptions, string]> = [
+    ['seed', 'seed'],
+    ['replications', 'replications'],
+    ['horizon', 'horizon'],
+    ['warmup', 'warmup'],
+  ];
+  for (const [option, field] of shorthand) {
+    const value = o[option];
+    if (value !== undefined) out.push({ text: `${field}=${value as string}`, origin: `--${option} ${value as string}` });
+  }
+  return [...out, ...o.set];
+}
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--seed <n>', 'root random seed (scenario field seed)')
+    .option('--replications <n>', 'number of replications (scenario field replications)')
+    .option('--horizon <duration>', 'simulated time per replication, e.g. 30d, 1y (scenario field horizon)')
+    .option('--warmup <duration>', 'initial time not measured, e.g. 10m (scenario field warmup)')
+    .addOption(new Option('--set <path=value>', 'override any scenario field, e.g. workloads[0].replicas=3 (repeatable)').argParser(collect).default([]))
+    .option('--json', 'print the result as JSON and nothing else on stdout');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function progressReporter(io: Io): ((p: ExperimentProgress) => void) | undefined {
+  if (!io.progress) return undefined;
+  return (p) => io.err(`\r${p.scenario}: replication ${p.replication}/${p.of}${p.replication === p.of ? '\n' : ''}`);
+}
+
+function buildProgram(io: Io): Command {
+  const program = new Command('deploysim')
+    .description('Compare Kubernetes deployment patterns for WSO2 Micro Integrator by discrete-event simulation.')
+    .version(ENGINE_VERSION)
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError('(run deploysim --help for usage)');
+
+  addRunOptions(program.command('run').argument('<scenario>', 'scenario file (.yaml or .json) or built-in pattern name'))
+    .description('simulate one scenario and print its metrics with 95% confidence intervals')
+    .action((arg: string, o: RunOptions) => {
+      const scenario = loadScenarioFile(arg, overridesOf(o));
+      const result = runExperiment(scenario, progressReporter(io));
+      io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result));
+    });
+
+  addRunOptions(program.command('compare').argument('[scenarios...]', 'scenario files or built-in pattern names (default: every built-in pattern)'))
+    .description('simulate several scenarios on the same random streams and print them side by side')
+    .action((args: string[], o: RunOptions) => {
+      const names = args.length > 0 ? args : builtinNames();
+      const overrides = overridesOf(o);
+      const first = loadScenarioFile(names[0]!, overrides);
+      // Every scenario runs with the first one's seed, replications, horizon and warmup (common random numbers).
+      const common: OverrideInput[] = [
+        { text: `seed=${first.seed}`, origin: `--seed ${first.seed}` },
+        { text: `replications=${first.replications}`, origin: `--replications ${first.replications}` },
+        { text: `horizon=${first.horizon}`, origin: `--horizon ${first.horizon}` },
+        { text: `warmup=${first.warmup}`, origin: `--warmup ${first.warmup}` },
+      ];
+      const scenarios = [first, ...names.slice(1).map((n) => loadScenarioFile(n, [...overrides, ...common]))];
+      const results = compareScenarios(scenarios, progressReporter(io));
+      io.out(o.json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results));
+    });
+
+  program
+    .command('patterns')
+    .description('list the built-in scenarios (the deployment patterns)')
+    .option('--json', 'print as JSON')
+    .action((o: { json?: boolean }) => {
+      const list = builtinNames().map((name) => {
+        const scenario = loadScenarioFile(name, []);
+        return { name, description: scenario.description };
+      });
+      if (o.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
+      else for (const p of list) io.out(`${p.name}\n  ${wrap(p.description, 96).join('\n  ')}\n`);
+    });
+
+  program
+    .command('validate')
+    .argument('<files...>', 'scenario files or built-in pattern names')
+    .addOption(new Option('--set <path=value>', 'override a field before validating (repeatable)').argParser(collect).default([]))
+    .description('check scenario files; print every problem with its location; exit 1 if any')
+    .action((files: string[], o: { set: string[] }) => {
+      let bad = 0;
+      for (const file of files) {
+        let path: string;
+        try {
+          path = resolveScenarioPath(file);
+        } catch (e) {
+          bad++;
+          io.err(`${(e as Error).message}\n`);
+          continue;
+        }
+        const result = loadScenarioText(readFileSync(path, 'utf8'), displayPath(path), o.set);
+        if (result.errors.length === 0) io.out(`${displayPath(path)}: ok\n`);
+        else {
+          bad++;
+          io.err(`${result.errors.map(formatScenarioError).join('\n')}\n`);
+        }
+      }
+      if (bad > 0) throw new InputError(`${bad} of ${files.length} scenario file${files.length === 1 ? '' : 's'} with errors`);
+    });
+
+  program
+    .command('fields')
+    .description('print the reference of every scenario field with its default (Markdown)')
+    .action(() => io.out(scenarioReferenceMarkdown()));
+
+  return program;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line.length + word.length + 1 > width && line) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Runs the command line and returns the exit status: 0 success, 1 bad input, 2 internal error.
+ * Never lets an exception escape; a stack trace is printed only with DEPLOYSIM_DEBUG=1.
+ */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 1;
+    }
+    if (e instanceof InputError || e instanceof EventLimitError) {
+      io.err(`${e.message}\n`);
+      return 1;
+    }
+    io.err(`deploysim: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    io.err('This is a bug in deploysim; please report it with the command line that caused it.\n');
+    if (process.env.DEPLOYSIM_DEBUG === '1') io.err(`${(e as Error)?.stack ?? ''}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,69 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatScenarioError, loadScenarioText, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
+
+/** Bad input the user can fix: printed as is, exit status 1. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** The project root: the nearest folder above this file holding deploysim's package.json. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && /"name":\s*"deploysim"/.test(readFileSync(pkg, 'utf8'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the deploysim project root');
+    dir = parent;
+  }
+}
+
+export function builtinDir(): string {
+  return join(projectRoot(), 'scenarios');
+}
+
+/** The built-in patterns, in the order the comparison table shows them. */
+export const BUILTIN_ORDER = ['single-replica', 'multiple-replicas', 'multiple-replicas-coordination', 'isolated-stateful-pods', 'uncoordinated-replicas'];
+
+export function builtinNames(): string[] {
+  const present = readdirSync(builtinDir())
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''));
+  return [...BUILTIN_ORDER.filter((n) => present.includes(n)), ...present.filter((n) => !BUILTIN_ORDER.includes(n)).sort()];
+}
+
+/** A file path, or the name of a built-in pattern. */
+export function resolveScenarioPath(arg: string): string {
+  if (existsSync(arg)) {
+    if (statSync(arg).isDirectory()) throw new InputError(`${arg}: is a directory, expected a scenario file (.yaml or .json)`);
+    return arg;
+  }
+  const builtin = join(builtinDir(), `${arg}.yaml`);
+  if (/^[a-z0-9-]+$/.test(arg) && existsSync(builtin)) return builtin;
+  throw new InputError(`${arg}: no such scenario file or built-in pattern (built-in: ${builtinNames().join(', ')})`);
+}
+
+/** Name to show for a file: relative to the working directory when that is shorter. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return rel.length < path.length && !rel.startsWith('..') ? rel : path;
+}
+
+/** Reads and validates a scenario; every problem is reported at once as an InputError. */
+export function loadScenarioFile(arg: string, overrides: readonly OverrideInput[]): Scenario {
+  const path = resolveScenarioPath(arg);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`${arg}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const result = loadScenarioText(text, displayPath(path), overrides);
+  if (result.scenario === undefined) throw new InputError(result.errors.map(formatScenarioError).join('\n'));
+  return result.scenario;
+}

@@ -1,0 +1,108 @@
+import { serializeScenario } from '../scenario/serialize.js';
+import type { Scenario } from '../scenario/types.js';
+import { ENGINE_VERSION } from '../version.js';
+import { runReplication, replicationSeed } from './replication.js';
+import { Accumulator, type MetricSummary } from './stats.js';
+
+/** Metric summaries nested by their dotted names: `{service: {availability: {...}}, cost: {...}}`. */
+export type NestedSummaries = { [key: string]: MetricSummary | NestedSummaries };
+
+/** The result of `deploysim run`, also one element of `deploysim compare --json`. */
+export interface RunResult {
+  scenario: string;
+  description: string;
+  seed: number;
+  replications: number;
+  horizonS: number;
+  warmupS: number;
+  engineVersion: string;
+  /** Replication i seeds every stream from `${seed}/${i}`. */
+  replicationSeeds: string;
+  metrics: NestedSummaries;
+  eventsPerReplication: MetricSummary;
+  /** In `compare`: this scenario minus the first one, replication by replication (common random numbers). */
+  pairedDifferences?: { baseline: string; metrics: NestedSummaries };
+  /** The scenario as run, every default filled in; loading it reproduces the run. */
+  resolvedScenario: Record<string, unknown>;
+}
+
+export interface ExperimentProgress {
+  scenario: string;
+  replication: number;
+  of: number;
+}
+
+/** Per-replication values kept for paired differences: metric name -> value per replication. */
+type Samples = Map<string, number[]>;
+
+/** Runs every replication of a scenario and summarises each metric across them. */
+export function runExperiment(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void): RunResult {
+  return runWithSamples(scenario, onProgress).result;
+}
+
+function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void): { result: RunResult; samples: Samples } {
+  const accumulators = new Map<string, Accumulator>();
+  const samples: Samples = new Map();
+  const events = new Accumulator();
+  for (let i = 0; i < scenario.replications; i++) {
+    const outcome = runReplication(scenario, scenario.seed, i);
+    events.add(outcome.events);
+    for (const [name, value] of outcome.values) {
+      let acc = accumulators.get(name);
+      if (acc === undefined) accumulators.set(name, (acc = new Accumulator()));
+      acc.add(value);
+      let list = samples.get(name);
+      if (list === undefined) samples.set(name, (list = []));
+      list.push(value);
+    }
+    onProgress?.({ scenario: scenario.name, replication: i + 1, of: scenario.replications });
+  }
+  const result: RunResult = {
+    scenario: scenario.name,
+    description: scenario.description,
+    seed: scenario.seed,
+    replications: scenario.replications,
+    horizonS: scenario.horizon,
+    warmupS: scenario.warmup,
+    engineVersion: ENGINE_VERSION,
+    replicationSeeds: `${replicationSeed(scenario.seed, 0)} .. ${replicationSeed(scenario.seed, scenario.replications - 1)}`,
+    metrics: nest([...accumulators].map(([name, acc]) => [name, acc.summary()])),
+    eventsPerReplication: events.summary(),
+    resolvedScenario: serializeScenario(scenario),
+  };
+  return { result, samples };
+}
+
+/**
+ * Runs several scenarios on the same seeds (common random numbers: a node called worker-1 fails
+ * at the same times in every scenario) and adds, for each scenario after the first, its paired
+ * differences from the first.
+ */
+export function compareScenarios(scenarios: readonly Scenario[], onProgress?: (p: ExperimentProgress) => void): RunResult[] {
+  const runs = scenarios.map((s) => runWithSamples(s, onProgress));
+  const baseline = runs[0];
+  if (baseline === undefined) return [];
+  return runs.map((run, k) => {
+    if (k === 0) return run.result;
+    const diffs: Array<[string, MetricSummary]> = [];
+    for (const [name, values] of run.samples) {
+      const base = baseline.samples.get(name);
+      if (base === undefined) continue;
+      const acc = new Accumulator();
+      for (let i = 0; i < Math.min(values.length, base.length); i++) acc.add(values[i]! - base[i]!);
+      diffs.push([name, acc.summary()]);
+    }
+    return { ...run.result, pairedDifferences: { baseline: baseline.result.scenario, metrics: nest(diffs) } };
+  });
+}
+
+function nest(entries: Array<[string, MetricSummary]>): NestedSummaries {
+  const root: NestedSummaries = {};
+  for (const [name, summary] of entries) {
+    const parts = name.split('.');
+    let node = root;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as NestedSummaries;
+    node[parts[parts.length - 1]!] = summary;
+  }
+  return root;
+}

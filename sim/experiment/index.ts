@@ -1,0 +1,3 @@
+export * from './experiment.js';
+export * from './replication.js';
+export * from './stats.js';

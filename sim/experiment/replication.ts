@@ -1,0 +1,59 @@
+import { EventBus } from '../engine/bus.js';
+import { InvariantError } from '../engine/errors.js';
+import { RandomStreams } from '../engine/random.js';
+import { Simulation } from '../engine/simulation.js';
+import type { ModelEvents } from '../model/events.js';
+import type { Cluster } from '../model/kube/cluster.js';
+import { startCluster } from '../model/start.js';
+import { ReplicationMetrics, type MetricValues } from '../metrics/replication-metrics.js';
+import type { Scenario } from '../scenario/types.js';
+
+/** The root seed of replication `index`: every stream of that replication is named under it. */
+export function replicationSeed(seed: number, index: number): string {
+  return `${seed}/${index}`;
+}
+
+/** A replication needed more events than the scenario's limit: an operating error, reported plainly. */
+export class EventLimitError extends Error {
+  constructor(scenario: string, replication: number, limit: number, atS: number) {
+    super(
+      `scenario ${scenario}: replication ${replication} needed more than ${limit} events (stopped at t=${atS.toFixed(0)}s); ` +
+        'raise limits.maxEventsPerReplication or shorten the horizon',
+    );
+    this.name = 'EventLimitError';
+  }
+}
+
+export interface ReplicationOutcome {
+  values: MetricValues;
+  events: number;
+}
+
+/** Hooks to watch a replication (traces, the visualiser); they must not change the model. */
+export interface ReplicationHooks {
+  onStart?(cluster: Cluster, bus: EventBus<ModelEvents>): void;
+}
+
+/** Runs replication `index` of a scenario to its horizon and returns its metrics. */
+export function runReplication(scenario: Scenario, seed: number, index: number, hooks: ReplicationHooks = {}): ReplicationOutcome {
+  const sim = new Simulation();
+  const streams = new RandomStreams(replicationSeed(seed, index));
+  const bus = new EventBus<ModelEvents>();
+  let cluster: Cluster;
+  try {
+    cluster = startCluster(sim, streams, scenario, bus);
+    const metrics = new ReplicationMetrics(cluster, bus);
+    hooks.onStart?.(cluster, bus);
+    const limit = scenario.limits.maxEventsPerReplication;
+    let reason = sim.run({ untilS: scenario.warmup, maxEvents: limit });
+    metrics.startWindow(scenario.warmup);
+    if (reason !== 'maxEvents') reason = sim.run({ untilS: scenario.horizon, maxEvents: limit - sim.eventsExecuted });
+    if (reason === 'maxEvents') throw new EventLimitError(scenario.name, index, limit, sim.nowS);
+    return { values: metrics.finish(scenario.horizon), events: sim.eventsExecuted };
+  } catch (e) {
+    if (e instanceof InvariantError) {
+      e.message = `${e.message} [scenario ${scenario.name}, seed ${seed}, replication ${index}]`;
+    }
+    throw e;
+  }
+}

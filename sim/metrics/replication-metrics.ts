@@ -1,0 +1,89 @@
+import type { EventBus } from '../engine/bus.js';
+import type { ModelEvents } from '../model/events.js';
+import type { Cluster } from '../model/kube/cluster.js';
+import type { Workload } from '../model/kube/types.js';
+import { TimeIntegral, UpDownTracker } from './up-down.js';
+
+/** One replication's metric values, by dotted name (e.g. `service.availability`). */
+export type MetricValues = Map<string, number>;
+
+/**
+ * Observes one replication through the model's event bus and computes its metrics by streaming
+ * integration (no per-event storage):
+ * - service: up while every traffic-serving workload has at least one pod Ready and able to
+ *   serve; `degradedFraction` is the time some serving workload has fewer than desired.
+ * - workloads.<name>: up while at least one pod serves (or, for workloads that serve no traffic,
+ *   runs its server: stateful artifacts do not wait for readiness).
+ * - cost: node-hours of running nodes, pod-hours and CPU-request core-hours of pods bound to them.
+ */
+export class ReplicationMetrics {
+  private readonly service = new UpDownTracker();
+  private readonly degraded = new UpDownTracker();
+  private readonly perWorkload: UpDownTracker[];
+  private readonly nodes = new TimeIntegral();
+  private readonly pods = new TimeIntegral();
+  private readonly cpu = new TimeIntegral();
+  private readonly serving: Workload[];
+  private windowStartS = 0;
+
+  constructor(private readonly c: Cluster, bus: EventBus<ModelEvents>) {
+    this.serving = c.workloads.filter((w) => w.config.servesTraffic);
+    this.perWorkload = c.workloads.map(() => new UpDownTracker());
+    bus.on('workload.counts', () => this.onCounts());
+    bus.on('cluster.usage', (u) => {
+      const t = c.sim.nowS;
+      this.nodes.set(t, u.upNodes);
+      this.pods.set(t, u.activePods);
+      this.cpu.set(t, u.activeCpuMillicores);
+    });
+    this.nodes.set(0, c.usage.upNodes);
+    this.onCounts();
+  }
+
+  private onCounts(): void {
+    const t = this.c.sim.nowS;
+    let up = this.serving.length > 0;
+    let degraded = false;
+    for (const w of this.serving) {
+      if (w.servingCount < 1) up = false;
+      if (w.servingCount < w.desired) degraded = true;
+    }
+    this.service.set(t, up);
+    // The degraded tracker is "up" while nothing is degraded, so its down time is the degraded time.
+    this.degraded.set(t, !degraded);
+    for (const w of this.c.workloads) this.perWorkload[w.index]!.set(t, (w.config.servesTraffic ? w.servingCount : w.runningCount) > 0);
+  }
+
+  private all(): Array<UpDownTracker | TimeIntegral> {
+    return [this.service, this.degraded, ...this.perWorkload, this.nodes, this.pods, this.cpu];
+  }
+
+  /** Starts measuring (end of warmup). */
+  startWindow(tS: number): void {
+    this.windowStartS = tS;
+    for (const t of this.all()) t.startWindow(tS);
+  }
+
+  /** Stops measuring and returns the values. */
+  finish(tS: number): MetricValues {
+    for (const t of this.all()) t.finish(tS);
+    const spanS = tS - this.windowStartS;
+    const v: MetricValues = new Map();
+    const s = this.service;
+    v.set('service.availability', this.serving.length > 0 ? 1 - s.downS / spanS : NaN);
+    v.set('service.downtimeS', s.downS);
+    v.set('service.incidents', s.incidents);
+    v.set('service.mttrS', s.incidents > 0 ? s.downS / s.incidents : NaN);
+    v.set('service.degradedFraction', this.degraded.downS / spanS);
+    for (const w of this.c.workloads) {
+      const t = this.perWorkload[w.index]!;
+      v.set(`workloads.${w.name}.availability`, 1 - t.downS / spanS);
+      v.set(`workloads.${w.name}.downtimeS`, t.downS);
+      v.set(`workloads.${w.name}.incidents`, t.incidents);
+    }
+    v.set('cost.nodeHours', this.nodes.total / 3600);
+    v.set('cost.podHours', this.pods.total / 3600);
+    v.set('cost.cpuCoreHours', this.cpu.total / 3600 / 1000);
+    return v;
+  }
+}

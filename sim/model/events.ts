@@ -1,0 +1,35 @@
+import type { Node, Pod, PodPhase, Workload } from './kube/types.js';
+
+/** Totals the cost metrics integrate over time. */
+export interface Usage {
+  /** Nodes whose machine is running. */
+  upNodes: number;
+  /** Pods bound to a running node and not gone. */
+  activePods: number;
+  /** CPU requests of those pods. */
+  activeCpuMillicores: number;
+}
+
+/**
+ * Everything the model announces. Subscribers (metrics, traces, the visualiser) read the payloads
+ * and the plain state they point to; they never change it.
+ */
+export interface ModelEvents {
+  [name: string]: unknown;
+  /** The Deployment created a pod (phase Pending). */
+  'pod.created': { pod: Pod };
+  /** A pod's container phase changed. */
+  'pod.phase': { pod: Pod; from: PodPhase };
+  /** A pod's Ready condition (as endpoints see it) changed. */
+  'pod.ready': { pod: Pod };
+  /** A pod hung or stopped hanging. */
+  'pod.hung': { pod: Pod };
+  /** A node went down or came up, or the control plane's view of it changed. */
+  'node.state': { node: Node };
+  /** A workload's serving or running pod count, or its desired replicas, changed. */
+  'workload.counts': { workload: Workload };
+  /** The usage totals changed. */
+  'cluster.usage': Usage;
+  /** A scripted or stochastic fault was injected. */
+  fault: { type: string; target: string };
+}

@@ -1,0 +1,62 @@
+import type { FaultConfig } from '../../scenario/types.js';
+import type { Cluster } from '../kube/cluster.js';
+import { scaleWorkload } from '../kube/deployment.js';
+import { drainNode } from '../kube/drain.js';
+import { crashContainer, hangContainer } from '../kube/kubelet.js';
+import { crashNode } from '../kube/node-lifecycle.js';
+import type { Node, Pod } from '../kube/types.js';
+import { drawRepairTime } from './node-failures.js';
+
+/** Schedules the scenario's scripted faults (`faults:`), each at its `at` time. */
+export function scheduleScriptedFaults(c: Cluster, faults: readonly FaultConfig[]): void {
+  for (const fault of faults) c.sim.scheduleAt(fault.at, fire, { c, fault });
+}
+
+/** A workload's pods that are not being deleted, oldest first; index `i` of them, if any. */
+export function livePod(c: Cluster, workload: string, index: number): Pod | undefined {
+  const w = c.workloadByName.get(workload);
+  return w?.pods.filter((p) => !p.deleted)[index];
+}
+
+function targetNode(c: Cluster, f: { node?: string; nodeOf?: string; podIndex: number }): Node | undefined {
+  if (f.node !== undefined) return c.nodeByName.get(f.node);
+  return livePod(c, f.nodeOf!, f.podIndex)?.node ?? undefined;
+}
+
+function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
+  let target: string | undefined;
+  switch (fault.type) {
+    case 'node-crash': {
+      const node = targetNode(c, fault);
+      if (node?.up) {
+        target = node.name;
+        crashNode(c, node, fault.repairAfter === undefined ? drawRepairTime(node) : fault.repairAfter);
+      }
+      break;
+    }
+    case 'node-drain': {
+      const node = targetNode(c, fault);
+      if (node) {
+        target = node.name;
+        drainNode(c, node, fault.uncordonAfter);
+      }
+      break;
+    }
+    case 'pod-crash':
+    case 'pod-hang': {
+      const pod = livePod(c, fault.workload, fault.podIndex);
+      if (pod) {
+        target = pod.name;
+        if (fault.type === 'pod-crash') crashContainer(c, pod);
+        else hangContainer(c, pod);
+      }
+      break;
+    }
+    case 'scale': {
+      target = fault.workload;
+      scaleWorkload(c, c.workloadByName.get(fault.workload)!, fault.replicas);
+      break;
+    }
+  }
+  if (c.bus.wants('fault')) c.bus.emit('fault', { type: fault.type, target: target ?? '(no target at that time)' });
+}

@@ -1,0 +1,169 @@
+import { EventBus } from '../../engine/bus.js';
+import { makeDistribution, type Distribution } from '../../engine/distributions.js';
+import { InvariantError } from '../../engine/errors.js';
+import type { RandomStreams, Rng } from '../../engine/random.js';
+import { NO_EVENT, type Simulation } from '../../engine/simulation.js';
+import type { KubernetesConfig, Scenario } from '../../scenario/types.js';
+import type { ModelEvents, Usage } from '../events.js';
+import { retryBlockedDrains, type Drain } from './drain.js';
+import type { Node, Pod, PodPhase, Workload } from './types.js';
+
+/**
+ * The whole cluster's state and the handles every part of the model works through. State is
+ * plain data; behaviour lives in the kubelet, node-lifecycle, scheduler and deployment modules.
+ */
+export interface Cluster {
+  readonly sim: Simulation;
+  readonly streams: RandomStreams;
+  readonly bus: EventBus<ModelEvents>;
+  readonly scenario: Scenario;
+  readonly kube: KubernetesConfig;
+  readonly nodes: Node[];
+  readonly nodeByName: Map<string, Node>;
+  readonly workloads: Workload[];
+  readonly workloadByName: Map<string, Workload>;
+  readonly usage: Usage;
+  readonly dist: { exitDetection: Distribution; containerCreate: Distribution; schedulingLatency: Distribution };
+  readonly kubeletRng: Rng;
+  readonly scheduler: { rng: Rng; unschedulable: Set<Pod> };
+  readonly controlPlane: { monitorPhaseS: number; nextTaintSlotS: number };
+  /** Drains waiting on a PodDisruptionBudget. */
+  readonly drains: Drain[];
+  nextPodId: number;
+}
+
+/** Builds the cluster of a scenario at time 0: nodes up, Deployments with no pods yet. */
+export function createCluster(sim: Simulation, streams: RandomStreams, scenario: Scenario, bus = new EventBus<ModelEvents>()): Cluster {
+  const k = scenario.kubernetes;
+  const nodes: Node[] = [];
+  for (const pool of scenario.cluster.nodePools) {
+    for (let i = 1; i <= pool.count; i++) {
+      const name = `${pool.name}-${i}`;
+      nodes.push({
+        index: nodes.length,
+        name,
+        pool,
+        zone: pool.zones.length > 0 ? pool.zones[(i - 1) % pool.zones.length]! : null,
+        cpuMillicores: pool.cpu,
+        memoryMiB: pool.memory,
+        allocatedCpu: 0,
+        allocatedMemory: 0,
+        up: true,
+        condition: 'Ready',
+        cordoned: false,
+        pods: [],
+        images: new Set(pool.imagePrePulled ? scenario.workloads.map((w) => w.image) : []),
+        pulls: new Map(),
+        leasePhaseS: streams.stream(`node/${name}/lease`)() * k.nodeLeaseRenewInterval,
+        upSinceS: 0,
+        crashTimer: NO_EVENT,
+        repairTimer: NO_EVENT,
+        detectTimer: NO_EVENT,
+        evictTimer: NO_EVENT,
+        crashRng: streams.stream(`node/${name}/crash`),
+        repairRng: streams.stream(`node/${name}/repair`),
+        ref: undefined as unknown as Node['ref'],
+      });
+    }
+  }
+  const workloads: Workload[] = scenario.workloads.map((config, index) => ({
+    index,
+    name: config.name,
+    config,
+    desired: config.replicas,
+    pods: [],
+    nextOrdinal: 1,
+    servingCount: 0,
+    runningCount: 0,
+    dist: {
+      imagePull: makeDistribution(config.startup.imagePull),
+      serverStart: makeDistribution(config.startup.serverStart),
+      artifactDeploy: makeDistribution(config.startup.artifactDeploy),
+      shutdown: makeDistribution(config.startup.shutdown),
+      crash: config.failures.crash ? makeDistribution(config.failures.crash.timeToFailure) : null,
+      hang: config.failures.hang ? makeDistribution(config.failures.hang.timeToFailure) : null,
+    },
+  }));
+  const cluster: Cluster = {
+    sim,
+    streams,
+    bus,
+    scenario,
+    kube: k,
+    nodes,
+    nodeByName: new Map(nodes.map((n) => [n.name, n])),
+    workloads,
+    workloadByName: new Map(workloads.map((w) => [w.name, w])),
+    usage: { upNodes: nodes.length, activePods: 0, activeCpuMillicores: 0 },
+    dist: {
+      exitDetection: makeDistribution(k.kubelet.exitDetection),
+      containerCreate: makeDistribution(k.kubelet.containerCreate),
+      schedulingLatency: makeDistribution(k.schedulingLatency),
+    },
+    kubeletRng: streams.stream('kubelet'),
+    scheduler: { rng: streams.stream('scheduler/placement'), unschedulable: new Set() },
+    controlPlane: { monitorPhaseS: streams.stream('control-plane/monitor')() * k.nodeMonitorPeriod, nextTaintSlotS: 0 },
+    drains: [],
+    nextPodId: 0,
+  };
+  for (const node of nodes) (node as { ref: Node['ref'] }).ref = { c: cluster, node };
+  return cluster;
+}
+
+/** Changes a pod's phase, keeps the counts in step, and announces it. */
+export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
+  const from = pod.phase;
+  if (from === phase) return;
+  pod.phase = phase;
+  refreshPodCounts(c, pod);
+  if (c.bus.wants('pod.phase')) c.bus.emit('pod.phase', { pod, from });
+}
+
+/** Changes a pod's Ready condition and announces it. */
+export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
+  if (pod.apiReady === ready) return;
+  pod.apiReady = ready;
+  refreshPodCounts(c, pod);
+  if (c.bus.wants('pod.ready')) c.bus.emit('pod.ready', { pod });
+  if (ready && c.drains.length > 0) retryBlockedDrains(c, pod);
+}
+
+/** Sets or clears a hang and announces it. */
+export function setHung(c: Cluster, pod: Pod, hung: boolean): void {
+  if (pod.hung === hung) return;
+  pod.hung = hung;
+  refreshPodCounts(c, pod);
+  if (c.bus.wants('pod.hung')) c.bus.emit('pod.hung', { pod });
+}
+
+/**
+ * Recomputes whether the pod counts as serving (Ready, running, answering) and as running
+ * (server up, answering) and whether it uses the cluster's resources, updating the totals.
+ */
+export function refreshPodCounts(c: Cluster, pod: Pod): void {
+  const w = pod.workload;
+  const running = pod.phase === 'Running' && !pod.hung;
+  const serving = running && pod.apiReady;
+  const active = pod.node !== null && pod.node.up && pod.phase !== 'Gone' && pod.phase !== 'Pending';
+  let countsChanged = false;
+  if (serving !== pod.countedServing) {
+    pod.countedServing = serving;
+    w.servingCount += serving ? 1 : -1;
+    countsChanged = true;
+  }
+  if (running !== pod.countedRunning) {
+    pod.countedRunning = running;
+    w.runningCount += running ? 1 : -1;
+    countsChanged = true;
+  }
+  if (countsChanged && c.bus.wants('workload.counts')) c.bus.emit('workload.counts', { workload: w });
+  if (active !== pod.countedActive) {
+    pod.countedActive = active;
+    c.usage.activePods += active ? 1 : -1;
+    c.usage.activeCpuMillicores += (active ? 1 : -1) * w.config.resources.cpu;
+    c.bus.emit('cluster.usage', c.usage);
+  }
+  if (w.servingCount < 0 || w.runningCount < 0 || c.usage.activePods < 0) {
+    throw new InvariantError(`negative pod count in workload ${w.name}`, c.sim);
+  }
+}

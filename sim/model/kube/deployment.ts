@@ -1,0 +1,91 @@
+import { NO_EVENT } from '../../engine/simulation.js';
+import { type Cluster } from './cluster.js';
+import { terminatePod } from './kubelet.js';
+import { enqueuePod } from './scheduler.js';
+import type { Pod, Workload } from './types.js';
+
+/**
+ * The Deployment (ReplicaSet) controller: keeps `desired` pods that are not being deleted. A
+ * deleted pod is replaced at once, without waiting for it to be gone (facts B: "Deployment vs
+ * StatefulSet on node loss").
+ */
+export function reconcile(c: Cluster, w: Workload): void {
+  let active = 0;
+  for (const pod of w.pods) if (!pod.deleted) active++;
+  for (let i = active; i < w.desired; i++) createPod(c, w);
+  if (active > w.desired) {
+    for (const pod of podsToDelete(w.pods.filter((p) => !p.deleted), active - w.desired)) deletePod(c, pod);
+  }
+}
+
+/** Sets the desired replicas (a `scale` fault or command) and reconciles. */
+export function scaleWorkload(c: Cluster, w: Workload, replicas: number): void {
+  w.desired = replicas;
+  c.bus.emit('workload.counts', { workload: w });
+  reconcile(c, w);
+}
+
+/** Marks a pod deleted (graceful) and lets the controller replace it. */
+export function deletePod(c: Cluster, pod: Pod): void {
+  if (pod.deleted) return;
+  pod.deleted = true;
+  terminatePod(c, pod);
+}
+
+/**
+ * The ReplicaSet's choice of pods to remove on scale-down: unscheduled before scheduled, not
+ * ready before ready, more restarts before fewer, newer before older.
+ */
+export function podsToDelete(pods: Pod[], count: number): Pod[] {
+  const rank = (p: Pod): number[] => [p.node === null ? 0 : 1, p.apiReady ? 1 : 0, -p.restarts, -p.createdS, -p.id];
+  return [...pods]
+    .sort((a, b) => {
+      const ra = rank(a);
+      const rb = rank(b);
+      for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+      return 0;
+    })
+    .slice(0, count);
+}
+
+function createPod(c: Cluster, w: Workload): Pod {
+  const ordinal = w.nextOrdinal++;
+  const name = `${w.name}-${ordinal}`;
+  const pod = {
+    id: c.nextPodId++,
+    name,
+    workload: w,
+    createdS: c.sim.nowS,
+    node: null,
+    phase: 'Pending',
+    apiReady: false,
+    hung: false,
+    deleted: false,
+    countedServing: false,
+    countedRunning: false,
+    countedActive: false,
+    probeAnchorS: 0,
+    containerStartS: 0,
+    appStartedS: 0,
+    startedS: 0,
+    exitedS: 0,
+    hungSinceS: 0,
+    restarts: 0,
+    backoffStep: 0,
+    lifecycleTimer: NO_EVENT,
+    faultTimer: NO_EVENT,
+    probeTimer: NO_EVENT,
+    scheduleTimer: NO_EVENT,
+    scheduleAttempts: 0,
+    retryNotBeforeS: 0,
+    rng: c.streams.stream(`pod/${name}/lifecycle`),
+    crashRng: c.streams.stream(`pod/${name}/crash`),
+    hangRng: c.streams.stream(`pod/${name}/hang`),
+    ref: undefined as unknown as { c: Cluster; pod: Pod },
+  } satisfies Pod as Pod;
+  (pod as { ref: { c: Cluster; pod: Pod } }).ref = { c, pod };
+  w.pods.push(pod);
+  if (c.bus.wants('pod.created')) c.bus.emit('pod.created', { pod });
+  enqueuePod(c, pod);
+  return pod;
+}

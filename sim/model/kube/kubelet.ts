@@ -1,0 +1,238 @@
+import { NO_EVENT } from '../../engine/simulation.js';
+import { armPodFailures } from '../faults/pod-failures.js';
+import { crashLoopDelay } from './backoff.js';
+import { setApiReady, setHung, setPhase, type Cluster } from './cluster.js';
+import { failureDetectedTime, readyTime, startupOutcome } from './probes.js';
+import { podGone } from './pod-gone.js';
+import type { Node, Pod } from './types.js';
+
+/**
+ * The kubelet's side of a pod: image pull, container start, server start and artifact
+ * deployment, probes, crashes with CrashLoopBackOff, hangs caught by liveness, and graceful
+ * termination. Every step is one event; probes are computed, never ticked (probes.ts).
+ */
+
+/** Starts a bound pod on its node: probe workers are created now. */
+export function admitPod(c: Cluster, pod: Pod): void {
+  pod.probeAnchorS = c.sim.nowS;
+  ensureImageThenCreate(c, pod);
+}
+
+function ensureImageThenCreate(c: Cluster, pod: Pod): void {
+  const node = pod.node!;
+  const image = pod.workload.config.image;
+  if (node.images.has(image)) {
+    createContainer(c, pod);
+    return;
+  }
+  setPhase(c, pod, 'Pulling');
+  let pull = node.pulls.get(image);
+  if (pull === undefined) {
+    const durationS = pod.workload.dist.imagePull.sample(pod.rng);
+    pull = { image, timer: NO_EVENT, waiters: [] };
+    pull.timer = c.sim.schedule(durationS, onPullDone, { c, node, image });
+    node.pulls.set(image, pull);
+  }
+  pull.waiters.push(pod);
+}
+
+function onPullDone(a: { c: Cluster; node: Node; image: string }): void {
+  const pull = a.node.pulls.get(a.image)!;
+  a.node.pulls.delete(a.image);
+  a.node.images.add(a.image);
+  for (const pod of pull.waiters) if (pod.phase === 'Pulling' && pod.node === a.node) createContainer(a.c, pod);
+}
+
+/** Cancels a node's pulls (the node died); the waiting pods are handled by the caller. */
+export function abortPulls(c: Cluster, node: Node): void {
+  for (const pull of node.pulls.values()) c.sim.cancel(pull.timer);
+  node.pulls.clear();
+}
+
+function createContainer(c: Cluster, pod: Pod): void {
+  setPhase(c, pod, 'Creating');
+  pod.lifecycleTimer = c.sim.schedule(c.dist.containerCreate.sample(c.kubeletRng), onContainerStarted, pod.ref);
+}
+
+interface PodArg {
+  c: Cluster;
+  pod: Pod;
+}
+
+/** The container runs: draw the server start and artifact deployment, plan the probes. */
+function onContainerStarted({ c, pod }: PodArg): void {
+  const now = c.sim.nowS;
+  const w = pod.workload;
+  pod.containerStartS = now;
+  const serverS = w.dist.serverStart.sample(pod.rng);
+  let deployS = 0;
+  for (let i = 0; i < w.config.startup.artifacts; i++) deployS += w.dist.artifactDeploy.sample(pod.rng);
+  pod.appStartedS = now + serverS + deployS;
+  const probes = w.config.probes;
+  const startup = startupOutcome(pod.probeAnchorS, now, pod.appStartedS, probes.startup);
+  pod.startedS = startup.startedS;
+  setPhase(c, pod, 'Starting');
+  if (startup.killS < Infinity) {
+    pod.probeTimer = c.sim.scheduleAt(startup.killS, onProbeKill, pod.ref);
+  } else {
+    const readyS = readyTime(pod.probeAnchorS, now, pod.appStartedS, startup.startedS, probes.readiness);
+    pod.probeTimer = c.sim.scheduleAt(readyS, onProbeReady, pod.ref);
+  }
+  pod.lifecycleTimer =
+    deployS > 0 ? c.sim.schedule(serverS, onDeploying, pod.ref) : c.sim.scheduleAt(pod.appStartedS, onRunning, pod.ref);
+}
+
+function onDeploying({ c, pod }: PodArg): void {
+  setPhase(c, pod, 'Deploying');
+  pod.lifecycleTimer = c.sim.scheduleAt(pod.appStartedS, onRunning, pod.ref);
+}
+
+function onRunning({ c, pod }: PodArg): void {
+  pod.lifecycleTimer = NO_EVENT;
+  setPhase(c, pod, 'Running');
+  armPodFailures(c, pod);
+}
+
+function onProbeReady({ c, pod }: PodArg): void {
+  pod.probeTimer = NO_EVENT;
+  setApiReady(c, pod, true);
+}
+
+function stopTimers(c: Cluster, pod: Pod): void {
+  c.sim.cancel(pod.lifecycleTimer);
+  c.sim.cancel(pod.faultTimer);
+  c.sim.cancel(pod.probeTimer);
+  pod.lifecycleTimer = pod.faultTimer = pod.probeTimer = NO_EVENT;
+}
+
+/** True while a container process exists (it can crash, hang or be asked to stop). */
+export function containerRunning(pod: Pod): boolean {
+  return pod.phase === 'Starting' || pod.phase === 'Deploying' || pod.phase === 'Running';
+}
+
+/** The container process exits on its own; the kubelet notices after PLEG and restarts it. */
+export function crashContainer(c: Cluster, pod: Pod): void {
+  if (!containerRunning(pod)) return;
+  stopTimers(c, pod);
+  pod.exitedS = c.sim.nowS;
+  setPhase(c, pod, 'Crashed');
+  setHung(c, pod, false);
+  pod.lifecycleTimer = c.sim.schedule(c.dist.exitDetection.sample(c.kubeletRng), onExitNoticed, pod.ref);
+}
+
+function onExitNoticed({ c, pod }: PodArg): void {
+  setApiReady(c, pod, false);
+  restartWithBackoff(c, pod);
+}
+
+function restartWithBackoff(c: Cluster, pod: Pod): void {
+  const { delayS, nextStep } = crashLoopDelay(pod.backoffStep, pod.exitedS - pod.containerStartS, c.kube.kubelet.crashLoopBackOff);
+  pod.backoffStep = nextStep;
+  pod.restarts++;
+  if (delayS > 0) {
+    setPhase(c, pod, 'BackOff');
+    pod.lifecycleTimer = c.sim.schedule(delayS, onBackoffDone, pod.ref);
+  } else {
+    createContainer(c, pod);
+  }
+}
+
+function onBackoffDone({ c, pod }: PodArg): void {
+  createContainer(c, pod);
+}
+
+/** The process stops answering: readiness then liveness failures follow, computed from the probes. */
+export function hangContainer(c: Cluster, pod: Pod): void {
+  if (pod.phase !== 'Running' || pod.hung) return;
+  c.sim.cancel(pod.faultTimer);
+  c.sim.cancel(pod.probeTimer);
+  pod.faultTimer = pod.probeTimer = NO_EVENT;
+  setHung(c, pod, true);
+  pod.hungSinceS = c.sim.nowS;
+  scheduleHangDetection(c, pod);
+}
+
+function scheduleHangDetection(c: Cluster, pod: Pod): void {
+  const { readiness, liveness } = pod.workload.config.probes;
+  const notReadyS = pod.apiReady && readiness
+    ? failureDetectedTime(pod.probeAnchorS, pod.containerStartS, pod.startedS, pod.hungSinceS, readiness)
+    : Infinity;
+  const killS = liveness ? failureDetectedTime(pod.probeAnchorS, pod.containerStartS, pod.startedS, pod.hungSinceS, liveness) : Infinity;
+  if (notReadyS <= killS && notReadyS < Infinity) pod.probeTimer = c.sim.scheduleAt(notReadyS, onHungNotReady, pod.ref);
+  else if (killS < Infinity) pod.probeTimer = c.sim.scheduleAt(killS, onProbeKill, pod.ref);
+}
+
+function onHungNotReady({ c, pod }: PodArg): void {
+  pod.probeTimer = NO_EVENT;
+  setApiReady(c, pod, false);
+  scheduleHangDetection(c, pod);
+}
+
+/** Liveness (or startup) probe failed: SIGTERM now, the container exits within the grace period. */
+function onProbeKill({ c, pod }: PodArg): void {
+  stopTimers(c, pod);
+  setPhase(c, pod, 'Killing');
+  setApiReady(c, pod, false);
+  pod.lifecycleTimer = c.sim.schedule(stopDelay(pod), onKilledExit, pod.ref);
+}
+
+function onKilledExit({ c, pod }: PodArg): void {
+  pod.lifecycleTimer = NO_EVENT;
+  pod.exitedS = c.sim.nowS;
+  setHung(c, pod, false);
+  restartWithBackoff(c, pod);
+}
+
+/** Time from SIGTERM to exit: MI's shutdown, cut at the grace period; a hung process waits for SIGKILL. */
+function stopDelay(pod: Pod): number {
+  const grace = pod.workload.config.terminationGracePeriod;
+  return pod.hung ? grace : Math.min(pod.workload.dist.shutdown.sample(pod.rng), grace);
+}
+
+/**
+ * Graceful deletion (scale-down, drain, eviction of a pod on a live node): endpoints drop it at
+ * once, the container gets SIGTERM and the pod is gone when it exits.
+ */
+export function terminatePod(c: Cluster, pod: Pod): void {
+  if (pod.phase === 'Terminating' || pod.phase === 'Gone' || pod.phase === 'NodeDown') return;
+  stopTimers(c, pod);
+  setApiReady(c, pod, false);
+  if (pod.phase === 'Pulling') removeFromPull(pod);
+  if (pod.node === null || !(containerRunning(pod) || pod.phase === 'Killing')) {
+    podGone(c, pod);
+    return;
+  }
+  setPhase(c, pod, 'Terminating');
+  pod.lifecycleTimer = c.sim.schedule(stopDelay(pod), onTerminated, pod.ref);
+}
+
+function onTerminated({ c, pod }: PodArg): void {
+  pod.lifecycleTimer = NO_EVENT;
+  podGone(c, pod);
+}
+
+function removeFromPull(pod: Pod): void {
+  const pull = pod.node?.pulls.get(pod.workload.config.image);
+  if (pull) pull.waiters = pull.waiters.filter((p) => p !== pod);
+}
+
+/** The pod's node died: its container is gone at once; the API still shows it until detection. */
+export function stopOnNodeCrash(c: Cluster, pod: Pod): void {
+  stopTimers(c, pod);
+  pod.exitedS = c.sim.nowS;
+  setHung(c, pod, false);
+  setPhase(c, pod, 'NodeDown');
+}
+
+/** The pod's node is back: the kubelet removes deleted pods and restarts the others' containers. */
+export function resumeAfterNodeRepair(c: Cluster, pod: Pod): void {
+  if (pod.deleted) {
+    podGone(c, pod);
+    return;
+  }
+  setApiReady(c, pod, false);
+  pod.backoffStep = 0; // backoff state lives in the kubelet's memory
+  pod.restarts++;
+  pod.probeAnchorS = c.sim.nowS;
+  ensureImageThenCreate(c, pod);
+}

@@ -1,0 +1,88 @@
+import { NO_EVENT } from '../../engine/simulation.js';
+import { armNodeCrash } from '../faults/node-failures.js';
+import { setApiReady, type Cluster } from './cluster.js';
+import { reconcile } from './deployment.js';
+import { abortPulls, resumeAfterNodeRepair, stopOnNodeCrash } from './kubelet.js';
+import { tickAfter } from './probes.js';
+import { clusterChanged } from './scheduler.js';
+import type { Node, Workload } from './types.js';
+
+type NodeArg = { c: Cluster; node: Node };
+
+/**
+ * When the node lifecycle controller marks a crashed node Unknown (facts "composes" C:
+ * T_NU = G - U(0, L) + U(0, M)): the last lease renewal before the crash (renewals every L since
+ * the kubelet started) plus the grace period G, rounded up to the controller's next check
+ * (every M). Arithmetic: no lease renewal or check is simulated.
+ */
+export function nodeDetectionTime(crashS: number, node: Node, c: Cluster): number {
+  const L = c.kube.nodeLeaseRenewInterval;
+  const lastRenewS = Math.max(node.upSinceS, node.leasePhaseS + Math.floor((crashS - node.leasePhaseS) / L) * L);
+  return tickAfter(c.controlPlane.monitorPhaseS, c.kube.nodeMonitorPeriod, lastRenewS + c.kube.nodeMonitorGracePeriod);
+}
+
+/** The machine dies: containers stop at once; the control plane notices later. `repairAfterS` null: never back. */
+export function crashNode(c: Cluster, node: Node, repairAfterS: number | null): void {
+  if (!node.up) return;
+  node.up = false;
+  c.sim.cancel(node.crashTimer);
+  node.crashTimer = NO_EVENT;
+  abortPulls(c, node);
+  c.usage.upNodes--;
+  for (const pod of [...node.pods]) stopOnNodeCrash(c, pod);
+  c.bus.emit('cluster.usage', c.usage);
+  if (node.condition === 'Ready') node.detectTimer = c.sim.scheduleAt(nodeDetectionTime(c.sim.nowS, node, c), onNodeUnknown, node.ref);
+  if (repairAfterS !== null) node.repairTimer = c.sim.schedule(repairAfterS, onRepair, node.ref);
+  c.bus.emit('node.state', { node });
+}
+
+function onRepair({ c, node }: NodeArg): void {
+  node.repairTimer = NO_EVENT;
+  repairNode(c, node);
+}
+
+/** The machine is back (reboot or same-name replacement): the kubelet renews its lease at once. */
+export function repairNode(c: Cluster, node: Node): void {
+  if (node.up) return;
+  node.up = true;
+  node.upSinceS = c.sim.nowS;
+  node.leasePhaseS = c.sim.nowS;
+  c.sim.cancel(node.detectTimer);
+  c.sim.cancel(node.evictTimer);
+  node.detectTimer = node.evictTimer = NO_EVENT;
+  c.usage.upNodes++;
+  node.condition = 'Ready';
+  for (const pod of [...node.pods]) resumeAfterNodeRepair(c, pod);
+  c.bus.emit('cluster.usage', c.usage);
+  c.bus.emit('node.state', { node });
+  armNodeCrash(c, node);
+  clusterChanged(c);
+}
+
+/**
+ * The control plane marks the node Unknown: its pods become NotReady, it is tainted unreachable
+ * (NoSchedule at once, NoExecute at the eviction rate limit) and its pods are evicted after
+ * tolerationSeconds.
+ */
+function onNodeUnknown({ c, node }: NodeArg): void {
+  node.detectTimer = NO_EVENT;
+  node.condition = 'Unknown';
+  for (const pod of node.pods) setApiReady(c, pod, false);
+  const cp = c.controlPlane;
+  const taintS = Math.max(c.sim.nowS, cp.nextTaintSlotS);
+  cp.nextTaintSlotS = taintS + 1 / c.kube.nodeEvictionRate;
+  node.evictTimer = c.sim.scheduleAt(taintS + c.kube.tolerationSeconds, onEvict, node.ref);
+  c.bus.emit('node.state', { node });
+}
+
+/** Taint-based eviction: the pods get a deletionTimestamp; their Deployments replace them at once. */
+function onEvict({ c, node }: NodeArg): void {
+  node.evictTimer = NO_EVENT;
+  const touched = new Set<Workload>();
+  for (const pod of node.pods) {
+    if (pod.deleted) continue;
+    pod.deleted = true;
+    touched.add(pod.workload);
+  }
+  for (const w of touched) reconcile(c, w);
+}

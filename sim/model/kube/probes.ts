@@ -1,0 +1,69 @@
+import type { ProbeConfig } from '../../scenario/types.js';
+
+/**
+ * Probe timing as arithmetic: no probe is simulated tick by tick. The kubelet runs one worker per
+ * probe, created when the pod is admitted to the node; it probes at anchor, anchor + period, ...
+ * (kubernetes pkg/kubelet/prober/worker.go). A probe is skipped while the container has run for
+ * less than initialDelaySeconds, and readiness and liveness are skipped until the startup probe
+ * has passed; when it passes the kubelet triggers an immediate readiness probe.
+ *
+ * Note: the initial delay is counted from container start in the kubelet code, whereas the
+ * Kubernetes docs (and domain-facts A8) say readiness delays start after startup success.
+ */
+
+/** First tick anchor + k * period (k >= 0 integer) at or after t. */
+export function tickAtOrAfter(anchorS: number, periodS: number, tS: number): number {
+  if (tS <= anchorS) return anchorS;
+  const k = Math.ceil((tS - anchorS) / periodS - 1e-9);
+  const tick = anchorS + k * periodS;
+  return tick < tS ? tick + periodS : tick;
+}
+
+/** First tick strictly after t. */
+export function tickAfter(anchorS: number, periodS: number, tS: number): number {
+  const tick = tickAtOrAfter(anchorS, periodS, tS);
+  return tick > tS ? tick : tick + periodS;
+}
+
+export interface StartupOutcome {
+  /** When the container counts as started (startup probe passed, or container start without one). */
+  startedS: number;
+  /** When the startup probe kills the container instead (Infinity if it does not). */
+  killS: number;
+}
+
+/**
+ * Outcome of the startup probe for a container started at `containerStartS` whose server answers
+ * from `appStartedS` on.
+ */
+export function startupOutcome(anchorS: number, containerStartS: number, appStartedS: number, probe: ProbeConfig | null): StartupOutcome {
+  if (probe === null) return { startedS: containerStartS, killS: Infinity };
+  const firstS = tickAtOrAfter(anchorS, probe.period, containerStartS + probe.initialDelay);
+  const lastAllowedS = firstS + (probe.failureThreshold - 1) * probe.period;
+  if (lastAllowedS < appStartedS) return { startedS: Infinity, killS: lastAllowedS };
+  return { startedS: tickAtOrAfter(anchorS, probe.period, Math.max(firstS, appStartedS)), killS: Infinity };
+}
+
+/**
+ * When the pod becomes Ready: the readiness probe's `successThreshold`-th consecutive success.
+ * Without a readiness probe the pod is Ready as soon as the container counts as started, even if
+ * the server is not answering yet (Kubernetes' rule, and the classic misconfiguration).
+ */
+export function readyTime(anchorS: number, containerStartS: number, appStartedS: number, startedS: number, probe: ProbeConfig | null): number {
+  if (probe === null) return startedS;
+  const eligibleS = Math.max(containerStartS + probe.initialDelay, startedS, appStartedS);
+  // The immediate probe triggered when the startup probe passes counts if it is eligible.
+  const firstS = startedS === eligibleS && startedS > containerStartS ? startedS : tickAtOrAfter(anchorS, probe.period, eligibleS);
+  if (probe.successThreshold <= 1) return firstS;
+  return tickAtOrAfter(anchorS, probe.period, firstS + 1e-9) + (probe.successThreshold - 2) * probe.period;
+}
+
+/**
+ * When a probe that starts failing at `failingFromS` reaches its failure threshold: the
+ * `failureThreshold`-th probe at or after both that moment and the probe's eligibility.
+ */
+export function failureDetectedTime(anchorS: number, containerStartS: number, startedS: number, failingFromS: number, probe: ProbeConfig): number {
+  const eligibleS = Math.max(containerStartS + probe.initialDelay, startedS);
+  const firstS = tickAfter(anchorS, probe.period, Math.max(failingFromS, eligibleS - 1e-9));
+  return firstS + (probe.failureThreshold - 1) * probe.period;
+}

@@ -1,0 +1,140 @@
+import type { Distribution } from '../../engine/distributions.js';
+import type { EventHandle } from '../../engine/simulation.js';
+import type { Rng } from '../../engine/random.js';
+import type { NodePoolConfig, WorkloadConfig } from '../../scenario/types.js';
+import type { Cluster } from './cluster.js';
+
+/**
+ * What a pod's container is doing, as the kubelet would report it.
+ *
+ *   Pending -> Pulling -> Creating -> Starting -> Deploying -> Running
+ *   Running -> Crashed -> BackOff -> Creating ...   (container exit, CrashLoopBackOff)
+ *   Running -> Killing -> BackOff ...               (liveness or startup probe failure)
+ *   any bound phase -> NodeDown                     (its node died; the API may not know yet)
+ *   any -> Terminating -> Gone                      (deleted: scale-down, drain, eviction)
+ *
+ * Readiness is separate (`apiReady`: the Ready condition endpoints follow), and so is `hung`.
+ */
+export type PodPhase =
+  | 'Pending'
+  | 'Pulling'
+  | 'Creating'
+  | 'Starting'
+  | 'Deploying'
+  | 'Running'
+  | 'Crashed'
+  | 'Killing'
+  | 'BackOff'
+  | 'NodeDown'
+  | 'Terminating'
+  | 'Gone';
+
+export interface Node {
+  readonly index: number;
+  readonly name: string;
+  readonly pool: NodePoolConfig;
+  readonly zone: string | null;
+  readonly cpuMillicores: number;
+  readonly memoryMiB: number;
+  /** Requests of the pods bound here and not yet gone. */
+  allocatedCpu: number;
+  allocatedMemory: number;
+  /** The machine is running. */
+  up: boolean;
+  /** The control plane's view: Ready until the lease has been stale for the grace period. */
+  condition: 'Ready' | 'Unknown';
+  /** kubectl cordon / drain. */
+  cordoned: boolean;
+  /** Bound pods not yet gone, in binding order. */
+  pods: Pod[];
+  /** Images present on the node. */
+  images: Set<string>;
+  /** Pulls in progress, by image. */
+  pulls: Map<string, Pull>;
+  /** Kubelet lease renewals happen at leasePhaseS + k * interval. */
+  leasePhaseS: number;
+  upSinceS: number;
+  crashTimer: EventHandle;
+  repairTimer: EventHandle;
+  detectTimer: EventHandle;
+  evictTimer: EventHandle;
+  readonly crashRng: Rng;
+  readonly repairRng: Rng;
+  /** The argument every event of this node is scheduled with (allocated once). */
+  readonly ref: { c: Cluster; node: Node };
+}
+
+export interface Pull {
+  image: string;
+  timer: EventHandle;
+  waiters: Pod[];
+}
+
+export interface Pod {
+  readonly id: number;
+  readonly name: string;
+  readonly workload: Workload;
+  readonly createdS: number;
+  node: Node | null;
+  phase: PodPhase;
+  /** The Ready condition as the API server (and so endpoints) see it. */
+  apiReady: boolean;
+  /** Process alive but not answering. */
+  hung: boolean;
+  /** Has a deletionTimestamp: no longer counted by the Deployment. */
+  deleted: boolean;
+  /** Counted as serving / running by its workload (kept in step by `refreshPodCounts`). */
+  countedServing: boolean;
+  countedRunning: boolean;
+  /** Counted in the cluster's usage totals (bound to an up node, not gone). */
+  countedActive: boolean;
+  /** Kubelet probe workers tick at probeAnchorS + k * period. */
+  probeAnchorS: number;
+  containerStartS: number;
+  /** When the server answers (planned at container start). */
+  appStartedS: number;
+  /** When the container counts as started for Kubernetes (startup probe passed). */
+  startedS: number;
+  exitedS: number;
+  hungSinceS: number;
+  restarts: number;
+  /** CrashLoopBackOff step: 0 means the next restart is immediate. */
+  backoffStep: number;
+  /** The next lifecycle step (pull wait excluded), the failure clock, and the probe-driven step. */
+  lifecycleTimer: EventHandle;
+  faultTimer: EventHandle;
+  probeTimer: EventHandle;
+  scheduleTimer: EventHandle;
+  scheduleAttempts: number;
+  retryNotBeforeS: number;
+  readonly rng: Rng;
+  readonly crashRng: Rng;
+  readonly hangRng: Rng;
+  /** The argument every event of this pod is scheduled with (allocated once). */
+  readonly ref: { c: Cluster; pod: Pod };
+}
+
+/** A Deployment and the compiled distributions its pods draw from. */
+export interface Workload {
+  readonly index: number;
+  readonly name: string;
+  readonly config: WorkloadConfig;
+  desired: number;
+  /** Pods not yet gone, in creation order. */
+  pods: Pod[];
+  nextOrdinal: number;
+  /** Pods Ready and able to serve (running, not hung, node up). */
+  servingCount: number;
+  /** Pods whose server is running and not hung (what stateful artifacts need). */
+  runningCount: number;
+  readonly dist: WorkloadDistributions;
+}
+
+export interface WorkloadDistributions {
+  imagePull: Distribution;
+  serverStart: Distribution;
+  artifactDeploy: Distribution;
+  shutdown: Distribution;
+  crash: Distribution | null;
+  hang: Distribution | null;
+}

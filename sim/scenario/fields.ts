@@ -1,0 +1,292 @@
+import type { DistSpec } from '../engine/distributions.js';
+import {
+  array,
+  bool,
+  CPU,
+  dist,
+  duration,
+  enumType,
+  int,
+  leaf,
+  listType,
+  MEMORY,
+  NAME,
+  object,
+  oneOf,
+  positive,
+  positiveDuration,
+  STRING,
+  text,
+  type ObjectSpec,
+  type UnionSpec,
+} from './spec.js';
+
+/**
+ * Every scenario field, its default and where the default comes from. This is the one place
+ * defaults are set. Sources are rows of ../shared/reference/domain-facts.md, cited as
+ * "facts <table>: <row>" (A = Micro Integrator, B = Kubernetes, C = reliability numbers,
+ * "composes" = "How takeover timing composes"). docs/scenario-reference.md is generated from it.
+ */
+
+const S = 1;
+const MIN = 60;
+const H = 3600;
+const D = 86400;
+
+const constant = (value: number): DistSpec => ({ dist: 'constant', value });
+const lognormal = (median: number, p95: number): DistSpec => ({ dist: 'lognormal', median, p95 });
+
+const probe = (
+  doc: string,
+  def: { initialDelay: number; period: number; failureThreshold: number; successThreshold?: number } | null,
+): ObjectSpec =>
+  object(
+    {
+      initialDelay: duration(def?.initialDelay ?? 0, 'initialDelaySeconds: counted from container start (kubelet prober code), not from startup-probe success'),
+      period: positiveDuration(def?.period ?? 10, 'periodSeconds'),
+      failureThreshold: int(def?.failureThreshold ?? 3, 'failureThreshold: consecutive failures before acting', 1),
+      successThreshold: int(def?.successThreshold ?? 1, 'successThreshold: consecutive successes to pass (must be 1 for startup and liveness)', 1),
+    },
+    doc,
+    { nullable: true, default: def === null ? null : 'fields' },
+  );
+
+const probeKubernetesDefaults = { initialDelay: 0, period: 10, failureThreshold: 3 }; // facts B: "Probe defaults"
+
+const kubernetes = object(
+  {
+    // facts B: "--node-monitor-grace-period" (40 s up to v1.31, 50 s from v1.32).
+    nodeMonitorGracePeriod: positiveDuration(40 * S, 'time without a kubelet lease renewal before the node is marked Unknown (set 50s for Kubernetes >= 1.32)'),
+    // facts B: "--node-monitor-period".
+    nodeMonitorPeriod: positiveDuration(5 * S, 'how often the node lifecycle controller checks node leases'),
+    // facts B: "kubelet heartbeats" (lease renewed every 10 s).
+    nodeLeaseRenewInterval: positiveDuration(10 * S, 'how often each kubelet renews its node lease'),
+    // facts B: "Default tolerations" (not-ready / unreachable, tolerationSeconds = 300).
+    tolerationSeconds: duration(300 * S, 'how long pods tolerate the unreachable / not-ready taint before eviction'),
+    // facts B: "Eviction rate limits" (--node-eviction-rate 0.1 node/s).
+    nodeEvictionRate: positive(0.1, 'nodes per second the taint manager starts evicting (healthy zone)'),
+    // Assumption, bounded by facts B: "Pod startup SLO" (p99 <= 5 s from creation to running, excluding image pull).
+    schedulingLatency: dist(constant(0.5 * S), 'time from pod creation (or a retry) to a binding decision'),
+    // facts B: "Scheduler retry" (podInitialBackoffSeconds 1, podMaxBackoffSeconds 10).
+    podInitialBackoff: positiveDuration(1 * S, 'first retry delay of an unschedulable pod; doubles per attempt'),
+    podMaxBackoff: positiveDuration(10 * S, 'cap of the scheduling retry delay'),
+    kubelet: object(
+      {
+        // facts B: "kubelet PLEG relist" (a container exit is seen within about a second).
+        exitDetection: dist({ dist: 'uniform', min: 0, max: 1 * S }, 'time for the kubelet to notice a container exit (PLEG relist)'),
+        // facts "composes" (B): T_create ~ 1 s with the image cached.
+        containerCreate: dist(constant(1 * S), 'time to create and start a container once the image is present'),
+        // facts B: "Container restart backoff" (first restart immediate, then 10 s doubling to 300 s, reset after 10 min).
+        crashLoopBackOff: object(
+          {
+            initial: duration(10 * S, 'delay before the second restart; doubles for each later one (the first restart is immediate)'),
+            max: duration(300 * S, 'cap of the restart delay'),
+            resetAfter: duration(10 * MIN, 'clean running time after which the backoff starts over'),
+          },
+          'CrashLoopBackOff timing',
+        ),
+      },
+      'kubelet timings',
+    ),
+  },
+  'control-plane and kubelet timings',
+);
+
+const nodePool = object(
+  {
+    name: leaf(NAME, 'worker', 'pool name; nodes are called <name>-1, <name>-2, ...'),
+    count: int(3, 'number of nodes', 0, 1000),
+    cpu: leaf(CPU, 4000, 'allocatable CPU per node', { check: (v: number) => (v > 0 ? undefined : 'a CPU quantity > 0') }),
+    memory: leaf(MEMORY, 16 * 1024, 'allocatable memory per node', { check: (v: number) => (v > 0 ? undefined : 'a memory quantity > 0') }),
+    zones: leaf(listType(NAME), ['zone-a', 'zone-b', 'zone-c'], 'zones, assigned to the nodes round robin (topology.kubernetes.io/zone)'),
+    imagePrePulled: bool(false, 'nodes start with every workload image already pulled'),
+    failures: object(
+      {
+        crash: object(
+          {
+            // facts C: "Implied per-machine crash rate" (~0.55 failures per machine-year, MTBF ~ 16 000 h).
+            timeToFailure: dist({ dist: 'exponential', mean: 16000 * H }, 'running time from (re)start to the next crash'),
+          },
+          'stochastic node crashes; none switches them off',
+          { nullable: true },
+        ),
+        // facts C: "HPC systems" (repair time lognormal, mean from under 1 h to over a day).
+        repairTime: dist(lognormal(1 * H, 8 * H), 'time from a crash until the node is back (reboot, or a replacement with the same name)'),
+      },
+      'failure processes of every node in the pool',
+    ),
+  },
+  'a group of identical nodes',
+);
+
+const topologyKey = enumType(['hostname', 'zone']);
+
+const workload = object(
+  {
+    name: leaf(NAME, undefined, 'Deployment name; pods are called <name>-1, <name>-2, ... in creation order'),
+    // facts A8: "Helm Deployment" (replicas 1).
+    replicas: int(1, 'desired pods', 0, 1000),
+    image: text('wso2/wso2mi:4.4.0', 'container image; pulls are cached per node and image'),
+    servesTraffic: bool(true, 'counts towards service availability (false for pods that only run stateful artifacts)'),
+    resources: object(
+      {
+        // facts A8: "Helm Deployment" (requests 500m / 512Mi).
+        cpu: leaf(CPU, 500, 'CPU request'),
+        memory: leaf(MEMORY, 512, 'memory request'),
+      },
+      'resource requests the scheduler packs by',
+    ),
+    startup: object(
+      {
+        // facts C: "Container/task start" (Borg median start ~25 s, ~80% of it package installation) and "Image pull share".
+        imagePull: dist(lognormal(20 * S, 60 * S), 'image pull time on a node that does not have the image'),
+        // facts A8: "Server startup (small projects)" (4 s, 6 s, 7.49 s, 9 s).
+        serverStart: dist(lognormal(5 * S, 9 * S), 'MI server start, from container start to transports up'),
+        artifacts: int(1, 'number of artifacts (CApps) deployed at start; each takes one artifactDeploy draw', 0, 100000),
+        // facts "composes": T_start = MI start plus CApp deploy, 5-10 s for small projects.
+        artifactDeploy: dist(lognormal(1.5 * S, 4 * S), 'deployment time of one artifact'),
+        // Assumption: MI stops in seconds when idle; facts A8 "Graceful shutdown" bounds it by the socket timeout.
+        shutdown: dist(lognormal(3 * S, 10 * S), 'time MI takes to exit after SIGTERM (cut at terminationGracePeriod)'),
+      },
+      'start-up and shut-down times',
+    ),
+    probes: object(
+      {
+        // facts A8: "Helm startupProbe" (delay 5 s, period 3 s, threshold 40).
+        startup: probe('startupProbe (tcp port open once the server has started); none disables it', { initialDelay: 5, period: 3, failureThreshold: 40 }),
+        // facts A8: "Helm readinessProbe" (/healthz, delay 60 s, period 1 s); threshold from facts B "Probe defaults".
+        readiness: probe('readinessProbe (/healthz); none makes the pod Ready as soon as it has started', { initialDelay: 60, period: 1, failureThreshold: 3 }),
+        // facts A8: "Helm livenessProbe" (period 10 s, K8s defaults otherwise).
+        liveness: probe('livenessProbe (/liveness); catches hangs; none disables it', probeKubernetesDefaults),
+      },
+      'kubelet probes',
+    ),
+    // facts B: "terminationGracePeriodSeconds" (30 s); facts A8: Helm sets none.
+    terminationGracePeriod: duration(30 * S, 'time between SIGTERM and SIGKILL'),
+    scheduling: object(
+      {
+        podAntiAffinity: object(
+          {
+            required: leaf(topologyKey, null, 'never two pods of this workload in one hostname / zone domain', { nullable: true }),
+            // facts A8: "Helm Deployment" (preferred pod anti-affinity on topology.kubernetes.io/zone).
+            preferred: leaf(topologyKey, 'zone', 'prefer to keep pods of this workload in different domains', { nullable: true }),
+            weight: int(100, 'weight of the preferred anti-affinity', 1, 100),
+          },
+          'pod anti-affinity against pods of the same workload',
+        ),
+        topologySpread: array(
+          object(
+            {
+              topologyKey: leaf(topologyKey, undefined, 'domain to spread over'),
+              maxSkew: int(1, 'largest allowed difference in pod count between domains', 1),
+              whenUnsatisfiable: oneOf(['DoNotSchedule', 'ScheduleAnyway'], 'DoNotSchedule', 'hard (DoNotSchedule) or soft (ScheduleAnyway)'),
+            },
+            'one topology spread constraint',
+          ),
+          [],
+          'topology spread constraints; with none, the built-in soft defaults apply (facts B: maxSkew 3 per hostname, 5 per zone)',
+        ),
+      },
+      'placement rules',
+    ),
+    // facts A8: "Helm Deployment" (PDB disabled; minAvailable 1 when enabled).
+    podDisruptionBudget: object(
+      { minAvailable: int(1, 'pods that must stay Ready during voluntary disruptions (drains)', 0) },
+      'PodDisruptionBudget; limits drains only, never crashes',
+      { nullable: true, default: null },
+    ),
+    failures: object(
+      {
+        // facts C: "Pod/container crash rate" (no published number; suggested exponential, MTBF 7-30 days).
+        crash: object(
+          { timeToFailure: dist({ dist: 'exponential', mean: 14 * D }, 'running time from server start to the next container crash') },
+          'stochastic container crashes (process exits; restarted in place); none switches them off',
+          { nullable: true },
+        ),
+        hang: object(
+          { timeToFailure: dist({ dist: 'exponential', mean: 90 * D }, 'running time from server start to a hang') },
+          'stochastic hangs (process alive, not answering; caught by liveness); off unless given',
+          { nullable: true, default: null },
+        ),
+      },
+      'failure processes of each pod',
+    ),
+  },
+  'a Deployment of MI pods',
+);
+
+const at = duration(undefined, 'when the fault happens, from the start of the run');
+const nodeTarget = {
+  node: leaf(STRING, undefined, 'node name, e.g. worker-1', { optional: true }),
+  nodeOf: leaf(NAME, undefined, "instead of node: the node running this workload's pod", { optional: true }),
+  podIndex: int(0, 'with nodeOf: which of the workload’s live pods, oldest first', 0),
+};
+const podTarget = {
+  workload: leaf(NAME, undefined, 'workload name'),
+  podIndex: int(0, "which of the workload's live pods, oldest first", 0),
+};
+
+const fault: UnionSpec = {
+  kind: 'union',
+  tag: 'type',
+  doc: 'a scripted fault',
+  variants: {
+    'node-crash': object(
+      {
+        at,
+        ...nodeTarget,
+        repairAfter: duration(undefined, "time until the node is back; left out: drawn from the pool's repairTime; none: never", 0, {
+          optional: true,
+          nullable: true,
+        }),
+      },
+      'the node dies abruptly (its pods stop at once; the control plane notices after the grace period)',
+    ),
+    'node-drain': object(
+      {
+        at,
+        ...nodeTarget,
+        uncordonAfter: duration(null, 'time until the node is schedulable again; none: never', 0, { nullable: true }),
+      },
+      'kubectl drain: cordon, then evict every pod through the eviction API (honours PodDisruptionBudgets)',
+    ),
+    'pod-crash': object({ at, ...podTarget }, 'the container process exits; the kubelet restarts it with CrashLoopBackOff'),
+    'pod-hang': object({ at, ...podTarget }, 'the process stops answering; liveness failures restart it'),
+    scale: object({ at, workload: podTarget.workload, replicas: int(undefined, 'new desired pods', 0, 1000) }, 'set the Deployment replicas'),
+  },
+};
+
+export const scenarioSpec: ObjectSpec = object(
+  {
+    name: leaf(STRING, undefined, 'scenario name shown in tables (default: the file name)', { optional: true }),
+    description: text('', 'one paragraph for the reader'),
+    horizon: positiveDuration(365 * D, 'simulated time per replication'),
+    warmup: duration(10 * MIN, 'time at the start of each replication excluded from the metrics (initial roll-out)'),
+    seed: int(1, 'root random seed; replication i uses streams seeded from (seed, i)', 0, Number.MAX_SAFE_INTEGER),
+    replications: int(30, 'independent replications; metrics are reported with 95% confidence intervals across them', 1, 1_000_000),
+    limits: object(
+      { maxEventsPerReplication: int(200_000_000, 'a replication that needs more events stops with an error', 1) },
+      'safety limits',
+    ),
+    kubernetes,
+    cluster: object(
+      { nodePools: array(nodePool, [{}], 'node pools', { minItems: 1, check: uniqueNames('node pool') }) },
+      'the nodes',
+    ),
+    workloads: array(workload, undefined, 'Deployments', { minItems: 1, check: uniqueNames('workload') }),
+    faults: array(fault, [], 'scripted faults'),
+  },
+  'a deploysim scenario',
+);
+
+function uniqueNames(what: string): (items: Array<{ name?: string }>) => string | undefined {
+  return (items) => {
+    const seen = new Set<string>();
+    for (const item of items) {
+      if (item.name === undefined) continue;
+      if (seen.has(item.name)) return `${what} names that are unique (${item.name} appears twice)`;
+      seen.add(item.name);
+    }
+    return undefined;
+  };
+}

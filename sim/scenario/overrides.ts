@@ -1,0 +1,93 @@
+import { parse as parseYaml } from 'yaml';
+import type { ScenarioError } from './errors.js';
+import { fromPlain, type LNode, type Loc } from './tree.js';
+
+/** One `--set path=value` override, parsed. */
+export interface Override {
+  text: string;
+  /** How errors name it, e.g. `--set seed=x` or `--seed x`. */
+  origin: string;
+  keys: Array<string | number>;
+  value: unknown;
+}
+
+/** An override as given: `path=value`, optionally with the option it came from (`--seed 7`). */
+export type OverrideInput = string | { text: string; origin: string };
+
+const SEGMENT = /^(?:\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\])/;
+
+/** Parses `workloads[0].replicas=3`; the value is read as YAML (`3` a number, `[a, b]` a list). */
+export function parseOverride(input: OverrideInput): Override | ScenarioError {
+  const text = typeof input === 'string' ? input : input.text;
+  const origin = typeof input === 'string' ? `--set ${text}` : input.origin;
+  const loc: Loc = { origin };
+  const eq = text.indexOf('=');
+  if (eq <= 0) return { loc, path: '', message: 'expected path=value, e.g. workloads[0].replicas=3, got no "="' };
+  const pathText = text.slice(0, eq).trim();
+  const keys: Array<string | number> = [];
+  let rest = pathText;
+  while (rest.length > 0) {
+    const m = SEGMENT.exec(rest);
+    if (m === null || (keys.length === 0 && m[0].startsWith('.'))) {
+      return { loc, path: pathText, message: `expected a field path such as workloads[0].replicas, got ${JSON.stringify(pathText)}` };
+    }
+    keys.push(m[1] !== undefined ? m[1] : Number(m[2]));
+    rest = rest.slice(m[0].length);
+  }
+  const valueText = text.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = parseYaml(valueText);
+  } catch {
+    value = valueText;
+  }
+  return { text, origin, keys, value: value === undefined ? null : value };
+}
+
+/** The path text of keys: ['workloads', 0, 'replicas'] -> workloads[0].replicas. */
+export function pathText(keys: Array<string | number>): string {
+  let out = '';
+  for (const k of keys) out += typeof k === 'number' ? `[${k}]` : out === '' ? k : `.${k}`;
+  return out;
+}
+
+/**
+ * Grafts an override onto a located tree (creating mappings on the way), so that the validator
+ * checks it like any other field and reports problems as `--set ...`. Returns the new root.
+ */
+export function applyOverride(root: LNode | undefined, o: Override): { root?: LNode; error?: ScenarioError } {
+  const loc: Loc = { origin: o.origin };
+  const replacement = fromPlain(o.value, loc);
+  const top: LNode = root ?? { t: 'map', entries: [], loc };
+  let node = top;
+  for (let i = 0; i < o.keys.length; i++) {
+    const key = o.keys[i]!;
+    const last = i === o.keys.length - 1;
+    const here = pathText(o.keys.slice(0, i + 1));
+    if (typeof key === 'number') {
+      if (node.t !== 'seq') return { error: { loc, path: pathText(o.keys.slice(0, i)), message: `expected a list to index with [${key}], got ${kindOf(node)}` } };
+      if (key > node.items.length) {
+        return { error: { loc, path: here, message: `expected an index from 0 to ${node.items.length} (${node.items.length} appends), got ${key}` } };
+      }
+      if (key === node.items.length) node.items.push(last ? replacement : { t: 'map', entries: [], loc });
+      else if (last) node.items[key] = replacement;
+      node = node.items[key]!;
+    } else {
+      if (node.t !== 'map') return { error: { loc, path: pathText(o.keys.slice(0, i)), message: `expected a mapping to hold ${key}, got ${kindOf(node)}` } };
+      let entry = node.entries.find((e) => e.key === key);
+      if (entry === undefined) {
+        const nextIsIndex = typeof o.keys[i + 1] === 'number';
+        entry = { key, keyLoc: loc, value: last ? replacement : nextIsIndex ? { t: 'seq', items: [], loc } : { t: 'map', entries: [], loc } };
+        node.entries.push(entry);
+      } else if (last) {
+        entry.value = replacement;
+      }
+      node = entry.value;
+    }
+  }
+  return { root: top };
+}
+
+function kindOf(node: LNode): string {
+  return node.t === 'map' ? 'a mapping' : node.t === 'seq' ? 'a list' : `the value ${JSON.stringify(node.v)}`;
+}

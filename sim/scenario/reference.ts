@@ -1,0 +1,90 @@
+import type { DistSpec } from '../engine/distributions.js';
+import { scenarioSpec } from './fields.js';
+import { formatDist } from './serialize.js';
+import type { ObjectSpec, Spec } from './spec.js';
+import { stringify } from 'yaml';
+
+/**
+ * The scenario reference page (docs/scenario-reference.md), generated from the field specs so it
+ * cannot drift from the code. A test compares the committed page with this output.
+ */
+export function scenarioReferenceMarkdown(): string {
+  const lines: string[] = [
+    '# Scenario reference',
+    '',
+    '<!-- Generated from sim/scenario/fields.ts by `deploysim fields --markdown`; do not edit by hand. -->',
+    '',
+    'Every field a scenario file may hold, with its default. Unknown fields are errors. Durations are',
+    'written `500ms`, `90s`, `5m`, `2h`, `30d`, `1y` (365 days) or combined (`1h30m`); a bare number is',
+    'seconds. CPU is `500m` or `2` (cores); memory `512Mi`, `16Gi`. A distribution is a duration',
+    '(constant) or one of:',
+    '',
+    '| form | mean |',
+    '|---|---|',
+    '| `{dist: constant, value: 5s}` | value |',
+    '| `{dist: uniform, min: 1s, max: 3s}` | (min + max) / 2 |',
+    '| `{dist: exponential, mean: 14d}` | mean |',
+    '| `{dist: normal, mean: 8s, sd: 2s}` (truncated at 0) | mean of the truncated distribution |',
+    '| `{dist: lognormal, median: 5s, p95: 9s}` or `{dist: lognormal, mu: 1.6, sigma: 0.36}` (mu in log-seconds) | exp(mu + sigma^2/2) |',
+    '| `{dist: weibull, shape: 0.7, scale: 30d}` | scale * Gamma(1 + 1/shape) |',
+    '| `{dist: gamma, shape: 2, scale: 3s}` | shape * scale |',
+    '| `{dist: empirical, values: [4s, 6s, 9s], weights: [1, 2, 1]}` | weighted mean |',
+    '',
+    'Fields marked "or none" accept `none` to switch the feature off. Any field can be overridden',
+    'from the command line with `--set path=value`, e.g. `--set workloads[0].replicas=3`.',
+    '',
+    '| field | type | default | meaning |',
+    '|---|---|---|---|',
+  ];
+  const unions: Array<[string, Spec & { kind: 'union' }]> = [];
+  walk(scenarioSpec, '', lines, unions);
+  for (const [path, union] of unions) {
+    for (const [name, variant] of Object.entries(union.variants)) {
+      lines.push('', `## ${path}: \`${union.tag}: ${name}\``, '', variant.doc, '', '| field | type | default | meaning |', '|---|---|---|---|');
+      walk(variant, `${path}[]`, lines, unions);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function walk(spec: ObjectSpec, prefix: string, lines: string[], unions: Array<[string, Spec & { kind: 'union' }]>): void {
+  for (const [key, field] of Object.entries(spec.fields)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const doc = field.doc.replace(/\|/g, '\\|');
+    switch (field.kind) {
+      case 'leaf':
+        lines.push(`| \`${path}\` | ${field.type.name}${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => field.type.format(v))} | ${doc} |`);
+        break;
+      case 'dist':
+        lines.push(`| \`${path}\` | distribution${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => formatDist(v as DistSpec))} | ${doc} |`);
+        break;
+      case 'object':
+        lines.push(`| \`${path}\` | mapping${field.nullable ? ' or none' : ''} | ${field.default === null ? '`none`' : ''} | ${doc} |`);
+        walk(field, path, lines, unions);
+        break;
+      case 'array':
+        if (field.items.kind === 'object') {
+          lines.push(`| \`${path}\` | list | ${field.default === undefined ? 'required' : code(field.default)} | ${doc} |`);
+          walk(field.items, `${path}[]`, lines, unions);
+        } else if (field.items.kind === 'union') {
+          lines.push(`| \`${path}\` | list | ${field.default === undefined ? 'required' : code(field.default)} | ${doc}; one section per \`${field.items.tag}\` below |`);
+          unions.push([path, field.items]);
+        }
+        break;
+      case 'union':
+        unions.push([path, field]);
+        break;
+    }
+  }
+}
+
+function defaultText(value: unknown, optional: boolean | undefined, format: (v: unknown) => unknown): string {
+  if (value === undefined) return optional ? 'optional' : 'required';
+  if (value === null) return '`none`';
+  return code(format(value));
+}
+
+function code(value: unknown): string {
+  const text = typeof value === 'string' ? value : stringify(value, { flow: true } as never).trim();
+  return `\`${text.replace(/\|/g, '\\|')}\``;
+}

@@ -1,0 +1,220 @@
+import type { DistSpec } from '../engine/distributions.js';
+import { formatCpu, formatDuration, formatMemory, parseCpu, parseDuration, parseMemory } from './units.js';
+
+/**
+ * The little schema language scenario fields are written in. Each field states its kind, its
+ * default (in resolved units: seconds, millicores, MiB) and a one-line doc; the validator, the
+ * serializer and the generated reference page (docs/scenario-reference.md) all read these, so the
+ * defaults live in exactly one place: `fields.ts`.
+ */
+export type Spec =
+  | LeafSpec
+  | DistFieldSpec
+  | ObjectSpec
+  | ArraySpec
+  | UnionSpec;
+
+interface Common {
+  /** One line for the reference page. */
+  doc: string;
+  /** Accepts `none` (or null) for "switched off"; the resolved value is then null. */
+  nullable?: boolean;
+  /** May be left out with no default; the resolved value is then undefined. */
+  optional?: boolean;
+}
+
+/** A scalar field: how to read it, what to say when it is wrong, how to write it back. */
+export interface LeafSpec extends Common {
+  kind: 'leaf';
+  type: LeafType;
+  default?: unknown;
+  /** Extra check on the parsed value; returns the expectation text when it fails. */
+  check?: (value: any) => string | undefined;
+}
+
+export interface LeafType {
+  name: string;
+  /** "an integer", "a duration such as 90s"... (completed by min/max wording from `check`). */
+  expected: string;
+  parse(raw: unknown): unknown | undefined;
+  format(value: any): unknown;
+}
+
+/** A duration distribution: a plain duration (constant) or `{dist: ..., params}`. */
+export interface DistFieldSpec extends Common {
+  kind: 'dist';
+  default?: DistSpec | null;
+}
+
+export interface ObjectSpec extends Common {
+  kind: 'object';
+  fields: Record<string, Spec>;
+  /** Default when the whole object is absent: 'fields' fills each field's default; null means off. */
+  default?: 'fields' | null;
+}
+
+export interface ArraySpec extends Common {
+  kind: 'array';
+  items: Spec;
+  default?: unknown[];
+  minItems?: number;
+  /** Extra check over the whole resolved list (e.g. unique names); returns an expectation. */
+  check?: (items: any[]) => string | undefined;
+}
+
+/** One of several object shapes, chosen by the value of `tag` (e.g. faults by `type`). */
+export interface UnionSpec extends Common {
+  kind: 'union';
+  tag: string;
+  variants: Record<string, ObjectSpec>;
+}
+
+// ---- leaf types ----
+
+export const INT: LeafType = {
+  name: 'integer',
+  expected: 'an integer',
+  parse: (v) => (typeof v === 'number' && Number.isInteger(v) ? v : undefined),
+  format: (v) => v,
+};
+
+export const NUMBER: LeafType = {
+  name: 'number',
+  expected: 'a number',
+  parse: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined),
+  format: (v) => v,
+};
+
+export const STRING: LeafType = {
+  name: 'string',
+  expected: 'a text',
+  parse: (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined),
+  format: (v) => v,
+};
+
+export const BOOL: LeafType = {
+  name: 'boolean',
+  expected: 'true or false',
+  parse: (v) => (typeof v === 'boolean' ? v : undefined),
+  format: (v) => v,
+};
+
+export const DURATION: LeafType = {
+  name: 'duration',
+  expected: 'a duration such as 90s, 5m, 2h or 30d',
+  parse: parseDuration,
+  format: formatDuration,
+};
+
+export const CPU: LeafType = {
+  name: 'cpu',
+  expected: 'a CPU quantity such as 500m or 2',
+  parse: parseCpu,
+  format: formatCpu,
+};
+
+export const MEMORY: LeafType = {
+  name: 'memory',
+  expected: 'a memory quantity such as 512Mi or 16Gi',
+  parse: parseMemory,
+  format: formatMemory,
+};
+
+export const NAME: LeafType = {
+  name: 'name',
+  expected: 'a name of lower-case letters, digits and dashes (a Kubernetes DNS label)',
+  parse: (v) => (typeof v === 'string' && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(v) ? v : undefined),
+  format: (v) => v,
+};
+
+export function enumType(values: readonly string[]): LeafType {
+  return {
+    name: values.join(' | '),
+    expected: `one of ${values.join(', ')}`,
+    parse: (v) => (typeof v === 'string' && values.includes(v) ? v : undefined),
+    format: (v) => v,
+  };
+}
+
+export function listType(item: LeafType): LeafType {
+  return {
+    name: `list of ${item.name}`,
+    expected: `a list of ${item.expected.replace(/^an? /, '')}s`,
+    parse: (v) => {
+      if (!Array.isArray(v)) return undefined;
+      const out: unknown[] = [];
+      for (const x of v) {
+        const p = item.parse(x);
+        if (p === undefined) return undefined;
+        out.push(p);
+      }
+      return out;
+    },
+    format: (v: unknown[]) => v.map((x) => item.format(x)),
+  };
+}
+
+// ---- field builders (keep fields.ts short) ----
+
+type Extra = Partial<Pick<LeafSpec, 'nullable' | 'optional' | 'check'>>;
+
+export function leaf(type: LeafType, def: unknown, doc: string, extra: Extra = {}): LeafSpec {
+  return { kind: 'leaf', type, default: def, doc, ...extra };
+}
+
+export const int = (def: number | undefined, doc: string, min = -Infinity, max = Infinity, extra: Extra = {}): LeafSpec =>
+  leaf(INT, def, doc, { check: range(min, max), ...extra });
+
+export const num = (def: number | undefined, doc: string, min = -Infinity, max = Infinity, extra: Extra = {}): LeafSpec =>
+  leaf(NUMBER, def, doc, { check: range(min, max), ...extra });
+
+export const positive = (def: number | undefined, doc: string, extra: Extra = {}): LeafSpec =>
+  leaf(NUMBER, def, doc, { check: (v: number) => (v > 0 ? undefined : 'a number > 0'), ...extra });
+
+export const duration = (def: number | null | undefined, doc: string, minS = 0, extra: Extra = {}): LeafSpec =>
+  leaf(DURATION, def, doc, {
+    check: (v: number) => (v >= minS ? undefined : `a duration >= ${formatDuration(minS)}`),
+    ...extra,
+  });
+
+export const positiveDuration = (def: number | undefined, doc: string, extra: Extra = {}): LeafSpec =>
+  leaf(DURATION, def, doc, { check: (v: number) => (v > 0 ? undefined : 'a duration > 0'), ...extra });
+
+export const text = (def: string | undefined, doc: string, extra: Extra = {}): LeafSpec => leaf(STRING, def, doc, extra);
+
+export const bool = (def: boolean, doc: string): LeafSpec => leaf(BOOL, def, doc);
+
+export const oneOf = (values: readonly string[], def: string | undefined, doc: string, extra: Extra = {}): LeafSpec =>
+  leaf(enumType(values), def, doc, extra);
+
+export const dist = (def: DistSpec | null | undefined, doc: string, extra: Partial<Pick<DistFieldSpec, 'nullable' | 'optional'>> = {}): DistFieldSpec => ({
+  kind: 'dist',
+  default: def,
+  doc,
+  ...extra,
+});
+
+export const object = (fields: Record<string, Spec>, doc: string, extra: Partial<Pick<ObjectSpec, 'nullable' | 'optional' | 'default'>> = {}): ObjectSpec => ({
+  kind: 'object',
+  fields,
+  doc,
+  default: 'fields',
+  ...extra,
+});
+
+export const array = (items: Spec, def: unknown[] | undefined, doc: string, extra: Partial<Pick<ArraySpec, 'minItems' | 'check' | 'optional'>> = {}): ArraySpec => ({
+  kind: 'array',
+  items,
+  default: def,
+  doc,
+  ...extra,
+});
+
+function range(min: number, max: number): (v: number) => string | undefined {
+  return (v) => {
+    if (v >= min && v <= max) return undefined;
+    if (max === Infinity) return `>= ${min}`;
+    if (min === -Infinity) return `<= ${max}`;
+    return `between ${min} and ${max}`;
+  };
+}

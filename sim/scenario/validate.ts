@@ -1,0 +1,298 @@
+import type { DistSpec } from '../engine/distributions.js';
+import { describeFound, type ScenarioError } from './errors.js';
+import type { ArraySpec, DistFieldSpec, LeafSpec, ObjectSpec, Spec, UnionSpec } from './spec.js';
+import { fromPlain, plain, type LNode, type Loc } from './tree.js';
+import { parseDuration } from './units.js';
+
+/** What validation produced: the resolved value, every problem, and where each path was written. */
+export interface Validated {
+  value: unknown;
+  errors: ScenarioError[];
+  /** Location of every field path that appeared in the input (for cross-field checks). */
+  locs: Map<string, Loc>;
+}
+
+/** Validates a located tree against an object spec, filling defaults. Never throws on bad input. */
+export function validateTree(tree: LNode | undefined, spec: ObjectSpec, rootLoc: Loc): Validated {
+  const v = new Validator(rootLoc);
+  const value = v.check(tree, spec, '', rootLoc);
+  return { value, errors: v.errors, locs: v.locs };
+}
+
+class Validator {
+  readonly errors: ScenarioError[] = [];
+  readonly locs = new Map<string, Loc>();
+  constructor(readonly rootLoc: Loc) {}
+
+  fail(loc: Loc, path: string, expected: string, found: string): undefined {
+    this.errors.push({ loc, path, message: `expected ${expected}, got ${found}` });
+    return undefined;
+  }
+
+  check(node: LNode | undefined, spec: Spec, path: string, parentLoc: Loc): unknown {
+    if (node !== undefined) this.locs.set(path, node.loc);
+    const isNull = node !== undefined && node.t === 'scalar' && (node.v === null || node.v === 'none');
+    if (isNull && spec.nullable) return null;
+    if (node === undefined || (isNull && node.v === null && (spec.kind === 'object' || spec.kind === 'array'))) {
+      return this.absent(spec, path, node?.loc ?? parentLoc);
+    }
+    switch (spec.kind) {
+      case 'leaf':
+        return this.leaf(node, spec, path);
+      case 'dist':
+        return this.dist(node, spec, path);
+      case 'object':
+        return this.object(node, spec, path);
+      case 'array':
+        return this.array(node, spec, path);
+      case 'union':
+        return this.union(node, spec, path);
+    }
+  }
+
+  private absent(spec: Spec, path: string, loc: Loc): unknown {
+    if (spec.optional) return undefined;
+    switch (spec.kind) {
+      case 'leaf':
+      case 'dist':
+        if (spec.default !== undefined) return structuredClone(spec.default);
+        return this.fail(loc, path, expectedOf(spec), 'nothing (the field is required)');
+      case 'object':
+        if (spec.default === null) return null;
+        return this.fields(undefined, spec, path, loc);
+      case 'array':
+        // Array defaults are written in scenario form and resolved like input.
+        if (spec.default !== undefined) return this.array(fromPlain(spec.default, loc), spec, path);
+        return this.fail(loc, path, expectedOf(spec), 'nothing (the field is required)');
+      case 'union':
+        return this.fail(loc, path, expectedOf(spec), 'nothing (the field is required)');
+    }
+  }
+
+  private leaf(node: LNode, spec: LeafSpec, path: string): unknown {
+    const raw = node.t === 'scalar' ? node.v : plain(node);
+    const value = spec.type.parse(raw);
+    if (value === undefined) return this.fail(node.loc, path, expectedOf(spec), describeFound(raw));
+    const problem = spec.check?.(value);
+    if (problem !== undefined) return this.fail(node.loc, path, completeExpectation(spec.type.expected, problem), describeFound(raw));
+    return value;
+  }
+
+  private dist(node: LNode, spec: DistFieldSpec, path: string): DistSpec | undefined {
+    if (node.t === 'scalar') {
+      const s = parseDuration(node.v);
+      if (s === undefined || s < 0) return this.fail(node.loc, path, expectedOf(spec), describeFound(node.v));
+      return { dist: 'constant', value: s };
+    }
+    if (node.t !== 'map') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));
+    const kindEntry = node.entries.find((e) => e.key === 'dist');
+    if (kindEntry === undefined) return this.fail(node.loc, `${path}.dist`, `one of ${DIST_KINDS.join(', ')}`, 'nothing');
+    const kind = kindEntry.value.t === 'scalar' ? kindEntry.value.v : undefined;
+    const params = DIST_PARAMS[kind as string];
+    if (params === undefined) return this.fail(kindEntry.value.loc, `${path}.dist`, `one of ${DIST_KINDS.join(', ')}`, describeFound(plain(kindEntry.value)));
+    const given = new Map(node.entries.filter((e) => e.key !== 'dist').map((e) => [e.key, e]));
+    // lognormal has two parameterisations; pick by the keys given.
+    const shapeSet = params.find((set) => [...given.keys()].every((k) => k in set)) ?? params[0]!;
+    let ok = true;
+    for (const [key, entry] of given) {
+      if (!(key in shapeSet)) {
+        const allowed = [...new Set(params.flatMap((s) => Object.keys(s)))];
+        this.fail(entry.keyLoc, `${path}.${key}`, `a parameter of ${kind as string} (${allowed.join(', ')})`, JSON.stringify(key));
+        ok = false;
+      }
+    }
+    const out: Record<string, unknown> = { dist: kind };
+    for (const [key, param] of Object.entries(shapeSet)) {
+      const entry = given.get(key);
+      const p = `${path}.${key}`;
+      if (entry === undefined) {
+        if (param.optional) continue;
+        this.fail(node.loc, p, param.expected, 'nothing (the parameter is required)');
+        ok = false;
+        continue;
+      }
+      this.locs.set(p, entry.value.loc);
+      const raw = entry.value.t === 'scalar' ? entry.value.v : plain(entry.value);
+      const value = param.parse(raw);
+      if (value === undefined) {
+        this.fail(entry.value.loc, p, param.expected, describeFound(raw));
+        ok = false;
+      } else out[key] = value;
+    }
+    if (!ok) return undefined;
+    const relation = checkDistRelations(out as DistSpec);
+    if (relation !== undefined) return this.fail(node.loc, path, relation.expected, relation.found);
+    return out as DistSpec;
+  }
+
+  private object(node: LNode, spec: ObjectSpec, path: string): unknown {
+    if (node.t !== 'map') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));
+    return this.fields(node, spec, path, node.loc);
+  }
+
+  fields(node: (LNode & { t: 'map' }) | undefined, spec: ObjectSpec, path: string, loc: Loc, skipKey?: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const given = new Map<string, LNode>();
+    for (const entry of node?.entries ?? []) {
+      if (entry.key === skipKey) continue;
+      if (!(entry.key in spec.fields)) {
+        const known = Object.keys(spec.fields);
+        const guess = closest(entry.key, known);
+        const hint = guess ? ` (did you mean ${guess}?)` : '';
+        this.fail(entry.keyLoc, join(path, entry.key), `one of the fields ${known.join(', ')}${hint}`, JSON.stringify(entry.key));
+        continue;
+      }
+      given.set(entry.key, entry.value);
+    }
+    for (const [key, fieldSpec] of Object.entries(spec.fields)) {
+      const value = this.check(given.get(key), fieldSpec, join(path, key), loc);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  }
+
+  private array(node: LNode, spec: ArraySpec, path: string): unknown {
+    if (node.t !== 'seq') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));
+    const before = this.errors.length;
+    const items = node.items.map((item, i) => this.check(item, spec.items, `${path}[${i}]`, node.loc));
+    if (spec.minItems !== undefined && items.length < spec.minItems) {
+      return this.fail(node.loc, path, `a list of at least ${spec.minItems} item${spec.minItems === 1 ? '' : 's'}`, `${items.length}`);
+    }
+    if (this.errors.length === before && spec.check) {
+      const problem = spec.check(items);
+      if (problem !== undefined) return this.fail(node.loc, path, problem, 'a list that is not');
+    }
+    return items;
+  }
+
+  private union(node: LNode, spec: UnionSpec, path: string): unknown {
+    if (node.t !== 'map') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));
+    const tagEntry = node.entries.find((e) => e.key === spec.tag);
+    const names = Object.keys(spec.variants);
+    if (tagEntry === undefined) return this.fail(node.loc, join(path, spec.tag), `one of ${names.join(', ')}`, 'nothing');
+    const tag = tagEntry.value.t === 'scalar' ? tagEntry.value.v : undefined;
+    const variant = typeof tag === 'string' ? spec.variants[tag] : undefined;
+    if (variant === undefined) return this.fail(tagEntry.value.loc, join(path, spec.tag), `one of ${names.join(', ')}`, describeFound(plain(tagEntry.value)));
+    return { [spec.tag]: tag, ...this.fields(node, variant, path, node.loc, spec.tag) };
+  }
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** The expectation text for a spec, used in "expected X, got Y". */
+export function expectedOf(spec: Spec): string {
+  switch (spec.kind) {
+    case 'leaf':
+      return spec.nullable ? `${spec.type.expected} or none` : spec.type.expected;
+    case 'dist':
+      return `a duration or a distribution {dist: ${DIST_KINDS.join('|')}, ...}${spec.nullable ? ' or none' : ''}`;
+    case 'object':
+      return `a mapping${spec.nullable ? ' or none' : ''}`;
+    case 'array':
+      return 'a list';
+    case 'union':
+      return `a mapping with ${spec.tag}: one of ${Object.keys(spec.variants).join(', ')}`;
+  }
+}
+
+function completeExpectation(typeExpected: string, problem: string): string {
+  return /^[<>=]|^between /.test(problem) ? `${typeExpected} ${problem}` : problem;
+}
+
+interface ParamSpec {
+  expected: string;
+  parse(raw: unknown): unknown;
+  optional?: boolean;
+}
+
+const durationAtLeast = (min: number, strict: boolean): ParamSpec => ({
+  expected: strict ? `a duration > ${min}` : `a duration >= ${min}`,
+  parse: (raw) => {
+    const s = parseDuration(raw);
+    return s !== undefined && (strict ? s > min : s >= min) ? s : undefined;
+  },
+});
+const positiveNumber: ParamSpec = {
+  expected: 'a number > 0',
+  parse: (raw) => (typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? raw : undefined),
+};
+const anyNumber: ParamSpec = {
+  expected: 'a number',
+  parse: (raw) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined),
+};
+const nonNegativeNumber: ParamSpec = {
+  expected: 'a number >= 0',
+  parse: (raw) => (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0 ? raw : undefined),
+};
+const durationList: ParamSpec = {
+  expected: 'a non-empty list of durations',
+  parse: (raw) => {
+    if (!Array.isArray(raw) || raw.length === 0) return undefined;
+    const out = raw.map(parseDuration);
+    return out.every((s) => s !== undefined && s >= 0) ? out : undefined;
+  },
+};
+const weightList: ParamSpec = {
+  expected: 'a list of numbers >= 0',
+  optional: true,
+  parse: (raw) => (Array.isArray(raw) && raw.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0) ? raw : undefined),
+};
+
+/** Parameters of each distribution kind (lognormal accepts either set). Times are durations. */
+const DIST_PARAMS: Record<string, Array<Record<string, ParamSpec>>> = {
+  constant: [{ value: durationAtLeast(0, false) }],
+  uniform: [{ min: durationAtLeast(0, false), max: durationAtLeast(0, false) }],
+  exponential: [{ mean: durationAtLeast(0, true) }],
+  normal: [{ mean: { ...anyNumber, expected: 'a duration', parse: parseDuration }, sd: durationAtLeast(0, false) }],
+  lognormal: [
+    { median: durationAtLeast(0, true), p95: durationAtLeast(0, true) },
+    { mu: anyNumber, sigma: nonNegativeNumber },
+  ],
+  weibull: [{ shape: positiveNumber, scale: durationAtLeast(0, true) }],
+  gamma: [{ shape: positiveNumber, scale: durationAtLeast(0, true) }],
+  empirical: [{ values: durationList, weights: weightList }],
+};
+export const DIST_KINDS = Object.keys(DIST_PARAMS);
+
+function checkDistRelations(d: DistSpec): { expected: string; found: string } | undefined {
+  if (d.dist === 'uniform' && d.max < d.min) return { expected: 'max >= min', found: `min ${d.min}s and max ${d.max}s` };
+  if (d.dist === 'lognormal' && 'median' in d && !(d.p95 > d.median)) {
+    return { expected: 'p95 > median', found: `median ${d.median}s and p95 ${d.p95}s` };
+  }
+  if (d.dist === 'empirical' && d.weights !== undefined) {
+    if (d.weights.length !== d.values.length) return { expected: 'as many weights as values', found: `${d.weights.length} weights for ${d.values.length} values` };
+    if (!(d.weights.reduce((a, b) => a + b, 0) > 0)) return { expected: 'weights with a positive sum', found: 'weights summing to 0' };
+  }
+  return undefined;
+}
+
+/** The nearest known name within edit distance 2, for "did you mean". */
+function closest(word: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
