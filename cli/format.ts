@@ -92,7 +92,7 @@ function describeRun(r: RunResult): string {
 export function formatRun(r: RunResult): string {
   const head = [`${r.scenario}${r.description ? `: ${firstSentence(r.description)}` : ''}`, describeRun(r), ''];
   const body = table(['metric (mean ±95% CI half-width, per replication)', r.scenario], sections([r]), [r]);
-  return `${head.join('\n')}\n${body}\n`;
+  return `${head.join('\n')}\n${body}\n${readingNote(false)}`;
 }
 
 /** The side-by-side table of `deploysim compare`. */
@@ -100,25 +100,31 @@ export function formatCompare(results: RunResult[]): string {
   if (results.length === 0) return '';
   const head = [`Comparing ${results.length} scenarios on common random numbers`, describeRun(results[0]!), ''];
   const body = table(['metric (mean ±95% CI half-width, per replication)', ...results.map((r) => r.scenario)], sections(results), results);
-  return `${head.join('\n')}\n${body}\n${readingNote()}`;
+  return `${head.join('\n')}\n${body}\n${readingNote(true)}`;
 }
 
 function sections(results: RunResult[]): Array<[string, Row[]]> {
   return [
-    ['service (traffic-serving workloads)', SERVICE_ROWS],
-    ['workloads (up: a pod Ready; for artifact-only workloads: a server running)', workloadRows(results)],
+    ['service', SERVICE_ROWS],
+    ['workloads', workloadRows(results)],
     ['cost', COST_ROWS],
   ];
 }
 
-function readingNote(): string {
-  return [
+function readingNote(compare: boolean): string {
+  const lines = [
     '',
-    'Downtime, incidents and cost are totals per replication (one horizon). Every scenario ran on the',
-    'same random streams, so differences between columns come from the patterns, not from luck;',
-    'paired differences with their CIs are in the --json output (pairedDifferences).',
-    '',
-  ].join('\n');
+    'service: up while every traffic-serving workload has a pod Ready (server running, node up).',
+    'workloads: the same per Deployment; one that serves no traffic is up while a server runs.',
+    'Downtime, incidents and cost are totals per replication (one horizon).',
+  ];
+  if (compare) {
+    lines.push(
+      'Every scenario ran on the same random streams, so differences between columns come from the',
+      'patterns, not from luck; paired differences with their CIs are in the --json output.',
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function firstSentence(text: string): string {

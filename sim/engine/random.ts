@@ -35,7 +35,15 @@ export class RandomStreams {
     return rng;
   }
 
-  /** Names of the streams created so far (for traces and tests). */
+  /**
+   * Forgets a stream whose entity is gone for good (a deleted pod), so that a long run does not
+   * keep one generator per entity it ever had. The name must not be asked for again.
+   */
+  release(name: string): void {
+    this.streams.delete(name);
+  }
+
+  /** Names of the streams currently held (for traces and tests). */
   names(): string[] {
     return [...this.streams.keys()];
   }

@@ -1,7 +1,7 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { setApiReady, setPhase, type Cluster } from './cluster.js';
 import { clusterChanged } from './scheduler.js';
-import type { Pod } from './types.js';
+import { POD_STREAMS, type Pod } from './types.js';
 
 /** The pod object is removed: its node's resources are freed and waiting pods may now fit. */
 export function podGone(c: Cluster, pod: Pod): void {
@@ -18,5 +18,6 @@ export function podGone(c: Cluster, pod: Pod): void {
   list.splice(list.indexOf(pod), 1);
   setApiReady(c, pod, false);
   setPhase(c, pod, 'Gone');
+  for (const purpose of POD_STREAMS) c.streams.release(`pod/${pod.name}/${purpose}`);
   if (node !== null) clusterChanged(c);
 }

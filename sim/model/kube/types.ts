@@ -29,6 +29,9 @@ export type PodPhase =
   | 'Terminating'
   | 'Gone';
 
+/** The random streams each pod owns, named pod/<name>/<purpose>. */
+export const POD_STREAMS = ['lifecycle', 'crash', 'hang'] as const;
+
 export interface Node {
   readonly index: number;
   readonly name: string;

@@ -1,0 +1,93 @@
+// Runs the real `deploysim` command (bin/deploysim.js, which imports the compiled dist/) in a child
+// process, the way a user runs it. Shared by the end-to-end tests in this folder.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+
+/** The project root (/work/main): the CLI runs with this as its working directory. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = 'bin/deploysim.js';
+
+export interface CliResult {
+  /** Exit status; null when the process was killed (time limit). */
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The command line, for failure messages. */
+  command: string;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Arguments given to node before the script (e.g. --import). */
+  nodeArgs?: string[];
+  /** Script to run instead of bin/deploysim.js. */
+  script?: string;
+  timeoutMs?: number;
+}
+
+/** The environment of every run: the test's, without the switches that change the CLI's output. */
+function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DEPLOYSIM_DEBUG;
+  delete env.NODE_OPTIONS;
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Runs `node bin/deploysim.js ...args` and collects its exit status and output. Never rejects on a non-zero exit. */
+export function deploysim(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const script = options.script ?? BIN;
+  const argv = [...(options.nodeArgs ?? []), script, ...args];
+  const command = `node ${argv.join(' ')}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, {
+      cwd: options.cwd ?? ROOT,
+      env: childEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), command });
+    });
+  });
+}
+
+/** A short description of a run for assertion messages. */
+export function describeRun(r: CliResult): string {
+  return `${r.command}\n-- exit ${r.status}\n-- stdout:\n${r.stdout.slice(0, 2000)}\n-- stderr:\n${r.stderr.slice(0, 2000)}`;
+}
+
+export function expectExit(r: CliResult, status: number): void {
+  expect(r.status, describeRun(r)).toBe(status);
+}
+
+/** Neither a JavaScript stack frame nor an `Error:`/`TypeError:` header from a stack may reach the user. */
+export function expectNoStackTrace(r: CliResult): void {
+  for (const text of [r.stderr, r.stdout]) {
+    expect(text, describeRun(r)).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(text, describeRun(r)).not.toMatch(/(^|\s)[A-Z]?[A-Za-z]*Error: /m);
+    expect(text, describeRun(r)).not.toMatch(/internal error/);
+  }
+}
+
+/** Fails with a clear message when the CLI has not been compiled (npm test builds it first). */
+export function requireBuilt(): void {
+  if (!existsSync(new URL('../../dist/cli/main.js', import.meta.url))) {
+    throw new Error('dist/cli/main.js is missing: run `npm run build` (or `npm test`, which builds first) before the e2e tests');
+  }
+}

@@ -1,0 +1,493 @@
+// End-to-end tests of the deploysim command line: the compiled program started as a user starts it
+// (node bin/deploysim.js ...), checked on its exit status, stdout and stderr only.
+// Issue 2, items 6 and 8 and the acceptance list; design.md sections 5 and 6.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { deploysim, describeRun, expectExit, expectNoStackTrace, requireBuilt, ROOT, type CliResult } from './cli-process.js';
+
+const BUILTINS = ['single-replica', 'multiple-replicas', 'multiple-replicas-coordination', 'isolated-stateful-pods', 'uncoordinated-replicas'];
+const FAST = ['--replications', '3', '--horizon', '30d'];
+const FASTER = ['--replications', '2', '--horizon', '10d'];
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Summary {
+  mean: number | null;
+  ci95: [number, number] | null;
+  min: number | null;
+  max: number | null;
+  n: number;
+}
+type Metrics = { [key: string]: Summary | Metrics };
+interface RunJson {
+  scenario: string;
+  seed: number;
+  replications: number;
+  horizonS: number;
+  warmupS: number;
+  engineVersion: string;
+  replicationSeeds?: unknown;
+  metrics: Metrics;
+  resolvedScenario: Record<string, unknown>;
+  pairedDifferences?: { baseline: string; metrics: Metrics };
+}
+
+function summaryAt(metrics: Metrics, path: string): Summary {
+  let node: Summary | Metrics | undefined = metrics;
+  for (const part of path.split('.')) node = (node as Metrics | undefined)?.[part];
+  expect(node, `metric ${path}`).toBeDefined();
+  return node as Summary;
+}
+
+/** A metric summary across replications: {mean, ci95: [lo, hi], min, max, n} and consistent. */
+function expectSummary(s: Summary, label: string, replications: number, opts: { maybeEmpty?: boolean } = {}): void {
+  expect(Object.keys(s).sort(), label).toEqual(['ci95', 'max', 'mean', 'min', 'n']);
+  expect(Number.isInteger(s.n), label).toBe(true);
+  if (opts.maybeEmpty) expect(s.n, label).toBeLessThanOrEqual(replications);
+  else expect(s.n, label).toBe(replications);
+  if (s.n === 0 || s.mean === null) {
+    expect(s.mean, label).toBeNull();
+    return;
+  }
+  expect(Number.isFinite(s.mean), label).toBe(true);
+  expect(s.ci95, label).toHaveLength(2);
+  const [lo, hi] = s.ci95!;
+  expect(lo, `${label}: ci95[0] <= mean`).toBeLessThanOrEqual(s.mean);
+  expect(s.mean, `${label}: mean <= ci95[1]`).toBeLessThanOrEqual(hi);
+  expect(s.min!, `${label}: min <= mean`).toBeLessThanOrEqual(s.mean);
+  expect(s.mean, `${label}: mean <= max`).toBeLessThanOrEqual(s.max!);
+}
+
+function parseJson<T>(r: CliResult): T {
+  expectExit(r, 0);
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch (e) {
+    throw new Error(`stdout is not exactly one JSON document (${(e as Error).message})\n${describeRun(r)}`);
+  }
+}
+
+/** A bad-input run: exit 1, nothing on stdout, a message on stderr, no stack trace. */
+function expectBadInput(r: CliResult, ...mentions: Array<string | RegExp>): void {
+  expectExit(r, 1);
+  expect(r.stdout, describeRun(r)).toBe('');
+  expect(r.stderr.trim(), describeRun(r)).not.toBe('');
+  for (const m of mentions) {
+    if (typeof m === 'string') expect(r.stderr, describeRun(r)).toContain(m);
+    else expect(r.stderr, describeRun(r)).toMatch(m);
+  }
+  expectNoStackTrace(r);
+}
+
+/** The cells of the table row whose label (first column) is `label`. */
+function tableRow(stdout: string, label: string): string[] {
+  const line = stdout.split('\n').find((l) => l.trim().startsWith(`${label} `) || l.trim() === label);
+  expect(line, `row "${label}" in\n${stdout}`).toBeDefined();
+  return line!
+    .trim()
+    .slice(label.length)
+    .trim()
+    .split(/\s{3,}/)
+    .filter(Boolean);
+}
+
+let tmp = '';
+const file = (name: string): string => join(tmp, name);
+let socketServer: Server | undefined;
+
+beforeAll(async () => {
+  requireBuilt();
+  tmp = mkdtempSync(join(tmpdir(), 'deploysim-e2e-'));
+  writeFileSync(file('empty.yaml'), '');
+  // Deterministic pseudo-random bytes (with NULs and invalid UTF-8): a binary file given as a scenario.
+  const garbage = Buffer.alloc(4096);
+  let x = 12345;
+  for (let i = 0; i < garbage.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    garbage[i] = x >>> 24;
+  }
+  writeFileSync(file('garbage.yaml'), garbage);
+  writeFileSync(file('binary.json'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xff, 0xfe, 0x00, 0x01]));
+  writeFileSync(file('syntax.json'), '{"name": "x", "workloads": [ {"name": "mi",, } ]\n');
+  writeFileSync(file('syntax.yaml'), 'name: x\nworkloads:\n  - name: mi\n    replicas: [\n');
+  writeFileSync(file('tiny.json'), JSON.stringify({ name: 'tiny', workloads: [{ name: 'mi', replicas: 1 }] }));
+  // Three mistakes: a bad duration (2:10), an unknown key (3:1), a negative replica count (6:15).
+  writeFileSync(file('three-mistakes.yaml'), ['name: three-mistakes', 'horizon: 5x', 'bogusKey: 1', 'workloads:', '  - name: mi', '    replicas: -2', ''].join('\n'));
+  // A path that exists and is not a directory but cannot be read as a file.
+  socketServer = createServer();
+  await new Promise<void>((resolve) => socketServer!.listen(file('socket.yaml'), resolve));
+});
+
+afterAll(async () => {
+  if (socketServer) await new Promise<void>((resolve) => socketServer!.close(() => resolve()));
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe.concurrent('patterns', () => {
+  test('patterns --json lists the five built-in patterns, each with a description', async () => {
+    const list = parseJson<Array<{ name: string; description: string }>>(await deploysim(['patterns', '--json']));
+    expect(list.map((p) => p.name)).toEqual(BUILTINS);
+    const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    expect([...files].sort()).toEqual([...BUILTINS].sort());
+    for (const p of list) expect(p.description.length, p.name).toBeGreaterThan(20);
+  });
+
+  test('patterns prints every built-in name with its description', async () => {
+    const r = await deploysim(['patterns']);
+    expectExit(r, 0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    for (const name of BUILTINS) {
+      const at = lines.indexOf(name);
+      expect(at, `line "${name}" in\n${r.stdout}`).toBeGreaterThanOrEqual(0);
+      expect(lines[at + 1], `description under ${name}`).toMatch(/^ {2}\S.{10,}/);
+    }
+  });
+});
+
+describe.concurrent('run on every built-in pattern', () => {
+  test.each(BUILTINS)('run %s prints the table with the scenario name and an availability row', async (name) => {
+    const r = await deploysim(['run', name, ...FAST]);
+    expectExit(r, 0);
+    expect(r.stdout.startsWith(name), describeRun(r)).toBe(true);
+    expect(r.stdout).toMatch(/3 replications x 30d/);
+    const header = r.stdout.split('\n').find((l) => l.startsWith('metric'));
+    expect(header?.trim().endsWith(name), describeRun(r)).toBe(true);
+    const [availability] = tableRow(r.stdout, 'availability');
+    expect(availability).toMatch(/^\d{1,3}\.\d+% ±\d+\.\d+$/);
+    for (const label of ['downtime', 'incidents', 'node-hours', 'pod-hours']) expect(tableRow(r.stdout, label)).toHaveLength(1);
+    expectNoStackTrace(r);
+  });
+
+  test.each(BUILTINS)('the resolved scenario of %s reproduces its result', async (name) => {
+    const first = parseJson<RunJson>(await deploysim(['run', name, ...FAST, '--json']));
+    const path = file(`resolved-${name}.json`);
+    writeFileSync(path, JSON.stringify(first.resolvedScenario));
+    const again = parseJson<RunJson>(await deploysim(['run', path, '--json']));
+    expect(again.metrics).toEqual(first.metrics);
+    expect(again.resolvedScenario).toEqual(first.resolvedScenario);
+    expect([again.seed, again.replications, again.horizonS, again.warmupS]).toEqual([first.seed, first.replications, first.horizonS, first.warmupS]);
+  });
+});
+
+describe.concurrent('run --json', () => {
+  const args = ['run', 'single-replica', '--json', '--replications', '4', '--horizon', '30d'];
+
+  test('stdout is exactly one result object with every required field', async () => {
+    const r = await deploysim(args);
+    const result = parseJson<RunJson>(r);
+    expect(r.stderr).toBe('');
+    expect(result.scenario).toBe('single-replica');
+    expect(result.seed).toBe(1);
+    expect(result.replications).toBe(4);
+    expect(result.horizonS).toBe(30 * 86400);
+    expect(result.warmupS).toBe(600);
+    expect(result.engineVersion).toBe(PACKAGE_VERSION);
+    for (const m of ['availability', 'downtimeS', 'incidents', 'degradedFraction']) expectSummary(summaryAt(result.metrics, `service.${m}`), `service.${m}`, 4);
+    // The mean time to recover is averaged over the replications that had an incident.
+    expectSummary(summaryAt(result.metrics, 'service.mttrS'), 'service.mttrS', 4, { maybeEmpty: true });
+    for (const m of ['nodeHours', 'podHours', 'cpuCoreHours']) expectSummary(summaryAt(result.metrics, `cost.${m}`), `cost.${m}`, 4);
+    const availability = summaryAt(result.metrics, 'service.availability');
+    expect(availability.min!).toBeGreaterThanOrEqual(0);
+    expect(availability.max!).toBeLessThanOrEqual(1);
+    // One node for the measured 30d - 10m.
+    expect(summaryAt(result.metrics, 'cost.nodeHours').mean).toBeCloseTo((30 * 86400 - 600) / 3600, 6);
+    expect(result.resolvedScenario).toMatchObject({ name: 'single-replica', seed: 1, replications: 4 });
+    expect(result.resolvedScenario.workloads).toBeInstanceOf(Array);
+  });
+
+  test('the same command twice prints byte-identical JSON', async () => {
+    const [a, b] = await Promise.all([deploysim(args), deploysim(args)]);
+    expectExit(a, 0);
+    expectExit(b, 0);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  test('a different --seed gives different numbers', async () => {
+    const [a, b] = await Promise.all([deploysim(args), deploysim([...args, '--seed', '2'])]);
+    const ra = parseJson<RunJson>(a);
+    const rb = parseJson<RunJson>(b);
+    expect(rb.seed).toBe(2);
+    expect(rb.resolvedScenario.seed).toBe(2);
+    expect(JSON.stringify(rb.metrics.service)).not.toBe(JSON.stringify(ra.metrics.service));
+  });
+
+  test('--set workloads[0].replicas=3 is applied (repeated --set: the last wins)', async () => {
+    const text = await deploysim(['run', 'single-replica', ...FASTER, '--set', 'workloads[0].replicas=3']);
+    expectExit(text, 0);
+    expect(tableRow(text.stdout, 'availability')).toHaveLength(1);
+    const r = await deploysim(['run', 'single-replica', ...FASTER, '--json', '--set', 'workloads[0].replicas=2', '--set', 'workloads[0].replicas=3']);
+    const result = parseJson<RunJson>(r);
+    expect((result.resolvedScenario.workloads as Array<{ replicas: number }>)[0]!.replicas).toBe(3);
+    // Three pods of the same workload run for the whole measured time (10d - 10m) on a healthy day.
+    expect(summaryAt(result.metrics, 'cost.podHours').max!).toBeGreaterThan(2 * (10 * 24 - 1 / 6));
+  });
+
+  test('a scenario written as JSON runs', async () => {
+    const result = parseJson<RunJson>(await deploysim(['run', file('tiny.json'), ...FASTER, '--json']));
+    expect(result.scenario).toBe('tiny');
+    expect(result.replications).toBe(2);
+  });
+});
+
+describe.concurrent('compare', () => {
+  const pair = ['compare', 'single-replica', 'multiple-replicas', ...FAST];
+
+  test('--json prints an array of two results, the second with paired differences against the first', async () => {
+    const results = parseJson<RunJson[]>(await deploysim([...pair, '--json']));
+    expect(results).toHaveLength(2);
+    const [base, other] = results as [RunJson, RunJson];
+    expect(base.scenario).toBe('single-replica');
+    expect(other.scenario).toBe('multiple-replicas');
+    expect(base.pairedDifferences).toBeUndefined();
+    expect(other.pairedDifferences?.baseline).toBe('single-replica');
+    // Common random numbers: the same seeds, replications, horizon and warmup for both.
+    for (const k of ['seed', 'replications', 'horizonS', 'warmupS', 'replicationSeeds'] as const) expect(other[k], k).toEqual(base[k]);
+    for (const m of ['service.availability', 'service.downtimeS', 'cost.nodeHours']) {
+      const d = summaryAt(other.pairedDifferences!.metrics, m);
+      expectSummary(d, `pairedDifferences.${m}`, 3);
+      // A paired difference is this scenario minus the baseline, replication by replication.
+      expect(d.mean!).toBeCloseTo(summaryAt(other.metrics, m).mean! - summaryAt(base.metrics, m).mean!, 6);
+    }
+  });
+
+  test('each column equals the standalone run of that scenario with the same seed and options', async () => {
+    const [cmp, single, multiple] = await Promise.all([
+      deploysim([...pair, '--json']),
+      deploysim(['run', 'single-replica', ...FAST, '--seed', '1', '--json']),
+      deploysim(['run', 'multiple-replicas', ...FAST, '--seed', '1', '--json']),
+    ]);
+    const results = parseJson<RunJson[]>(cmp);
+    expect(results[0]!.metrics).toEqual(parseJson<RunJson>(single).metrics);
+    expect(results[1]!.metrics).toEqual(parseJson<RunJson>(multiple).metrics);
+  });
+
+  test('text mode prints one column per scenario', async () => {
+    const r = await deploysim(pair);
+    expectExit(r, 0);
+    const header = r.stdout.split('\n').find((l) => l.startsWith('metric'));
+    expect(header?.trim().split(/\s{3,}/).slice(1)).toEqual(['single-replica', 'multiple-replicas']);
+    for (const label of ['availability', 'downtime', 'incidents', 'node-hours']) expect(tableRow(r.stdout, label), label).toHaveLength(2);
+    for (const cell of tableRow(r.stdout, 'availability')) expect(cell).toMatch(/^\d{1,3}\.\d+% ±\d+\.\d+$/);
+  });
+
+  test('without scenario names it compares every built-in pattern', async () => {
+    const [text, json] = await Promise.all([deploysim(['compare', ...FASTER]), deploysim(['compare', ...FASTER, '--json'])]);
+    expectExit(text, 0);
+    const header = text.stdout.split('\n').find((l) => l.startsWith('metric'));
+    expect(header?.trim().split(/\s{3,}/).slice(1)).toEqual(BUILTINS);
+    expect(tableRow(text.stdout, 'availability')).toHaveLength(BUILTINS.length);
+    const results = parseJson<RunJson[]>(json);
+    expect(results.map((x) => x.scenario)).toEqual(BUILTINS);
+    for (const x of results.slice(1)) expect(x.pairedDifferences?.baseline).toBe('single-replica');
+  });
+
+  test('npm start (the start script of package.json) prints the comparison of the built-in patterns', async () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const start = scripts.start ?? '';
+    expect(start).toMatch(/^node bin\/deploysim\.js /);
+    const r = await deploysim(start.replace(/^node bin\/deploysim\.js /, '').split(/\s+/));
+    expectExit(r, 0);
+    const header = r.stdout.split('\n').find((l) => l.startsWith('metric'));
+    expect(header?.trim().split(/\s{3,}/).slice(1)).toEqual(BUILTINS);
+  });
+});
+
+describe.concurrent('validate', () => {
+  test('every built-in scenario file is ok', async () => {
+    const files = readdirSync(join(ROOT, 'scenarios'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => `scenarios/${f}`);
+    const r = await deploysim(['validate', ...files]);
+    expectExit(r, 0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual(files.map((f) => `${f}: ok`));
+  });
+
+  test('a built-in pattern name validates too', async () => {
+    const r = await deploysim(['validate', 'single-replica']);
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/single-replica\.yaml: ok/);
+  });
+
+  test('a file with three mistakes gives three located errors and exit 1', async () => {
+    const path = file('three-mistakes.yaml');
+    const r = await deploysim(['validate', path]);
+    expectExit(r, 1);
+    expect(r.stdout).toBe('');
+    expectNoStackTrace(r);
+    const located = r.stderr
+      .split('\n')
+      .map((l) => /^(?<file>.+):(?<line>\d+):(?<col>\d+) (?<path>\S+): expected (?<expected>.+), got (?<got>.+)$/.exec(l)?.groups)
+      .filter((g) => g !== undefined);
+    expect(located, describeRun(r)).toHaveLength(3);
+    const byPath = new Map(located.map((g) => [g.path!, g]));
+    expect([...byPath.keys()].sort()).toEqual(['bogusKey', 'horizon', 'workloads[0].replicas']);
+    for (const g of located) expect(g.file).toBe(path);
+    expect(byPath.get('horizon')).toMatchObject({ line: '2', col: '10' });
+    expect(byPath.get('horizon')!.got).toContain('5x');
+    expect(byPath.get('bogusKey')).toMatchObject({ line: '3', col: '1' });
+    expect(byPath.get('workloads[0].replicas')).toMatchObject({ line: '6', col: '15', got: '-2' });
+  });
+
+  test('run reports the same three errors at once', async () => {
+    const r = await deploysim(['run', file('three-mistakes.yaml')]);
+    expectBadInput(r, 'horizon', 'bogusKey', 'workloads[0].replicas');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith(`${file('three-mistakes.yaml')}:`))).toHaveLength(3);
+  });
+
+  test('good and bad files together: ok for the good ones, errors for the bad, exit 1', async () => {
+    const r = await deploysim(['validate', 'scenarios/single-replica.yaml', file('three-mistakes.yaml')]);
+    expectExit(r, 1);
+    expect(r.stdout).toBe('scenarios/single-replica.yaml: ok\n');
+    expect(r.stderr).toContain('1 of 2 scenario files with errors');
+    expectNoStackTrace(r);
+  });
+
+  test('--set on validate is validated like a file field', async () => {
+    const r = await deploysim(['validate', 'single-replica', '--set', 'workloads[0].replicas=-2']);
+    expectBadInput(r, 'workloads[0].replicas', '-2');
+  });
+});
+
+describe.concurrent('bad input: exit 1, a clear message, no stack trace', () => {
+  const run = (...args: string[]): Promise<CliResult> => deploysim(['run', 'single-replica', ...FASTER, ...args]);
+
+  test('--set without "="', async () => expectBadInput(await run('--set', 'nonsense'), '--set nonsense', 'path=value'));
+  test('--set of an unknown field', async () => expectBadInput(await run('--set', 'foo=3'), /foo: expected one of the fields .*got "foo"/));
+  test('--set of a bad value', async () => expectBadInput(await run('--set', 'workloads[0].replicas=-2'), /workloads\[0\]\.replicas: expected .*got -2/));
+  test('--set of a non-number', async () => expectBadInput(await run('--set', 'workloads[0].replicas=abc'), /workloads\[0\]\.replicas: expected an integer.*abc/));
+  test('--set to an index past the end', async () => expectBadInput(await run('--set', 'workloads[5].replicas=3'), 'workloads[5]'));
+  test('--set with an empty path names the empty path, not a missing "="', async () => {
+    const r = await run('--set', '=3');
+    expectBadInput(r, '--set =3');
+    // The argument does contain "="; what is wrong is the empty path before it.
+    expect(r.stderr, describeRun(r)).not.toContain('got no "="');
+  });
+  test('--seed abc', async () => expectBadInput(await run('--seed', 'abc'), /seed: expected an integer.*"abc"/));
+  test('--seed -1', async () => expectBadInput(await run('--seed', '-1'), /seed: expected .*-1/));
+  test('--replications 0', async () => expectBadInput(await run('--replications', '0'), /replications: expected .*got 0/));
+  test('--horizon 5x', async () => expectBadInput(await run('--horizon', '5x'), /horizon: expected a duration.*"5x"/));
+  test('--warmup longer than the horizon', async () => expectBadInput(await run('--warmup', '20d'), /warmup: expected .*20d/));
+  test('an option without its value', async () => expectBadInput(await deploysim(['run', 'single-replica', '--horizon']), /--horizon.*argument missing/));
+  test('an unknown option (run)', async () => expectBadInput(await run('--bogus'), "unknown option '--bogus'"));
+  test('an unknown option (compare)', async () => expectBadInput(await deploysim(['compare', '--bogus']), "unknown option '--bogus'"));
+  test('an unknown command', async () => expectBadInput(await deploysim(['frobnicate']), "unknown command 'frobnicate'"));
+  test('run without its scenario argument', async () => expectBadInput(await deploysim(['run']), "missing required argument 'scenario'"));
+  test('validate without files', async () => expectBadInput(await deploysim(['validate']), "missing required argument 'files'"));
+  test('too many arguments', async () => expectBadInput(await deploysim(['run', 'single-replica', 'extra']), /too many arguments/));
+  test('no command at all prints the usage and exits 1', async () => {
+    const r = await deploysim([]);
+    expectExit(r, 1);
+    expect(r.stderr).toMatch(/Usage: deploysim/);
+    expectNoStackTrace(r);
+  });
+
+  test('a file that does not exist', async () => {
+    const r = await deploysim(['run', 'no-such-file.yaml']);
+    expectBadInput(r, 'no-such-file.yaml', /no such scenario file or built-in pattern/, 'single-replica');
+  });
+  test('a directory (run, validate)', async () => {
+    expectBadInput(await deploysim(['run', 'scenarios']), 'scenarios: is a directory');
+    expectBadInput(await deploysim(['validate', 'scenarios']), 'scenarios: is a directory');
+  });
+  test('an empty file', async () => {
+    const r = await deploysim(['run', file('empty.yaml')]);
+    expectBadInput(r, `${file('empty.yaml')}:1:1`, /workloads: expected .*got nothing/);
+  });
+  test('a file of random bytes', async () => {
+    for (const cmd of ['run', 'validate']) {
+      const r = await deploysim([cmd, file('garbage.yaml')]);
+      expectBadInput(r, `${file('garbage.yaml')}:1:`);
+      for (const line of r.stderr.trim().split('\n').slice(0, -1)) expect(line.startsWith(`${file('garbage.yaml')}:`), line).toBe(true);
+    }
+  });
+  test('a binary file', async () => {
+    expectBadInput(await deploysim(['run', file('binary.json')]), `${file('binary.json')}:1:1`, /expected a mapping/);
+  });
+  test('a JSON file with a syntax error', async () => {
+    expectBadInput(await deploysim(['run', file('syntax.json')]), `${file('syntax.json')}:1:44`, /syntax error/i);
+    expectBadInput(await deploysim(['validate', file('syntax.json')]), `${file('syntax.json')}:1:44`, /syntax error/i);
+  });
+  test('a YAML file with a syntax error', async () => {
+    expectBadInput(await deploysim(['run', file('syntax.yaml')]), `${file('syntax.yaml')}:`, /syntax error/i);
+  });
+  test('compare with one bad scenario name', async () => {
+    expectBadInput(await deploysim(['compare', 'single-replica', 'no-such-pattern', ...FASTER]), 'no-such-pattern');
+  });
+  test('run on a path that exists but cannot be read (a Unix socket)', async () => {
+    expectBadInput(await deploysim(['run', file('socket.yaml')]), `${file('socket.yaml')}: cannot read`);
+  });
+  test('validate on a path that exists but cannot be read (a Unix socket) is bad input, not an internal error', async () => {
+    expectBadInput(await deploysim(['validate', file('socket.yaml')]), file('socket.yaml'), /cannot read/);
+  });
+});
+
+describe.concurrent('help and version', () => {
+  const RUN_OPTIONS = ['--seed', '--replications', '--horizon', '--warmup', '--set', '--json'];
+
+  test('deploysim --help lists the commands', async () => {
+    const r = await deploysim(['--help']);
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^Usage: deploysim/);
+    for (const cmd of ['run', 'compare', 'patterns', 'validate']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd} `, 'm'));
+    expect(r.stdout).toContain('--version');
+  });
+
+  test.each(['run', 'compare'])('%s --help documents every run option', async (cmd) => {
+    for (const args of [[cmd, '--help'], ['help', cmd]]) {
+      const r = await deploysim(args);
+      expectExit(r, 0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: deploysim ${cmd} `));
+      for (const o of RUN_OPTIONS) expect(r.stdout, o).toMatch(new RegExp(`^\\s+${o}\\b.*\\S`, 'm'));
+    }
+  });
+
+  test('patterns --help documents --json', async () => {
+    const r = await deploysim(['patterns', '--help']);
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^\s+--json\s+\S/m);
+  });
+
+  test('validate --help documents --set', async () => {
+    const r = await deploysim(['validate', '--help']);
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^\s+--set <path=value>\s+\S/m);
+  });
+
+  test('fields --help exits 0', async () => {
+    const r = await deploysim(['fields', '--help']);
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^Usage: deploysim fields/);
+  });
+
+  test('--version and -V print the package.json version', async () => {
+    for (const flag of ['--version', '-V']) {
+      const r = await deploysim([flag]);
+      expectExit(r, 0);
+      expect(r.stdout).toBe(`${PACKAGE_VERSION}\n`);
+    }
+  });
+});
+
+describe.concurrent('exit status 2', () => {
+  // A failure inside the program (here: writing to stdout throws) is an internal error: exit 2,
+  // a one-line explanation, and the stack only when DEPLOYSIM_DEBUG=1.
+  const failingStdout = '--import=data:text/javascript,process.stdout.write=()=>{throw new TypeError("simulated stdout failure")}';
+
+  test('an internal error exits 2 with a message and no stack trace', async () => {
+    const r = await deploysim(['patterns'], { nodeArgs: [failingStdout] });
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(/^deploysim: internal error: simulated stdout failure\n/);
+    expect(r.stderr).toContain('please report it');
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+
+  test('with DEPLOYSIM_DEBUG=1 the internal error also prints its stack', async () => {
+    const r = await deploysim(['patterns'], { nodeArgs: [failingStdout], env: { DEPLOYSIM_DEBUG: '1' } });
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(/TypeError: simulated stdout failure\n\s+at /);
+  });
+});
