@@ -12,22 +12,23 @@ export interface Usage {
 
 /**
  * Everything the model announces. Subscribers (metrics, traces, the visualiser) read the payloads
- * and the plain state they point to; they never change it.
+ * and the plain state they point to; they never change it. Most payloads are the model's own
+ * objects, so announcing costs no allocation.
  */
 export interface ModelEvents {
   [name: string]: unknown;
   /** The Deployment created a pod (phase Pending). */
-  'pod.created': { pod: Pod };
+  'pod.created': Pod;
   /** A pod's container phase changed. */
   'pod.phase': { pod: Pod; from: PodPhase };
   /** A pod's Ready condition (as endpoints see it) changed. */
-  'pod.ready': { pod: Pod };
+  'pod.ready': Pod;
   /** A pod hung or stopped hanging. */
-  'pod.hung': { pod: Pod };
+  'pod.hung': Pod;
   /** A node went down or came up, or the control plane's view of it changed. */
-  'node.state': { node: Node };
+  'node.state': Node;
   /** A workload's serving or running pod count, or its desired replicas, changed. */
-  'workload.counts': { workload: Workload };
+  'workload.counts': Workload;
   /** The usage totals changed. */
   'cluster.usage': Usage;
   /** A scripted or stochastic fault was injected. */

@@ -43,12 +43,12 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   }
   const v = validateTree(tree, scenarioSpec, rootLoc);
   errors.push(...v.errors);
+  // Checks across fields run on whatever validated, so every problem is reported in one go.
+  const scenario = v.value as Partial<Scenario>;
+  errors.push(...crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc));
   if (errors.length > 0) return { errors: sortErrors(errors) };
-  const scenario = v.value as Scenario;
   if (scenario.name === undefined) scenario.name = defaultName(file);
-  const cross = crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc);
-  if (cross.length > 0) return { errors: sortErrors(cross) };
-  return { scenario, errors: [] };
+  return { scenario: scenario as Scenario, errors: [] };
 }
 
 function defaultName(file: string): string {
@@ -80,39 +80,52 @@ function sortErrors(errors: ScenarioError[]): ScenarioError[] {
     .map((x) => x.e);
 }
 
-/** Checks that need more than one field: references between sections, orderings of times. */
-function crossCheck(s: Scenario, locOf: (path: string) => Loc): ScenarioError[] {
+/**
+ * Checks that need more than one field: references between sections, orderings of times. Runs on
+ * a partly valid scenario too (fields that failed validation are missing and their checks skipped).
+ */
+function crossCheck(s: Partial<Scenario>, locOf: (path: string) => Loc): ScenarioError[] {
   const errors: ScenarioError[] = [];
   const fail = (path: string, expected: string, found: string) => errors.push({ loc: locOf(path), path, message: `expected ${expected}, got ${found}` });
-  if (s.warmup >= s.horizon) fail('warmup', `a warmup shorter than the horizon (${formatDuration(s.horizon)})`, formatDuration(s.warmup));
+  const horizon = s.horizon;
+  if (horizon !== undefined && s.warmup !== undefined && s.warmup >= horizon) {
+    fail('warmup', `a warmup shorter than the horizon (${formatDuration(horizon)})`, formatDuration(s.warmup));
+  }
   const k = s.kubernetes;
-  if (k.podMaxBackoff < k.podInitialBackoff) fail('kubernetes.podMaxBackoff', `a duration >= podInitialBackoff (${formatDuration(k.podInitialBackoff)})`, formatDuration(k.podMaxBackoff));
-  const clb = k.kubelet.crashLoopBackOff;
-  if (clb.max < clb.initial) fail('kubernetes.kubelet.crashLoopBackOff.max', `a duration >= initial (${formatDuration(clb.initial)})`, formatDuration(clb.max));
-  const nodeNames = new Set<string>();
-  s.cluster.nodePools.forEach((pool) => {
-    for (let i = 1; i <= pool.count; i++) nodeNames.add(`${pool.name}-${i}`);
-  });
-  const workloads = new Set(s.workloads.map((w) => w.name));
-  s.workloads.forEach((w, i) => {
+  if (k?.podMaxBackoff !== undefined && k.podInitialBackoff !== undefined && k.podMaxBackoff < k.podInitialBackoff) {
+    fail('kubernetes.podMaxBackoff', `a duration >= podInitialBackoff (${formatDuration(k.podInitialBackoff)})`, formatDuration(k.podMaxBackoff));
+  }
+  const clb = k?.kubelet?.crashLoopBackOff;
+  if (clb?.max !== undefined && clb.initial !== undefined && clb.max < clb.initial) {
+    fail('kubernetes.kubelet.crashLoopBackOff.max', `a duration >= initial (${formatDuration(clb.initial)})`, formatDuration(clb.max));
+  }
+  const pools = s.cluster?.nodePools ?? [];
+  const nodeNames: string[] = [];
+  for (const pool of pools) if (pool?.name !== undefined && pool.count !== undefined) for (let i = 1; i <= pool.count; i++) nodeNames.push(`${pool.name}-${i}`);
+  const workloads = s.workloads ?? [];
+  const workloadNames = workloads.map((w) => w?.name).filter((n): n is string => n !== undefined);
+  workloads.forEach((w, i) => {
     for (const probe of ['startup', 'liveness'] as const) {
-      const p = w.probes[probe];
-      if (p && p.successThreshold !== 1) fail(`workloads[${i}].probes.${probe}.successThreshold`, '1 (Kubernetes requires it for startup and liveness probes)', String(p.successThreshold));
+      const p = w?.probes?.[probe];
+      if (p && p.successThreshold !== undefined && p.successThreshold !== 1) {
+        fail(`workloads[${i}].probes.${probe}.successThreshold`, '1 (Kubernetes requires it for startup and liveness probes)', String(p.successThreshold));
+      }
     }
   });
-  s.faults.forEach((f, i) => {
+  (s.faults ?? []).forEach((f, i) => {
+    if (!f) return;
     const path = `faults[${i}]`;
-    if (f.at >= s.horizon) fail(`${path}.at`, `a time before the horizon (${formatDuration(s.horizon)})`, formatDuration(f.at));
+    if (f.at !== undefined && horizon !== undefined && f.at >= horizon) fail(`${path}.at`, `a time before the horizon (${formatDuration(horizon)})`, formatDuration(f.at));
     if (f.type === 'node-crash' || f.type === 'node-drain') {
       if ((f.node === undefined) === (f.nodeOf === undefined)) {
         fail(path, 'exactly one of node and nodeOf', f.node === undefined ? 'neither' : 'both');
-      } else if (f.node !== undefined && !nodeNames.has(f.node)) {
-        fail(`${path}.node`, `a node of the cluster (${[...nodeNames].join(', ')})`, JSON.stringify(f.node));
-      } else if (f.nodeOf !== undefined && !workloads.has(f.nodeOf)) {
-        fail(`${path}.nodeOf`, `a workload name (${[...workloads].join(', ')})`, JSON.stringify(f.nodeOf));
+      } else if (f.node !== undefined && s.cluster !== undefined && !nodeNames.includes(f.node)) {
+        fail(`${path}.node`, `a node of the cluster (${nodeNames.join(', ')})`, JSON.stringify(f.node));
+      } else if (f.nodeOf !== undefined && s.workloads !== undefined && !workloadNames.includes(f.nodeOf)) {
+        fail(`${path}.nodeOf`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.nodeOf));
       }
-    } else if (!workloads.has(f.workload)) {
-      fail(`${path}.workload`, `a workload name (${[...workloads].join(', ')})`, JSON.stringify(f.workload));
+    } else if (f.workload !== undefined && s.workloads !== undefined && !workloadNames.includes(f.workload)) {
+      fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));
     }
   });
   return errors;

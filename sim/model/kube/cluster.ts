@@ -124,7 +124,7 @@ export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
   if (pod.apiReady === ready) return;
   pod.apiReady = ready;
   refreshPodCounts(c, pod);
-  if (c.bus.wants('pod.ready')) c.bus.emit('pod.ready', { pod });
+  if (c.bus.wants('pod.ready')) c.bus.emit('pod.ready', pod);
   if (ready && c.drains.length > 0) retryBlockedDrains(c, pod);
 }
 
@@ -133,7 +133,7 @@ export function setHung(c: Cluster, pod: Pod, hung: boolean): void {
   if (pod.hung === hung) return;
   pod.hung = hung;
   refreshPodCounts(c, pod);
-  if (c.bus.wants('pod.hung')) c.bus.emit('pod.hung', { pod });
+  if (c.bus.wants('pod.hung')) c.bus.emit('pod.hung', pod);
 }
 
 /**
@@ -156,7 +156,7 @@ export function refreshPodCounts(c: Cluster, pod: Pod): void {
     w.runningCount += running ? 1 : -1;
     countsChanged = true;
   }
-  if (countsChanged && c.bus.wants('workload.counts')) c.bus.emit('workload.counts', { workload: w });
+  if (countsChanged && c.bus.wants('workload.counts')) c.bus.emit('workload.counts', w);
   if (active !== pod.countedActive) {
     pod.countedActive = active;
     c.usage.activePods += active ? 1 : -1;

@@ -21,7 +21,7 @@ export function reconcile(c: Cluster, w: Workload): void {
 /** Sets the desired replicas (a `scale` fault or command) and reconciles. */
 export function scaleWorkload(c: Cluster, w: Workload, replicas: number): void {
   w.desired = replicas;
-  c.bus.emit('workload.counts', { workload: w });
+  c.bus.emit('workload.counts', w);
   reconcile(c, w);
 }
 
@@ -85,7 +85,7 @@ function createPod(c: Cluster, w: Workload): Pod {
   } satisfies Pod as Pod;
   (pod as { ref: { c: Cluster; pod: Pod } }).ref = { c, pod };
   w.pods.push(pod);
-  if (c.bus.wants('pod.created')) c.bus.emit('pod.created', { pod });
+  if (c.bus.wants('pod.created')) c.bus.emit('pod.created', pod);
   enqueuePod(c, pod);
   return pod;
 }

@@ -2,7 +2,7 @@ import { NO_EVENT } from '../../engine/simulation.js';
 import { armPodFailures } from '../faults/pod-failures.js';
 import { crashLoopDelay } from './backoff.js';
 import { setApiReady, setHung, setPhase, type Cluster } from './cluster.js';
-import { failureDetectedTime, readyTime, startupOutcome } from './probes.js';
+import { failureDetectedTime, readyTime, startupKillTime, startupSuccessTime } from './probes.js';
 import { podGone } from './pod-gone.js';
 import type { Node, Pod } from './types.js';
 
@@ -69,13 +69,13 @@ function onContainerStarted({ c, pod }: PodArg): void {
   for (let i = 0; i < w.config.startup.artifacts; i++) deployS += w.dist.artifactDeploy.sample(pod.rng);
   pod.appStartedS = now + serverS + deployS;
   const probes = w.config.probes;
-  const startup = startupOutcome(pod.probeAnchorS, now, pod.appStartedS, probes.startup);
-  pod.startedS = startup.startedS;
+  const killS = startupKillTime(pod.probeAnchorS, now, pod.appStartedS, probes.startup);
+  pod.startedS = killS < Infinity ? Infinity : startupSuccessTime(pod.probeAnchorS, now, pod.appStartedS, probes.startup);
   setPhase(c, pod, 'Starting');
-  if (startup.killS < Infinity) {
-    pod.probeTimer = c.sim.scheduleAt(startup.killS, onProbeKill, pod.ref);
+  if (killS < Infinity) {
+    pod.probeTimer = c.sim.scheduleAt(killS, onProbeKill, pod.ref);
   } else {
-    const readyS = readyTime(pod.probeAnchorS, now, pod.appStartedS, startup.startedS, probes.readiness);
+    const readyS = readyTime(pod.probeAnchorS, now, pod.appStartedS, pod.startedS, probes.readiness);
     pod.probeTimer = c.sim.scheduleAt(readyS, onProbeReady, pod.ref);
   }
   pod.lifecycleTimer =

@@ -33,7 +33,7 @@ export function crashNode(c: Cluster, node: Node, repairAfterS: number | null): 
   c.bus.emit('cluster.usage', c.usage);
   if (node.condition === 'Ready') node.detectTimer = c.sim.scheduleAt(nodeDetectionTime(c.sim.nowS, node, c), onNodeUnknown, node.ref);
   if (repairAfterS !== null) node.repairTimer = c.sim.schedule(repairAfterS, onRepair, node.ref);
-  c.bus.emit('node.state', { node });
+  c.bus.emit('node.state', node);
 }
 
 function onRepair({ c, node }: NodeArg): void {
@@ -54,7 +54,7 @@ export function repairNode(c: Cluster, node: Node): void {
   node.condition = 'Ready';
   for (const pod of [...node.pods]) resumeAfterNodeRepair(c, pod);
   c.bus.emit('cluster.usage', c.usage);
-  c.bus.emit('node.state', { node });
+  c.bus.emit('node.state', node);
   armNodeCrash(c, node);
   clusterChanged(c);
 }
@@ -72,7 +72,7 @@ function onNodeUnknown({ c, node }: NodeArg): void {
   const taintS = Math.max(c.sim.nowS, cp.nextTaintSlotS);
   cp.nextTaintSlotS = taintS + 1 / c.kube.nodeEvictionRate;
   node.evictTimer = c.sim.scheduleAt(taintS + c.kube.tolerationSeconds, onEvict, node.ref);
-  c.bus.emit('node.state', { node });
+  c.bus.emit('node.state', node);
 }
 
 /** Taint-based eviction: the pods get a deletionTimestamp; their Deployments replace them at once. */

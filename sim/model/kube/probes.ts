@@ -25,23 +25,26 @@ export function tickAfter(anchorS: number, periodS: number, tS: number): number 
   return tick > tS ? tick : tick + periodS;
 }
 
-export interface StartupOutcome {
-  /** When the container counts as started (startup probe passed, or container start without one). */
-  startedS: number;
-  /** When the startup probe kills the container instead (Infinity if it does not). */
-  killS: number;
+/**
+ * When the startup probe kills a container started at `containerStartS` whose server answers from
+ * `appStartedS` on: its `failureThreshold`-th consecutive failure. Infinity if it passes first
+ * (or there is no startup probe).
+ */
+export function startupKillTime(anchorS: number, containerStartS: number, appStartedS: number, probe: ProbeConfig | null): number {
+  if (probe === null) return Infinity;
+  const firstS = tickAtOrAfter(anchorS, probe.period, containerStartS + probe.initialDelay);
+  const lastAllowedS = firstS + (probe.failureThreshold - 1) * probe.period;
+  return lastAllowedS < appStartedS ? lastAllowedS : Infinity;
 }
 
 /**
- * Outcome of the startup probe for a container started at `containerStartS` whose server answers
- * from `appStartedS` on.
+ * When the container counts as started: the startup probe's first success, or container start
+ * when there is no startup probe. Meaningful only when `startupKillTime` is Infinity.
  */
-export function startupOutcome(anchorS: number, containerStartS: number, appStartedS: number, probe: ProbeConfig | null): StartupOutcome {
-  if (probe === null) return { startedS: containerStartS, killS: Infinity };
+export function startupSuccessTime(anchorS: number, containerStartS: number, appStartedS: number, probe: ProbeConfig | null): number {
+  if (probe === null) return containerStartS;
   const firstS = tickAtOrAfter(anchorS, probe.period, containerStartS + probe.initialDelay);
-  const lastAllowedS = firstS + (probe.failureThreshold - 1) * probe.period;
-  if (lastAllowedS < appStartedS) return { startedS: Infinity, killS: lastAllowedS };
-  return { startedS: tickAtOrAfter(anchorS, probe.period, Math.max(firstS, appStartedS)), killS: Infinity };
+  return tickAtOrAfter(anchorS, probe.period, Math.max(firstS, appStartedS));
 }
 
 /**
