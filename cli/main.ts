@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { compareScenarios, EventLimitError, runExperiment, type ExperimentProgress } from '../sim/experiment/index.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { formatCompare, formatRun } from './format.js';
-import { builtinNames, displayPath, InputError, loadScenarioFile, resolveScenarioPath } from './scenarios.js';
+import { builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
 
 /** Where the program writes; tests pass their own. */
 export interface Io {
@@ -93,7 +92,8 @@ function buildProgram(io: Io): Command {
         { text: `horizon=${first.horizon}`, origin: `--horizon ${first.horizon}` },
         { text: `warmup=${first.warmup}`, origin: `--warmup ${first.warmup}` },
       ];
-      const scenarios = [first, ...names.slice(1).map((n) => loadScenarioFile(n, [...overrides, ...common]))];
+      // Load each file as given first, so that its own mistakes are reported, then with the common values.
+      const scenarios = [first, ...names.slice(1).map((n) => (loadScenarioFile(n, overrides), loadScenarioFile(n, [...overrides, ...common])))];
       const results = compareScenarios(scenarios, progressReporter(io));
       io.out(o.json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results));
     });
@@ -120,14 +120,17 @@ function buildProgram(io: Io): Command {
       let bad = 0;
       for (const file of files) {
         let path: string;
+        let text: string;
         try {
           path = resolveScenarioPath(file);
+          text = readScenarioText(file, path);
         } catch (e) {
+          if (!(e instanceof InputError)) throw e;
           bad++;
-          io.err(`${(e as Error).message}\n`);
+          io.err(`${e.message}\n`);
           continue;
         }
-        const result = loadScenarioText(readFileSync(path, 'utf8'), displayPath(path), o.set);
+        const result = loadScenarioText(text, displayPath(path), o.set);
         if (result.errors.length === 0) io.out(`${displayPath(path)}: ok\n`);
         else {
           bad++;

@@ -54,15 +54,27 @@ export function displayPath(path: string): string {
   return rel.length < path.length && !rel.startsWith('..') ? rel : path;
 }
 
+/** Scenario files are a few kilobytes; anything past this is not one. */
+const MAX_SCENARIO_BYTES = 4 * 1048576;
+
+/** The text of a scenario file; an unreadable one is an InputError naming the file and the reason. */
+export function readScenarioText(arg: string, path: string): string {
+  try {
+    const bytes = statSync(path).size;
+    if (bytes > MAX_SCENARIO_BYTES) {
+      throw new InputError(`${arg}: ${(bytes / 1048576).toFixed(1)} MiB is too large for a scenario file (limit ${MAX_SCENARIO_BYTES / 1048576} MiB; is it the right file?)`);
+    }
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${arg}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 /** Reads and validates a scenario; every problem is reported at once as an InputError. */
 export function loadScenarioFile(arg: string, overrides: readonly OverrideInput[]): Scenario {
   const path = resolveScenarioPath(arg);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${arg}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const text = readScenarioText(arg, path);
   const result = loadScenarioText(text, displayPath(path), overrides);
   if (result.scenario === undefined) throw new InputError(result.errors.map(formatScenarioError).join('\n'));
   return result.scenario;

@@ -66,7 +66,7 @@ function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress)
     warmupS: scenario.warmup,
     engineVersion: ENGINE_VERSION,
     replicationSeeds: `${replicationSeed(scenario.seed, 0)} .. ${replicationSeed(scenario.seed, scenario.replications - 1)}`,
-    metrics: nest([...accumulators].map(([name, acc]) => [name, acc.summary()])),
+    metrics: nest([...accumulators].map(([name, acc]) => [name, acc.summary(boundsOf(name))])),
     eventsPerReplication: events.summary(),
     resolvedScenario: serializeScenario(scenario),
   };
@@ -94,6 +94,11 @@ export function compareScenarios(scenarios: readonly Scenario[], onProgress?: (p
     }
     return { ...run.result, pairedDifferences: { baseline: baseline.result.scenario, metrics: nest(diffs) } };
   });
+}
+
+/** The values a metric can take, by name: fractions lie in [0, 1], times, counts and hours are >= 0. */
+export function boundsOf(name: string): [number, number] {
+  return /(availability|Fraction)$/.test(name) ? [0, 1] : [0, Infinity];
 }
 
 function nest(entries: Array<[string, MetricSummary]>): NestedSummaries {

@@ -33,15 +33,20 @@ export class Accumulator {
     return this.n > 1 ? this.m2 / (this.n - 1) : NaN;
   }
 
-  /** Half-width of the 95% confidence interval of the mean (0 with one value, as nothing varies yet). */
+  /** Half-width of the 95% confidence interval of the mean; NaN with fewer than two values. */
   get halfWidth95(): number {
-    if (this.n < 2) return 0;
+    if (this.n < 2) return NaN;
     return studentTQuantile(0.975, this.n - 1) * Math.sqrt(this.variance / this.n);
   }
 
-  summary(): MetricSummary {
+  /**
+   * The summary; `bounds` are the values the metric can take (e.g. [0, 1] for a fraction): the
+   * interval is cut to them. With one value there is no interval (ci95 null).
+   */
+  summary(bounds: readonly [number, number] = [-Infinity, Infinity]): MetricSummary {
     if (this.n === 0) return { mean: null, ci95: null, min: null, max: null, n: 0 };
     const h = this.halfWidth95;
-    return { mean: this.mean, ci95: [this.mean - h, this.mean + h], min: this.min, max: this.max, n: this.n };
+    const ci95: [number, number] | null = Number.isNaN(h) ? null : [Math.max(bounds[0], this.mean - h), Math.min(bounds[1], this.mean + h)];
+    return { mean: this.mean, ci95, min: this.min, max: this.max, n: this.n };
   }
 }

@@ -260,7 +260,9 @@ export const scenarioSpec: ObjectSpec = object(
   {
     name: leaf(STRING, undefined, 'scenario name shown in tables (default: the file name)', { optional: true }),
     description: text('', 'one paragraph for the reader'),
-    horizon: positiveDuration(365 * D, 'simulated time per replication'),
+    horizon: duration(365 * D, 'simulated time per replication (at most 1,000,000 years)', 0, {
+      check: (v: number) => (v > 0 && v <= 1e6 * 365 * D ? undefined : 'a duration > 0 and at most 1000000y'),
+    }),
     warmup: duration(10 * MIN, 'time at the start of each replication excluded from the metrics (initial roll-out)'),
     seed: int(1, 'root random seed; replication i uses streams seeded from (seed, i)', 0, Number.MAX_SAFE_INTEGER),
     replications: int(30, 'independent replications; metrics are reported with 95% confidence intervals across them', 1, 1_000_000),

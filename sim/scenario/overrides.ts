@@ -22,7 +22,8 @@ export function parseOverride(input: OverrideInput): Override | ScenarioError {
   const origin = typeof input === 'string' ? `--set ${text}` : input.origin;
   const loc: Loc = { origin };
   const eq = text.indexOf('=');
-  if (eq <= 0) return { loc, path: '', message: 'expected path=value, e.g. workloads[0].replicas=3, got no "="' };
+  if (eq < 0) return { loc, path: '', message: 'expected path=value, e.g. workloads[0].replicas=3, got no "="' };
+  if (text.slice(0, eq).trim() === '') return { loc, path: '', message: 'expected a field path before "=", e.g. workloads[0].replicas=3, got nothing' };
   const pathText = text.slice(0, eq).trim();
   const keys: Array<string | number> = [];
   let rest = pathText;

@@ -19,6 +19,11 @@ export interface LEntry {
   value: LNode;
 }
 
+/** Syntax errors reported per file; past this many the file is probably not YAML at all. */
+const MAX_SYNTAX_ERRORS = 10;
+/** Longest message text quoted from the parser. */
+const MAX_MESSAGE_CHARS = 160;
+
 /** Upper bound on nodes built from one document, so alias bombs cannot exhaust memory. */
 const MAX_NODES = 200_000;
 
@@ -33,12 +38,16 @@ export function parseTree(source: string, file: string): { tree?: LNode; errors:
     return { errors: [{ loc: { file, line: 1, col: 1 }, path: '', message: `cannot parse as YAML or JSON: ${(e as Error).message}` }] };
   }
   if (doc.errors.length > 0) {
-    return {
-      errors: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return { loc: { file, line: pos.line, col: pos.col }, path: '', message: `YAML syntax error: ${firstLine(e.message)}` };
-      }),
-    };
+    const kind = /\.json$/i.test(file) ? 'JSON' : 'YAML';
+    const errors: ScenarioError[] = doc.errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { loc: { file, line: pos.line, col: pos.col }, path: '', message: `${kind} syntax error: ${firstLine(e.message)}` };
+    });
+    if (doc.errors.length > MAX_SYNTAX_ERRORS) {
+      const last = errors[errors.length - 1]!;
+      errors.push({ loc: last.loc, path: '', message: `... and ${doc.errors.length - MAX_SYNTAX_ERRORS} more syntax errors (is this a ${kind} file?)` });
+    }
+    return { errors };
   }
   const errors: ScenarioError[] = [];
   const budget = { nodes: 0 };
@@ -86,7 +95,8 @@ class TreeLimit {
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const line = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS - 3)}...` : line;
 }
 
 /** Converts a located tree back to plain values (for tests and `--set` values). */

@@ -11,6 +11,7 @@ import { deploysim, describeRun, expectExit, expectNoStackTrace, requireBuilt, R
 const BUILTINS = ['single-replica', 'multiple-replicas', 'multiple-replicas-coordination', 'isolated-stateful-pods', 'uncoordinated-replicas'];
 const FAST = ['--replications', '3', '--horizon', '30d'];
 const FASTER = ['--replications', '2', '--horizon', '10d'];
+const EXECUTABLE_BYTES = 256 * 1024;
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface Summary {
@@ -109,6 +110,8 @@ beforeAll(async () => {
     garbage[i] = x >>> 24;
   }
   writeFileSync(file('garbage.yaml'), garbage);
+  // The head of a real executable (the node binary), as if someone passed a program instead of a scenario.
+  writeFileSync(file('executable.bin'), readFileSync(process.execPath).subarray(0, EXECUTABLE_BYTES));
   writeFileSync(file('binary.json'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xff, 0xfe, 0x00, 0x01]));
   writeFileSync(file('syntax.json'), '{"name": "x", "workloads": [ {"name": "mi",, } ]\n');
   writeFileSync(file('syntax.yaml'), 'name: x\nworkloads:\n  - name: mi\n    replicas: [\n');
@@ -223,6 +226,23 @@ describe.concurrent('run --json', () => {
     expect((result.resolvedScenario.workloads as Array<{ replicas: number }>)[0]!.replicas).toBe(3);
     // Three pods of the same workload run for the whole measured time (10d - 10m) on a healthy day.
     expect(summaryAt(result.metrics, 'cost.podHours').max!).toBeGreaterThan(2 * (10 * 24 - 1 / 6));
+  });
+
+  test('--set takes structured values: a scripted node crash with stochastic failures switched off', async () => {
+    const r = await deploysim([
+      'run', 'single-replica', '--json', '--replications', '2', '--horizon', '1d',
+      '--set', 'faults=[{type: node-crash, at: 2h, nodeOf: mi, repairAfter: 30m}]',
+      '--set', 'workloads[0].failures.crash=null',
+      '--set', 'cluster.nodePools[0].failures.crash=null',
+    ]);
+    const result = parseJson<RunJson>(r);
+    expect(result.resolvedScenario.faults).toMatchObject([{ type: 'node-crash', at: '2h', repairAfter: '30m' }]);
+    const incidents = summaryAt(result.metrics, 'service.incidents');
+    expect([incidents.min, incidents.max]).toEqual([1, 1]);
+    // The only node is down 30 min; the pod is back one container start and readiness delay (60 s) later.
+    const downtime = summaryAt(result.metrics, 'service.downtimeS');
+    expect(downtime.min!).toBeGreaterThan(30 * 60 + 60);
+    expect(downtime.max!).toBeLessThan(30 * 60 + 120);
   });
 
   test('a scenario written as JSON runs', async () => {
@@ -403,6 +423,12 @@ describe.concurrent('bad input: exit 1, a clear message, no stack trace', () => 
       expectBadInput(r, `${file('garbage.yaml')}:1:`);
       for (const line of r.stderr.trim().split('\n').slice(0, -1)) expect(line.startsWith(`${file('garbage.yaml')}:`), line).toBe(true);
     }
+  });
+  test('a large binary file (an executable) gives a short message, not a copy of the file', async () => {
+    const r = await deploysim(['run', file('executable.bin')]);
+    expectExit(r, 1);
+    expect(r.stderr.length, `stderr is ${r.stderr.length} characters for a ${EXECUTABLE_BYTES}-byte file`).toBeLessThan(20_000);
+    expectBadInput(r, `${file('executable.bin')}:`);
   });
   test('a binary file', async () => {
     expectBadInput(await deploysim(['run', file('binary.json')]), `${file('binary.json')}:1:1`, /expected a mapping/);
