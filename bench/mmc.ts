@@ -13,13 +13,20 @@ export interface MmcParams {
   serviceRate: number;
   servers: number;
   events: number;
+  /** Time before which the number in system is not averaged (start-up transient). Default 0. */
+  warmupS?: number;
 }
 
 export interface MmcOutcome {
   events: number;
   served: number;
-  /** Time-average number in system (for a sanity check against Erlang C). */
+  /** Time-average number in system after the warm-up (for a check against Erlang C). */
   meanInSystem: number;
+}
+
+/** Area under the number-in-system curve from max(a, warmup) to b. */
+function areaAfter(inSystem: number, aS: number, bS: number, warmupS: number): number {
+  return bS > warmupS ? inSystem * (bS - Math.max(aS, warmupS)) : 0;
 }
 
 /** The M/M/c model written against the engine's public API. */
@@ -30,8 +37,9 @@ export function mmcOnEngine(p: MmcParams, rng: Rng): MmcOutcome {
   let served = 0;
   let area = 0;
   let lastS = 0;
+  const warmupS = p.warmupS ?? 0;
   const account = (): void => {
-    area += (busy + queued) * (sim.nowS - lastS);
+    area += areaAfter(busy + queued, lastS, sim.nowS, warmupS);
     lastS = sim.nowS;
   };
   const departure = (): void => {
@@ -52,7 +60,7 @@ export function mmcOnEngine(p: MmcParams, rng: Rng): MmcOutcome {
   };
   sim.schedule(0, arrival);
   sim.run({ maxEvents: p.events });
-  return { events: sim.eventsExecuted, served, meanInSystem: area / sim.nowS };
+  return { events: sim.eventsExecuted, served, meanInSystem: area / (sim.nowS - warmupS) };
 }
 
 const ARRIVAL = 0;
@@ -124,11 +132,12 @@ export function mmcMinimalLoop(p: MmcParams, rng: Rng): MmcOutcome {
   let served = 0;
   let area = 0;
   let events = 0;
+  const warmupS = p.warmupS ?? 0;
   push(0, ARRIVAL);
   while (size > 0 && events < p.events) {
     const t = times[0]!;
     const code = popInto();
-    area += (busy + queued) * (t - now);
+    area += areaAfter(busy + queued, now, t, warmupS);
     now = t;
     events++;
     if (code === ARRIVAL) {
@@ -145,5 +154,5 @@ export function mmcMinimalLoop(p: MmcParams, rng: Rng): MmcOutcome {
       } else busy--;
     }
   }
-  return { events, served, meanInSystem: area / now };
+  return { events, served, meanInSystem: area / (now - warmupS) };
 }

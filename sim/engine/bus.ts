@@ -8,13 +8,17 @@
 export class EventBus<E extends { [name: string]: unknown }> {
   private readonly handlers: { [K in keyof E]?: Array<(payload: E[K]) => void> } = {};
 
-  /** Subscribes; returns the function that unsubscribes. */
+  /**
+   * Subscribes; returns the function that unsubscribes. Lists are replaced, never changed in place,
+   * so (un)subscribing during an emit affects the next emit only.
+   */
   on<K extends keyof E>(name: K, handler: (payload: E[K]) => void): () => void {
-    const list = (this.handlers[name] ??= []);
-    list.push(handler);
+    this.handlers[name] = [...(this.handlers[name] ?? []), handler];
     return () => {
+      const list = this.handlers[name];
+      if (list === undefined) return;
       const i = list.indexOf(handler);
-      if (i >= 0) list.splice(i, 1);
+      if (i >= 0) this.handlers[name] = [...list.slice(0, i), ...list.slice(i + 1)];
     };
   }
 

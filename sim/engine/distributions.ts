@@ -53,12 +53,16 @@ export function exponential(mean: number): Distribution {
 export function truncatedNormal(mean: number, sd: number): Distribution {
   if (sd === 0) return { ...constant(Math.max(0, mean)), spec: { dist: 'normal', mean, sd } };
   const alpha = -mean / sd;
-  const lower = normalCdf(alpha);
-  const tail = 1 - lower;
+  // P(Z >= alpha), computed without cancellation even far in the tail.
+  const tail = normalCdf(-alpha);
+  const lower = 1 - tail;
   return {
     spec: { dist: 'normal', mean, sd },
     mean: mean + (sd * normalPdf(alpha)) / tail,
-    sample: (rng) => Math.max(0, mean + sd * normalQuantile(lower + tail * rng())),
+    // Inversion from whichever end keeps precision: Z = -Phi^-1(tail * v) when the cut is in the upper tail.
+    sample: alpha > 0
+      ? (rng) => Math.max(0, mean - sd * normalQuantile(tail * (1 - rng())))
+      : (rng) => Math.max(0, mean + sd * normalQuantile(lower + tail * rng())),
   };
 }
 

@@ -29,7 +29,7 @@ export class RandomStreams {
   stream(name: string): Rng {
     let rng = this.streams.get(name);
     if (rng === undefined) {
-      rng = generator(`${this.rootSeed}|${name}`) as Rng;
+      rng = generator(JSON.stringify([this.rootSeed, name])) as Rng;
       this.streams.set(name, rng);
     }
     return rng;

@@ -5,7 +5,7 @@
 const SQRT2 = Math.SQRT2;
 const SQRT_PI = Math.sqrt(Math.PI);
 
-/** Complementary error function, relative error about 1e-14 over the real line. */
+/** Complementary error function, relative error below about 1e-11 over the real line. */
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
   if (x < 2.5) {

@@ -8,9 +8,9 @@ import {
   enumType,
   int,
   leaf,
-  listType,
   MEMORY,
   NAME,
+  NAME_LIST,
   object,
   oneOf,
   positive,
@@ -98,7 +98,7 @@ const nodePool = object(
     count: int(3, 'number of nodes', 0, 1000),
     cpu: leaf(CPU, 4000, 'allocatable CPU per node', { check: (v: number) => (v > 0 ? undefined : 'a CPU quantity > 0') }),
     memory: leaf(MEMORY, 16 * 1024, 'allocatable memory per node', { check: (v: number) => (v > 0 ? undefined : 'a memory quantity > 0') }),
-    zones: leaf(listType(NAME), ['zone-a', 'zone-b', 'zone-c'], 'zones, assigned to the nodes round robin (topology.kubernetes.io/zone)'),
+    zones: leaf(NAME_LIST, ['zone-a', 'zone-b', 'zone-c'], 'zones, assigned to the nodes round robin (topology.kubernetes.io/zone)'),
     imagePrePulled: bool(false, 'nodes start with every workload image already pulled'),
     failures: object(
       {

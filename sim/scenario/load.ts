@@ -45,7 +45,8 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   errors.push(...v.errors);
   // Checks across fields run on whatever validated, so every problem is reported in one go.
   const scenario = v.value as Partial<Scenario>;
-  errors.push(...crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc));
+  const failed = new Set(v.errors.map((e) => e.path));
+  errors.push(...crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc, (path) => v.locs.has(path), (path) => [...failed].some((f) => f === path || f.startsWith(`${path}.`) || f.startsWith(`${path}[`))));
   if (errors.length > 0) return { errors: sortErrors(errors) };
   if (scenario.name === undefined) scenario.name = defaultName(file);
   return { scenario: scenario as Scenario, errors: [] };
@@ -84,7 +85,12 @@ function sortErrors(errors: ScenarioError[]): ScenarioError[] {
  * Checks that need more than one field: references between sections, orderings of times. Runs on
  * a partly valid scenario too (fields that failed validation are missing and their checks skipped).
  */
-function crossCheck(s: Partial<Scenario>, locOf: (path: string) => Loc): ScenarioError[] {
+function crossCheck(
+  s: Partial<Scenario>,
+  locOf: (path: string) => Loc,
+  written: (path: string) => boolean,
+  broken: (path: string) => boolean,
+): ScenarioError[] {
   const errors: ScenarioError[] = [];
   const fail = (path: string, expected: string, found: string) => errors.push({ loc: locOf(path), path, message: `expected ${expected}, got ${found}` });
   const horizon = s.horizon;
@@ -99,10 +105,13 @@ function crossCheck(s: Partial<Scenario>, locOf: (path: string) => Loc): Scenari
   if (clb?.max !== undefined && clb.initial !== undefined && clb.max < clb.initial) {
     fail('kubernetes.kubelet.crashLoopBackOff.max', `a duration >= initial (${formatDuration(clb.initial)})`, formatDuration(clb.max));
   }
+  // References are checked only against sections that validated completely, so one mistake gives one error.
   const pools = s.cluster?.nodePools ?? [];
+  const nodesKnown = s.cluster !== undefined && !broken('cluster');
   const nodeNames: string[] = [];
   for (const pool of pools) if (pool?.name !== undefined && pool.count !== undefined) for (let i = 1; i <= pool.count; i++) nodeNames.push(`${pool.name}-${i}`);
   const workloads = s.workloads ?? [];
+  const workloadsKnown = s.workloads !== undefined && !workloads.some((w, i) => w?.name === undefined || broken(`workloads[${i}].name`));
   const workloadNames = workloads.map((w) => w?.name).filter((n): n is string => n !== undefined);
   workloads.forEach((w, i) => {
     for (const probe of ['startup', 'liveness'] as const) {
@@ -117,14 +126,16 @@ function crossCheck(s: Partial<Scenario>, locOf: (path: string) => Loc): Scenari
     const path = `faults[${i}]`;
     if (f.at !== undefined && horizon !== undefined && f.at >= horizon) fail(`${path}.at`, `a time before the horizon (${formatDuration(horizon)})`, formatDuration(f.at));
     if (f.type === 'node-crash' || f.type === 'node-drain') {
-      if ((f.node === undefined) === (f.nodeOf === undefined)) {
-        fail(path, 'exactly one of node and nodeOf', f.node === undefined ? 'neither' : 'both');
-      } else if (f.node !== undefined && s.cluster !== undefined && !nodeNames.includes(f.node)) {
+      const hasNode = written(`${path}.node`);
+      const hasNodeOf = written(`${path}.nodeOf`);
+      if (hasNode === hasNodeOf) {
+        fail(path, 'exactly one of node and nodeOf', hasNode ? 'both' : 'neither');
+      } else if (f.node !== undefined && nodesKnown && !nodeNames.includes(f.node)) {
         fail(`${path}.node`, `a node of the cluster (${nodeNames.join(', ')})`, JSON.stringify(f.node));
-      } else if (f.nodeOf !== undefined && s.workloads !== undefined && !workloadNames.includes(f.nodeOf)) {
+      } else if (f.nodeOf !== undefined && workloadsKnown && !workloadNames.includes(f.nodeOf)) {
         fail(`${path}.nodeOf`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.nodeOf));
       }
-    } else if (f.workload !== undefined && s.workloads !== undefined && !workloadNames.includes(f.workload)) {
+    } else if (f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
       fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));
     }
   });

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { ScenarioError } from './errors.js';
 import { fromPlain, type LNode, type Loc } from './tree.js';
 
@@ -36,13 +36,32 @@ export function parseOverride(input: OverrideInput): Override | ScenarioError {
     rest = rest.slice(m[0].length);
   }
   const valueText = text.slice(eq + 1);
-  let value: unknown;
-  try {
-    value = parseYaml(valueText);
-  } catch {
-    value = valueText;
-  }
+  const value = parseValue(valueText);
+  if (value === CYCLIC) return { loc, path: pathText, message: 'expected a value without self-references, got a YAML alias cycle' };
   return { text, origin, keys, value: value === undefined ? null : value };
+}
+
+const CYCLIC = Symbol('cyclic');
+
+/** A `--set` value read as YAML (`3` a number, `[a, b]` a list); text that is not YAML stays text. */
+function parseValue(valueText: string): unknown {
+  try {
+    const doc = parseDocument(valueText, { logLevel: 'silent' });
+    if (doc.errors.length > 0) return valueText;
+    const value = doc.toJS({ maxAliasCount: 100 });
+    return hasCycle(value, new Set()) ? CYCLIC : value;
+  } catch {
+    return valueText;
+  }
+}
+
+function hasCycle(value: unknown, path: Set<unknown>): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (path.has(value)) return true;
+  path.add(value);
+  const found = Object.values(value as object).some((v) => hasCycle(v, path));
+  path.delete(value);
+  return found;
 }
 
 /** The path text of keys: ['workloads', 0, 'replicas'] -> workloads[0].replicas. */

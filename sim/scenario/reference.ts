@@ -12,7 +12,7 @@ export function scenarioReferenceMarkdown(): string {
   const lines: string[] = [
     '# Scenario reference',
     '',
-    '<!-- Generated from sim/scenario/fields.ts by `deploysim fields --markdown`; do not edit by hand. -->',
+    '<!-- Generated from sim/scenario/fields.ts by `deploysim fields`; do not edit by hand. -->',
     '',
     'Every field a scenario file may hold, with its default. Unknown fields are errors. Durations are',
     'written `500ms`, `90s`, `5m`, `2h`, `30d`, `1y` (365 days) or combined (`1h30m`); a bare number is',
@@ -53,7 +53,7 @@ function walk(spec: ObjectSpec, prefix: string, lines: string[], unions: Array<[
     const doc = field.doc.replace(/\|/g, '\\|');
     switch (field.kind) {
       case 'leaf':
-        lines.push(`| \`${path}\` | ${field.type.name}${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => field.type.format(v))} | ${doc} |`);
+        lines.push(`| \`${path}\` | ${field.type.name.replace(/\|/g, '\\|')}${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => field.type.format(v))} | ${doc} |`);
         break;
       case 'dist':
         lines.push(`| \`${path}\` | distribution${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => formatDist(v as DistSpec))} | ${doc} |`);

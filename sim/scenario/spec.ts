@@ -34,6 +34,8 @@ export interface LeafSpec extends Common {
 
 export interface LeafType {
   name: string;
+  /** For list types: the type of each item, so a bad item is reported at its own index. */
+  item?: LeafType;
   /** "an integer", "a duration such as 90s"... (completed by min/max wording from `check`). */
   expected: string;
   parse(raw: unknown): unknown | undefined;
@@ -120,9 +122,12 @@ export const MEMORY: LeafType = {
   format: formatMemory,
 };
 
+const DNS_LABEL = 'lower-case letters, digits and dashes, starting and ending with a letter or digit';
+
+/** Names of nodes, pools, zones and workloads: Kubernetes DNS labels. */
 export const NAME: LeafType = {
   name: 'name',
-  expected: 'a name of lower-case letters, digits and dashes (a Kubernetes DNS label)',
+  expected: `a name of ${DNS_LABEL}`,
   parse: (v) => (typeof v === 'string' && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(v) ? v : undefined),
   format: (v) => v,
 };
@@ -136,10 +141,12 @@ export function enumType(values: readonly string[]): LeafType {
   };
 }
 
-export function listType(item: LeafType): LeafType {
+/** A list of leaf values; `expected` names the whole list, e.g. "a list of zone names (...)". */
+export function listType(item: LeafType, expected: string): LeafType {
   return {
     name: `list of ${item.name}`,
-    expected: `a list of ${item.expected.replace(/^an? /, '')}s`,
+    item,
+    expected,
     parse: (v) => {
       if (!Array.isArray(v)) return undefined;
       const out: unknown[] = [];
@@ -153,6 +160,8 @@ export function listType(item: LeafType): LeafType {
     format: (v: unknown[]) => v.map((x) => item.format(x)),
   };
 }
+
+export const NAME_LIST: LeafType = listType(NAME, `a list of names of ${DNS_LABEL}`);
 
 // ---- field builders (keep fields.ts short) ----
 

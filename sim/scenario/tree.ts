@@ -51,6 +51,8 @@ export function parseTree(source: string, file: string): { tree?: LNode; errors:
   }
   const errors: ScenarioError[] = [];
   const budget = { nodes: 0 };
+  // Anchors seen so far in document order: an alias refers to the latest anchor of its name before it.
+  const anchors = new Map<string, unknown>();
   const at = (node: YamlNode | null | undefined): Loc => {
     const offset = node?.range?.[0] ?? 0;
     const pos = lineCounter.linePos(offset);
@@ -59,9 +61,11 @@ export function parseTree(source: string, file: string): { tree?: LNode; errors:
   const convert = (node: unknown, depth: number): LNode => {
     if (++budget.nodes > MAX_NODES || depth > 100) throw new TreeLimit(at(node as YamlNode));
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = anchors.get(node.source);
       return target ? convert(target, depth + 1) : { t: 'scalar', v: null, loc: at(node) };
     }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.set(anchor, node);
     if (isMap(node)) {
       const entries: LEntry[] = [];
       for (const pair of node.items) {

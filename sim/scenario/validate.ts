@@ -70,6 +70,16 @@ class Validator {
   }
 
   private leaf(node: LNode, spec: LeafSpec, path: string): unknown {
+    const item = spec.type.item;
+    if (item !== undefined && node.t === 'seq') {
+      // Report each bad item of a list at its own index.
+      let ok = true;
+      node.items.forEach((child, i) => {
+        const raw = child.t === 'scalar' ? child.v : plain(child);
+        if (item.parse(raw) === undefined) ok = !!this.fail(child.loc, `${path}[${i}]`, item.expected, describeFound(raw));
+      });
+      if (!ok) return undefined;
+    }
     const raw = node.t === 'scalar' ? node.v : plain(node);
     const value = spec.type.parse(raw);
     if (value === undefined) return this.fail(node.loc, path, expectedOf(spec), describeFound(raw));
@@ -88,14 +98,14 @@ class Validator {
     const kindEntry = node.entries.find((e) => e.key === 'dist');
     if (kindEntry === undefined) return this.fail(node.loc, `${path}.dist`, `one of ${DIST_KINDS.join(', ')}`, 'nothing');
     const kind = kindEntry.value.t === 'scalar' ? kindEntry.value.v : undefined;
-    const params = DIST_PARAMS[kind as string];
+    const params = typeof kind === 'string' && Object.hasOwn(DIST_PARAMS, kind) ? DIST_PARAMS[kind] : undefined;
     if (params === undefined) return this.fail(kindEntry.value.loc, `${path}.dist`, `one of ${DIST_KINDS.join(', ')}`, describeFound(plain(kindEntry.value)));
     const given = new Map(node.entries.filter((e) => e.key !== 'dist').map((e) => [e.key, e]));
     // lognormal has two parameterisations; pick by the keys given.
-    const shapeSet = params.find((set) => [...given.keys()].every((k) => k in set)) ?? params[0]!;
+    const shapeSet = params.find((set) => [...given.keys()].every((k) => Object.hasOwn(set, k))) ?? params[0]!;
     let ok = true;
     for (const [key, entry] of given) {
-      if (!(key in shapeSet)) {
+      if (!Object.hasOwn(shapeSet, key)) {
         const allowed = [...new Set(params.flatMap((s) => Object.keys(s)))];
         this.fail(entry.keyLoc, `${path}.${key}`, `a parameter of ${kind as string} (${allowed.join(', ')})`, JSON.stringify(key));
         ok = false;
@@ -135,7 +145,7 @@ class Validator {
     const given = new Map<string, LNode>();
     for (const entry of node?.entries ?? []) {
       if (entry.key === skipKey) continue;
-      if (!(entry.key in spec.fields)) {
+      if (!Object.hasOwn(spec.fields, entry.key)) {
         const known = Object.keys(spec.fields);
         const guess = closest(entry.key, known);
         const hint = guess ? ` (did you mean ${guess}?)` : '';
@@ -171,7 +181,7 @@ class Validator {
     const names = Object.keys(spec.variants);
     if (tagEntry === undefined) return this.fail(node.loc, join(path, spec.tag), `one of ${names.join(', ')}`, 'nothing');
     const tag = tagEntry.value.t === 'scalar' ? tagEntry.value.v : undefined;
-    const variant = typeof tag === 'string' ? spec.variants[tag] : undefined;
+    const variant = typeof tag === 'string' && Object.hasOwn(spec.variants, tag) ? spec.variants[tag] : undefined;
     if (variant === undefined) return this.fail(tagEntry.value.loc, join(path, spec.tag), `one of ${names.join(', ')}`, describeFound(plain(tagEntry.value)));
     return { [spec.tag]: tag, ...this.fields(node, variant, path, node.loc, spec.tag) };
   }
