@@ -1,5 +1,5 @@
 import type { Rng } from './random.js';
-import { gamma as gammaFn, normalCdf, normalPdf, normalQuantile } from './special.js';
+import { gamma as gammaFn, normalCdf, normalPdf, normalQuantileFast as normalQuantile } from './special.js';
 
 /**
  * A probability distribution over non-negative numbers (durations in seconds, counts). It is a

@@ -18,7 +18,7 @@ export class EventHeap {
   /** Number of entries in the heap. */
   size = 0;
 
-  constructor(initialCapacity = 1024) {
+  constructor(initialCapacity = 64) {
     const cap = Math.max(16, initialCapacity | 0);
     this.timeS = new Float64Array(cap);
     this.seq = new Float64Array(cap);

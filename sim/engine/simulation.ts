@@ -44,8 +44,8 @@ export class Simulation {
   private nextSeq = 0;
   private fns: Array<EventCallback | null> = [];
   private args: unknown[] = [];
-  private gens = new Uint32Array(1024);
-  private free = new Int32Array(1024);
+  private gens = new Uint32Array(64);
+  private free = new Int32Array(64);
   private freeCount = 0;
   private slotCount = 0;
   private cancelledInHeap = 0;

@@ -33,7 +33,7 @@ export function armNodeCrash(c: Cluster, node: Node): void {
 }
 
 function onCrash({ c, node }: { c: Cluster; node: Node }): void {
-  if (c.bus.wants('fault')) c.bus.emit('fault', { type: 'node-crash', target: node.name });
+  if (c.out.fault.active) c.out.fault.emit({ type: 'node-crash', target: node.name });
   crashNode(c, node, drawRepairTime(node));
 }
 

@@ -20,12 +20,12 @@ export function armPodFailures(c: Cluster, pod: Pod): void {
 
 function onCrash({ c, pod }: { c: Cluster; pod: Pod }): void {
   pod.faultTimer = NO_EVENT;
-  if (c.bus.wants('fault')) c.bus.emit('fault', { type: 'pod-crash', target: pod.name });
+  if (c.out.fault.active) c.out.fault.emit({ type: 'pod-crash', target: pod.name });
   crashContainer(c, pod);
 }
 
 function onHang({ c, pod }: { c: Cluster; pod: Pod }): void {
   pod.faultTimer = NO_EVENT;
-  if (c.bus.wants('fault')) c.bus.emit('fault', { type: 'pod-hang', target: pod.name });
+  if (c.out.fault.active) c.out.fault.emit({ type: 'pod-hang', target: pod.name });
   hangContainer(c, pod);
 }

@@ -58,5 +58,5 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
       break;
     }
   }
-  if (c.bus.wants('fault')) c.bus.emit('fault', { type: fault.type, target: target ?? '(no target at that time)' });
+  if (c.out.fault.active) c.out.fault.emit({ type: fault.type, target: target ?? '(no target at that time)' });
 }

@@ -1,4 +1,4 @@
-import { EventBus } from '../../engine/bus.js';
+import { EventBus, type Channel } from '../../engine/bus.js';
 import { makeDistribution, type Distribution } from '../../engine/distributions.js';
 import { InvariantError } from '../../engine/errors.js';
 import type { RandomStreams, Rng } from '../../engine/random.js';
@@ -16,6 +16,8 @@ export interface Cluster {
   readonly sim: Simulation;
   readonly streams: RandomStreams;
   readonly bus: EventBus<ModelEvents>;
+  /** The bus's channels, held so that emitting (or not, when nobody listens) is a property read. */
+  readonly out: ModelChannels;
   readonly scenario: Scenario;
   readonly kube: KubernetesConfig;
   readonly nodes: Node[];
@@ -30,6 +32,33 @@ export interface Cluster {
   /** Drains waiting on a PodDisruptionBudget. */
   readonly drains: Drain[];
   nextPodId: number;
+}
+
+export type ModelChannels = { [K in keyof typeof CHANNEL_NAMES]: Channel<ModelEvents[(typeof CHANNEL_NAMES)[K]]> };
+
+const CHANNEL_NAMES = {
+  podCreated: 'pod.created',
+  podPhase: 'pod.phase',
+  podReady: 'pod.ready',
+  podHung: 'pod.hung',
+  nodeState: 'node.state',
+  workloadCounts: 'workload.counts',
+  clusterUsage: 'cluster.usage',
+  fault: 'fault',
+} as const;
+
+function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
+  const n = CHANNEL_NAMES;
+  return {
+    podCreated: bus.channel(n.podCreated),
+    podPhase: bus.channel(n.podPhase),
+    podReady: bus.channel(n.podReady),
+    podHung: bus.channel(n.podHung),
+    nodeState: bus.channel(n.nodeState),
+    workloadCounts: bus.channel(n.workloadCounts),
+    clusterUsage: bus.channel(n.clusterUsage),
+    fault: bus.channel(n.fault),
+  };
 }
 
 /** Builds the cluster of a scenario at time 0: nodes up, Deployments with no pods yet. */
@@ -88,6 +117,7 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
     sim,
     streams,
     bus,
+    out: channelsOf(bus),
     scenario,
     kube: k,
     nodes,
@@ -116,7 +146,7 @@ export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
   if (from === phase) return;
   pod.phase = phase;
   refreshPodCounts(c, pod);
-  if (c.bus.wants('pod.phase')) c.bus.emit('pod.phase', { pod, from });
+  if (c.out.podPhase.active) c.out.podPhase.emit({ pod, from });
 }
 
 /** Changes a pod's Ready condition and announces it. */
@@ -124,7 +154,7 @@ export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
   if (pod.apiReady === ready) return;
   pod.apiReady = ready;
   refreshPodCounts(c, pod);
-  if (c.bus.wants('pod.ready')) c.bus.emit('pod.ready', pod);
+  if (c.out.podReady.active) c.out.podReady.emit(pod);
   if (ready && c.drains.length > 0) retryBlockedDrains(c, pod);
 }
 
@@ -133,7 +163,7 @@ export function setHung(c: Cluster, pod: Pod, hung: boolean): void {
   if (pod.hung === hung) return;
   pod.hung = hung;
   refreshPodCounts(c, pod);
-  if (c.bus.wants('pod.hung')) c.bus.emit('pod.hung', pod);
+  if (c.out.podHung.active) c.out.podHung.emit(pod);
 }
 
 /**
@@ -156,12 +186,12 @@ export function refreshPodCounts(c: Cluster, pod: Pod): void {
     w.runningCount += running ? 1 : -1;
     countsChanged = true;
   }
-  if (countsChanged && c.bus.wants('workload.counts')) c.bus.emit('workload.counts', w);
+  if (countsChanged && c.out.workloadCounts.active) c.out.workloadCounts.emit(w);
   if (active !== pod.countedActive) {
     pod.countedActive = active;
     c.usage.activePods += active ? 1 : -1;
     c.usage.activeCpuMillicores += (active ? 1 : -1) * w.config.resources.cpu;
-    c.bus.emit('cluster.usage', c.usage);
+    c.out.clusterUsage.emit(c.usage);
   }
   if (w.servingCount < 0 || w.runningCount < 0 || c.usage.activePods < 0) {
     throw new InvariantError(`negative pod count in workload ${w.name}`, c.sim);

@@ -2,7 +2,7 @@ import { NO_EVENT } from '../../engine/simulation.js';
 import { type Cluster } from './cluster.js';
 import { terminatePod } from './kubelet.js';
 import { enqueuePod } from './scheduler.js';
-import type { Pod, Workload } from './types.js';
+import { NO_RNG, type Pod, type Workload } from './types.js';
 
 /**
  * The Deployment (ReplicaSet) controller: keeps `desired` pods that are not being deleted. A
@@ -21,7 +21,7 @@ export function reconcile(c: Cluster, w: Workload): void {
 /** Sets the desired replicas (a `scale` fault or command) and reconciles. */
 export function scaleWorkload(c: Cluster, w: Workload, replicas: number): void {
   w.desired = replicas;
-  c.bus.emit('workload.counts', w);
+  c.out.workloadCounts.emit(w);
   reconcile(c, w);
 }
 
@@ -79,13 +79,14 @@ function createPod(c: Cluster, w: Workload): Pod {
     scheduleAttempts: 0,
     retryNotBeforeS: 0,
     rng: c.streams.stream(`pod/${name}/lifecycle`),
-    crashRng: c.streams.stream(`pod/${name}/crash`),
-    hangRng: c.streams.stream(`pod/${name}/hang`),
+    // Failure streams exist only where the workload has that failure process.
+    crashRng: w.dist.crash ? c.streams.stream(`pod/${name}/crash`) : NO_RNG,
+    hangRng: w.dist.hang ? c.streams.stream(`pod/${name}/hang`) : NO_RNG,
     ref: undefined as unknown as { c: Cluster; pod: Pod },
   } satisfies Pod as Pod;
   (pod as { ref: { c: Cluster; pod: Pod } }).ref = { c, pod };
   w.pods.push(pod);
-  if (c.bus.wants('pod.created')) c.bus.emit('pod.created', pod);
+  if (c.out.podCreated.active) c.out.podCreated.emit(pod);
   enqueuePod(c, pod);
   return pod;
 }

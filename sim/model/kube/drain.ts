@@ -23,7 +23,7 @@ export interface Drain {
  */
 export function drainNode(c: Cluster, node: Node, uncordonAfterS: number | null): void {
   node.cordoned = true;
-  c.bus.emit('node.state', node);
+  c.out.nodeState.emit(node);
   const drain: Drain = { node, startS: c.sim.nowS, retryTimer: NO_EVENT };
   c.drains.push(drain);
   attemptEvictions(c, drain);
@@ -33,7 +33,7 @@ export function drainNode(c: Cluster, node: Node, uncordonAfterS: number | null)
 function onUncordon({ c, node }: { c: Cluster; node: Node }): void {
   node.cordoned = false;
   c.drains.splice(0, c.drains.length, ...c.drains.filter((d) => d.node !== node));
-  c.bus.emit('node.state', node);
+  c.out.nodeState.emit(node);
   clusterChanged(c);
 }
 

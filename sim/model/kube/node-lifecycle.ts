@@ -30,10 +30,10 @@ export function crashNode(c: Cluster, node: Node, repairAfterS: number | null): 
   abortPulls(c, node);
   c.usage.upNodes--;
   for (const pod of [...node.pods]) stopOnNodeCrash(c, pod);
-  c.bus.emit('cluster.usage', c.usage);
+  c.out.clusterUsage.emit(c.usage);
   if (node.condition === 'Ready') node.detectTimer = c.sim.scheduleAt(nodeDetectionTime(c.sim.nowS, node, c), onNodeUnknown, node.ref);
   if (repairAfterS !== null) node.repairTimer = c.sim.schedule(repairAfterS, onRepair, node.ref);
-  c.bus.emit('node.state', node);
+  c.out.nodeState.emit(node);
 }
 
 function onRepair({ c, node }: NodeArg): void {
@@ -53,8 +53,8 @@ export function repairNode(c: Cluster, node: Node): void {
   c.usage.upNodes++;
   node.condition = 'Ready';
   for (const pod of [...node.pods]) resumeAfterNodeRepair(c, pod);
-  c.bus.emit('cluster.usage', c.usage);
-  c.bus.emit('node.state', node);
+  c.out.clusterUsage.emit(c.usage);
+  c.out.nodeState.emit(node);
   armNodeCrash(c, node);
   clusterChanged(c);
 }
@@ -72,7 +72,7 @@ function onNodeUnknown({ c, node }: NodeArg): void {
   const taintS = Math.max(c.sim.nowS, cp.nextTaintSlotS);
   cp.nextTaintSlotS = taintS + 1 / c.kube.nodeEvictionRate;
   node.evictTimer = c.sim.scheduleAt(taintS + c.kube.tolerationSeconds, onEvict, node.ref);
-  c.bus.emit('node.state', node);
+  c.out.nodeState.emit(node);
 }
 
 /** Taint-based eviction: the pods get a deletionTimestamp; their Deployments replace them at once. */

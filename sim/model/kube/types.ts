@@ -29,7 +29,12 @@ export type PodPhase =
   | 'Terminating'
   | 'Gone';
 
-/** The random streams each pod owns, named pod/<name>/<purpose>. */
+/** Stands in for a stream an entity never draws from; drawing from it is a programmer error. */
+export const NO_RNG: Rng = () => {
+  throw new Error('drew from a random stream that this entity does not have');
+};
+
+/** The random streams a pod may own, named pod/<name>/<purpose>. */
 export const POD_STREAMS = ['lifecycle', 'crash', 'hang'] as const;
 
 export interface Node {
