@@ -48,7 +48,7 @@ function decimalsFor(halfWidth: number, min: number, max: number): number {
 export function formatCell(s: MetricSummary | undefined, kind: Kind): string {
   if (s === undefined) return '';
   if (s.mean === null) return 'n/a';
-  if (s.ci95 === null) return `${formatCell({ ...s, ci95: [s.mean, s.mean] }, kind).replace(/ ±.*$/, '')} (n=1)`;
+  if (s.ci95 === null) return `${formatCell({ ...s, ci95: [s.mean, s.mean] }, kind).replace(/ ±.*$/, '')} (n=${s.n})`;
   const hw = (s.ci95[1] - s.ci95[0]) / 2;
   switch (kind) {
     case 'percent': {

@@ -2,7 +2,7 @@ import { serializeScenario } from '../scenario/serialize.js';
 import type { Scenario } from '../scenario/types.js';
 import { ENGINE_VERSION } from '../version.js';
 import { runReplication, replicationSeed } from './replication.js';
-import { Accumulator, type MetricSummary } from './stats.js';
+import { Accumulator, ratioSummary, type MetricSummary } from './stats.js';
 
 /** Metric summaries nested by their dotted names: `{service: {availability: {...}}, cost: {...}}`. */
 export type NestedSummaries = { [key: string]: MetricSummary | NestedSummaries };
@@ -66,7 +66,7 @@ function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress)
     warmupS: scenario.warmup,
     engineVersion: ENGINE_VERSION,
     replicationSeeds: `${replicationSeed(scenario.seed, 0)} .. ${replicationSeed(scenario.seed, scenario.replications - 1)}`,
-    metrics: nest([...accumulators].map(([name, acc]) => [name, acc.summary(boundsOf(name))])),
+    metrics: nest([...accumulators].map(([name, acc]) => [name, summarize(name, acc, samples)])),
     eventsPerReplication: events.summary(),
     resolvedScenario: serializeScenario(scenario),
   };
@@ -94,6 +94,17 @@ export function compareScenarios(scenarios: readonly Scenario[], onProgress?: (p
     }
     return { ...run.result, pairedDifferences: { baseline: baseline.result.scenario, metrics: nest(diffs) } };
   });
+}
+
+/** Metrics reported as a ratio of totals across replications: name -> [numerator, denominator]. */
+const RATIO_METRICS: Record<string, [string, string]> = {
+  'service.mttrS': ['service.downtimeS', 'service.incidents'],
+};
+
+function summarize(name: string, acc: Accumulator, samples: Samples): MetricSummary {
+  const ratio = RATIO_METRICS[name];
+  if (ratio === undefined) return acc.summary(boundsOf(name));
+  return ratioSummary(samples.get(ratio[0]) ?? [], samples.get(ratio[1]) ?? [], boundsOf(name));
 }
 
 /** The values a metric can take, by name: fractions lie in [0, 1], times, counts and hours are >= 0. */

@@ -50,3 +50,38 @@ export class Accumulator {
     return { mean: this.mean, ci95, min: this.min, max: this.max, n: this.n };
   }
 }
+
+/**
+ * A ratio of totals across replications, e.g. mean time to recover = total downtime / total
+ * incidents (less biased than the mean of per-replication ratios, and defined whenever any
+ * replication had an incident). The interval is the ratio estimator's: R +- t * se, with
+ * se = sqrt(sum (x_i - R y_i)^2 / (n (n - 1))) / mean(y). min and max are over the replications
+ * whose denominator is positive.
+ */
+export function ratioSummary(numerators: readonly number[], denominators: readonly number[], bounds: readonly [number, number] = [0, Infinity]): MetricSummary {
+  const n = Math.min(numerators.length, denominators.length);
+  let sx = 0;
+  let sy = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let contributing = 0;
+  for (let i = 0; i < n; i++) {
+    sx += numerators[i]!;
+    sy += denominators[i]!;
+    if (denominators[i]! > 0) {
+      contributing++;
+      const r = numerators[i]! / denominators[i]!;
+      if (r < min) min = r;
+      if (r > max) max = r;
+    }
+  }
+  if (!(sy > 0)) return { mean: null, ci95: null, min: null, max: null, n: 0 };
+  const ratio = sx / sy;
+  // n counts the replications that contributed (e.g. had an incident); one gives no interval.
+  if (contributing < 2) return { mean: ratio, ci95: null, min, max, n: contributing };
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (numerators[i]! - ratio * denominators[i]!) ** 2;
+  const se = Math.sqrt(ss / (n * (n - 1))) / (sy / n);
+  const h = studentTQuantile(0.975, n - 1) * se;
+  return { mean: ratio, ci95: [Math.max(bounds[0], ratio - h), Math.min(bounds[1], ratio + h)], min, max, n: contributing };
+}

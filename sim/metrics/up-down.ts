@@ -6,13 +6,20 @@ export class UpDownTracker {
   private up = false;
   private lastS = 0;
   private measuring = false;
+  private downSinceS = -1;
   downS = 0;
   incidents = 0;
 
   set(tS: number, up: boolean): void {
     if (up === this.up) return;
     this.advance(tS);
-    if (this.measuring && this.up && !up) this.incidents++;
+    if (this.measuring && this.up && !up) {
+      this.incidents++;
+      this.downSinceS = tS;
+    } else if (this.measuring && up && this.downSinceS === tS) {
+      // Down and up again at the same instant (one pod left as another joined): no incident.
+      this.incidents--;
+    }
     this.up = up;
   }
 
@@ -26,6 +33,7 @@ export class UpDownTracker {
     this.measuring = true;
     this.downS = 0;
     this.incidents = this.up ? 0 : 1;
+    this.downSinceS = this.up ? -1 : Number.NaN;
   }
 
   finish(tS: number): void {

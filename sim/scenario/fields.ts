@@ -55,14 +55,15 @@ const probeKubernetesDefaults = { initialDelay: 0, period: 10, failureThreshold:
 
 const kubernetes = object(
   {
-    // facts B: "--node-monitor-grace-period" (40 s up to v1.31, 50 s from v1.32).
-    nodeMonitorGracePeriod: positiveDuration(40 * S, 'time without a kubelet lease renewal before the node is marked Unknown (set 50s for Kubernetes >= 1.32)'),
+    // facts B: "--node-monitor-grace-period" (40 s up to v1.31, 50 s from v1.32; every release still
+    // supported in 2026 is 1.32 or later).
+    nodeMonitorGracePeriod: positiveDuration(50 * S, 'time without a kubelet lease renewal before the node is marked Unknown (40s for Kubernetes 1.31 and older)'),
     // facts B: "--node-monitor-period".
     nodeMonitorPeriod: positiveDuration(5 * S, 'how often the node lifecycle controller checks node leases'),
     // facts B: "kubelet heartbeats" (lease renewed every 10 s).
     nodeLeaseRenewInterval: positiveDuration(10 * S, 'how often each kubelet renews its node lease'),
     // facts B: "Default tolerations" (not-ready / unreachable, tolerationSeconds = 300).
-    tolerationSeconds: duration(300 * S, 'how long pods tolerate the unreachable / not-ready taint before eviction'),
+    tolerationSeconds: duration(300 * S, 'how long pods tolerate the unreachable / not-ready NoExecute taint before eviction'),
     // facts B: "Eviction rate limits" (--node-eviction-rate 0.1 node/s).
     nodeEvictionRate: positive(0.1, 'nodes per second the taint manager starts evicting (healthy zone)'),
     // Assumption, bounded by facts B: "Pod startup SLO" (p99 <= 5 s from creation to running, excluding image pull).
@@ -111,7 +112,7 @@ const nodePool = object(
           { nullable: true },
         ),
         // facts C: "HPC systems" (repair time lognormal, mean from under 1 h to over a day).
-        repairTime: dist(lognormal(1 * H, 8 * H), 'time from a crash until the node is back (reboot, or a replacement with the same name)'),
+        repairTime: dist(lognormal(1 * H, 8 * H), 'time from a crash until the node is back: a reboot of the same machine (its images are still there)'),
       },
       'failure processes of every node in the pool',
     ),
@@ -246,7 +247,7 @@ const fault: UnionSpec = {
       {
         at,
         ...nodeTarget,
-        uncordonAfter: duration(null, 'time until the node is schedulable again; none: never', 0, { nullable: true }),
+        uncordonAfter: duration(null, 'time until the node is uncordoned (a drain still blocked by a budget then stops); none: never', 0, { nullable: true }),
       },
       'kubectl drain: cordon, then evict every pod through the eviction API (honours PodDisruptionBudgets)',
     ),
@@ -265,7 +266,8 @@ export const scenarioSpec: ObjectSpec = object(
     }),
     warmup: duration(10 * MIN, 'time at the start of each replication excluded from the metrics (initial roll-out)'),
     seed: int(1, 'root random seed; replication i uses streams seeded from (seed, i)', 0, Number.MAX_SAFE_INTEGER),
-    replications: int(30, 'independent replications; metrics are reported with 95% confidence intervals across them', 1, 1_000_000),
+    // Rare, heavy-tailed outages (node repairs) need many replications for the t interval to cover.
+    replications: int(200, 'independent replications; metrics are reported with 95% confidence intervals across them', 1, 1_000_000),
     limits: object(
       { maxEventsPerReplication: int(200_000_000, 'a replication that needs more events stops with an error', 1) },
       'safety limits',

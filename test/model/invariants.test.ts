@@ -4,60 +4,9 @@ import { EventBus } from '../../sim/engine/bus.js';
 import { RandomStreams } from '../../sim/engine/random.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import type { ModelEvents } from '../../sim/model/events.js';
-import type { Cluster } from '../../sim/model/kube/cluster.js';
-import type { Pod } from '../../sim/model/kube/types.js';
 import { startCluster } from '../../sim/model/start.js';
+import { checkInvariants } from '../helpers/invariants.js';
 import { scenarioFrom } from '../helpers/scenario.js';
-
-/**
- * State invariants, checked after every single event of randomly generated clusters under random
- * stochastic failures and random scripted fault schedules.
- */
-export function checkInvariants(c: Cluster): void {
-  const onNode = new Set<Pod>();
-  let upNodes = 0;
-  let activePods = 0;
-  let activeCpu = 0;
-  for (const node of c.nodes) {
-    if (node.up) upNodes++;
-    let cpu = 0;
-    let memory = 0;
-    for (const pod of node.pods) {
-      if (pod.node !== node) throw new Error(`${pod.name} listed on ${node.name} but bound to ${pod.node?.name}`);
-      if (onNode.has(pod)) throw new Error(`${pod.name} on two nodes`);
-      onNode.add(pod);
-      if (pod.phase === 'Gone' || pod.phase === 'Pending') throw new Error(`${pod.name} on ${node.name} in phase ${pod.phase}`);
-      cpu += pod.workload.config.resources.cpu;
-      memory += pod.workload.config.resources.memory;
-      if (node.up) {
-        activePods++;
-        activeCpu += pod.workload.config.resources.cpu;
-      } else if (pod.phase !== 'NodeDown') throw new Error(`${pod.name} is ${pod.phase} on down node ${node.name}`);
-    }
-    if (Math.abs(cpu - node.allocatedCpu) > 1e-6 || Math.abs(memory - node.allocatedMemory) > 1e-6) throw new Error(`${node.name} allocation out of step`);
-    if (node.allocatedCpu > node.cpuMillicores + 1e-6 || node.allocatedMemory > node.memoryMiB + 1e-6) throw new Error(`${node.name} over capacity`);
-  }
-  for (const w of c.workloads) {
-    let serving = 0;
-    let running = 0;
-    let notDeleted = 0;
-    for (const pod of w.pods) {
-      if (pod.node === null && pod.phase !== 'Pending') throw new Error(`${pod.name} unbound in phase ${pod.phase}`);
-      if (pod.node !== null && !onNode.has(pod)) throw new Error(`${pod.name} bound to ${pod.node.name} but not listed there`);
-      const isRunning = pod.phase === 'Running' && !pod.hung;
-      if (isRunning && !pod.node!.up) throw new Error(`${pod.name} running on a down node`);
-      if (isRunning) running++;
-      if (isRunning && pod.apiReady) serving++;
-      if (pod.hung && pod.phase !== 'Running' && pod.phase !== 'Killing' && pod.phase !== 'Terminating') throw new Error(`${pod.name} hung in ${pod.phase}`);
-      if (!pod.deleted) notDeleted++;
-    }
-    if (serving !== w.servingCount || running !== w.runningCount) throw new Error(`${w.name} counts out of step`);
-    if (notDeleted !== w.desired) throw new Error(`${w.name} has ${notDeleted} pods for ${w.desired} desired`);
-  }
-  if (upNodes !== c.usage.upNodes || activePods !== c.usage.activePods || Math.abs(activeCpu - c.usage.activeCpuMillicores) > 1e-6) {
-    throw new Error('usage totals out of step');
-  }
-}
 
 const duration = (min: number, max: number) => fc.integer({ min, max }).map((s) => `${s}s`);
 

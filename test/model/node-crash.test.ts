@@ -6,8 +6,10 @@ import { scenarioFrom } from '../helpers/scenario.js';
  * A scripted node crash under a single replica on a three-node cluster. The service is down from
  * the crash until the replacement pod is Ready, and that time is the documented sum
  *
- *   S = node-monitor grace period + tolerationSeconds + scheduling + image pull
- *       + container create + server start + artifact deployment (+ probe delays)
+ *   S = node-monitor grace period + node-monitor period (the NoExecute taint is added on the
+ *       controller's pass after the one that marks the node Unknown) + tolerationSeconds
+ *       + scheduling + image pull + container create + server start + artifact deployment
+ *       (+ probe delays)
  *
  * up to the phases the model computes: the last lease renewal falls up to one lease interval L
  * before the crash, the controller notices at its next check (up to M later), and readiness
@@ -63,7 +65,7 @@ describe('node crash under one replica: downtime is the documented sum', () => {
     const p = 10;
     const L = 10;
     const M = 5;
-    const S = G + TOL + SCHED + PULL + CREATE + START + DEPLOY;
+    const S = G + M + TOL + SCHED + PULL + CREATE + START + DEPLOY;
     const d = downtimes(scenario(`{startup: none, readiness: {initialDelay: 0s, period: ${p}s}, liveness: none}`, L, M, 60), 60);
     for (const x of d) {
       expect(x).toBeGreaterThanOrEqual(S - L - 1e-6);
@@ -80,7 +82,7 @@ describe('node crash under one replica: downtime is the documented sum', () => {
 
   it('with tight lease and monitor periods the downtime is S to within one probe period', () => {
     const p = 10;
-    const S = G + TOL + SCHED + PULL + CREATE + START + DEPLOY;
+    const S = G + 0.001 + TOL + SCHED + PULL + CREATE + START + DEPLOY;
     const d = downtimes(scenario(`{startup: none, readiness: {initialDelay: 0s, period: ${p}s}, liveness: none}`, 0.001, 0.001, 20), 20);
     for (const x of d) {
       expect(x).toBeGreaterThanOrEqual(S - 0.01);
@@ -92,7 +94,7 @@ describe('node crash under one replica: downtime is the documented sum', () => {
     const L = 10;
     const M = 5;
     // Startup probe passes within 60 s, so Ready = container start + 60 s, on the 1 s readiness grid.
-    const S = G + TOL + SCHED + PULL + CREATE + 60;
+    const S = G + M + TOL + SCHED + PULL + CREATE + 60;
     const d = downtimes(scenario('{}', L, M, 30), 30);
     for (const x of d) {
       expect(x).toBeGreaterThanOrEqual(S - L - 1e-6);

@@ -38,7 +38,7 @@ describe('defaults', () => {
     expect(s.warmup).toBe(600);
     expect(s.seed).toBe(defaultOf('seed'));
     expect(s.replications).toBe(defaultOf('replications'));
-    expect(s.replications).toBe(30);
+    expect(s.replications).toBe(200);
     expect(s.description).toBe('');
     expect(s.limits.maxEventsPerReplication).toBe(defaultOf('limits.maxEventsPerReplication'));
     expect(s.faults).toEqual([]);
@@ -47,7 +47,7 @@ describe('defaults', () => {
   it('fills Kubernetes timings', () => {
     const k = s.kubernetes;
     expect(k.nodeMonitorGracePeriod).toBe(defaultOf('kubernetes.nodeMonitorGracePeriod'));
-    expect(k.nodeMonitorGracePeriod).toBe(40);
+    expect(k.nodeMonitorGracePeriod).toBe(50);
     expect(k.tolerationSeconds).toBe(300);
     expect(k.nodeEvictionRate).toBe(0.1);
     expect(k.schedulingLatency).toEqual({ dist: 'constant', value: 0.5 });

@@ -70,7 +70,7 @@ describe('scenarioReferenceMarkdown()', () => {
     const row = (path: string) => md.split('\n').find((l) => l.startsWith(`| \`${path}\` |`));
     expect(row('horizon')).toContain('`365d`');
     expect(row('warmup')).toContain('`10m`');
-    expect(row('kubernetes.nodeMonitorGracePeriod')).toContain('`40s`');
+    expect(row('kubernetes.nodeMonitorGracePeriod')).toContain('`50s`');
     expect(row('kubernetes.schedulingLatency')).toContain('`500ms`');
     expect(row('cluster.nodePools[].cpu')).toContain('`4`');
     expect(row('cluster.nodePools[].memory')).toContain('`16Gi`');

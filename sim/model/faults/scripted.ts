@@ -31,7 +31,7 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
       if (node?.up) {
         target = node.name;
         crashNode(c, node, fault.repairAfter === undefined ? drawRepairTime(node) : fault.repairAfter);
-      }
+      } else if (node) target = `${node.name} (not applied: already down)`;
       break;
     }
     case 'node-drain': {
@@ -46,9 +46,8 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
     case 'pod-hang': {
       const pod = livePod(c, fault.workload, fault.podIndex);
       if (pod) {
-        target = pod.name;
-        if (fault.type === 'pod-crash') crashContainer(c, pod);
-        else hangContainer(c, pod);
+        const applied = fault.type === 'pod-crash' ? crashContainer(c, pod) : hangContainer(c, pod);
+        target = applied ? pod.name : `${pod.name} (not applied: its container is ${pod.phase})`;
       }
       break;
     }

@@ -26,9 +26,9 @@ export interface Cluster {
   readonly workloadByName: Map<string, Workload>;
   readonly usage: Usage;
   readonly dist: { exitDetection: Distribution; containerCreate: Distribution; schedulingLatency: Distribution };
-  readonly kubeletRng: Rng;
   readonly scheduler: { rng: Rng; unschedulable: Set<Pod> };
-  readonly controlPlane: { monitorPhaseS: number; nextTaintSlotS: number };
+  /** Node monitor phase, and per zone the next slot of the NoExecute taint rate limiter. */
+  readonly controlPlane: { monitorPhaseS: number; nextTaintSlotS: Map<string, number> };
   /** Drains waiting on a PodDisruptionBudget. */
   readonly drains: Drain[];
   nextPodId: number;
@@ -91,6 +91,7 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
         evictTimer: NO_EVENT,
         crashRng: streams.stream(`node/${name}/crash`),
         repairRng: streams.stream(`node/${name}/repair`),
+        pullRng: streams.stream(`node/${name}/pull`),
         ref: undefined as unknown as Node['ref'],
       });
     }
@@ -130,9 +131,8 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
       containerCreate: makeDistribution(k.kubelet.containerCreate),
       schedulingLatency: makeDistribution(k.schedulingLatency),
     },
-    kubeletRng: streams.stream('kubelet'),
     scheduler: { rng: streams.stream('scheduler/placement'), unschedulable: new Set() },
-    controlPlane: { monitorPhaseS: streams.stream('control-plane/monitor')() * k.nodeMonitorPeriod, nextTaintSlotS: 0 },
+    controlPlane: { monitorPhaseS: streams.stream('control-plane/monitor')() * k.nodeMonitorPeriod, nextTaintSlotS: new Map() },
     drains: [],
     nextPodId: 0,
   };
@@ -153,6 +153,7 @@ export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
 export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
   if (pod.apiReady === ready) return;
   pod.apiReady = ready;
+  if (ready) pod.readySinceS = c.sim.nowS;
   refreshPodCounts(c, pod);
   if (c.out.podReady.active) c.out.podReady.emit(pod);
   if (ready && c.drains.length > 0) retryBlockedDrains(c, pod);

@@ -1,7 +1,7 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { type Cluster } from './cluster.js';
 import { terminatePod } from './kubelet.js';
-import { enqueuePod } from './scheduler.js';
+import { clusterChanged, enqueuePod } from './scheduler.js';
 import { NO_RNG, type Pod, type Workload } from './types.js';
 
 /**
@@ -30,14 +30,26 @@ export function deletePod(c: Cluster, pod: Pod): void {
   if (pod.deleted) return;
   pod.deleted = true;
   terminatePod(c, pod);
+  clusterChanged(c); // a pod being deleted no longer counts for topology spread
 }
 
 /**
- * The ReplicaSet's choice of pods to remove on scale-down: unscheduled before scheduled, not
- * ready before ready, more restarts before fewer, newer before older.
+ * The ReplicaSet's choice of pods to remove on scale-down (controller.ActivePodsWithRanks):
+ * unscheduled before scheduled, not Ready before Ready, pods doubled up on a node with others of
+ * the workload before lone ones, Ready for less time before longer, more restarts before fewer,
+ * newer before older.
  */
 export function podsToDelete(pods: Pod[], count: number): Pod[] {
-  const rank = (p: Pod): number[] => [p.node === null ? 0 : 1, p.apiReady ? 1 : 0, -p.restarts, -p.createdS, -p.id];
+  const colocated = (p: Pod): number => (p.node === null ? 0 : p.node.pods.filter((q) => q.workload === p.workload && !q.deleted).length);
+  const rank = (p: Pod): number[] => [
+    p.node === null ? 0 : 1,
+    p.apiReady ? 1 : 0,
+    -colocated(p),
+    p.apiReady ? -p.readySinceS : 0,
+    -p.restarts,
+    -p.createdS,
+    -p.id,
+  ];
   return [...pods]
     .sort((a, b) => {
       const ra = rank(a);
@@ -69,7 +81,9 @@ function createPod(c: Cluster, w: Workload): Pod {
     appStartedS: 0,
     startedS: 0,
     exitedS: 0,
+    exitAtS: 0,
     hungSinceS: 0,
+    readySinceS: 0,
     restarts: 0,
     backoffStep: 0,
     lifecycleTimer: NO_EVENT,

@@ -1,3 +1,4 @@
+import { InvariantError } from '../../engine/errors.js';
 import { NO_EVENT, type EventHandle } from '../../engine/simulation.js';
 import type { Cluster } from './cluster.js';
 import { deletePod, reconcile } from './deployment.js';
@@ -30,9 +31,15 @@ export function drainNode(c: Cluster, node: Node, uncordonAfterS: number | null)
   if (uncordonAfterS !== null) c.sim.schedule(uncordonAfterS, onUncordon, { c, node });
 }
 
+/** The node is schedulable again; a drain still waiting on a budget is given up (kubectl drain interrupted). */
 function onUncordon({ c, node }: { c: Cluster; node: Node }): void {
   node.cordoned = false;
-  c.drains.splice(0, c.drains.length, ...c.drains.filter((d) => d.node !== node));
+  for (let i = c.drains.length - 1; i >= 0; i--) {
+    const drain = c.drains[i]!;
+    if (drain.node !== node) continue;
+    c.sim.cancel(drain.retryTimer);
+    c.drains.splice(i, 1);
+  }
   c.out.nodeState.emit(node);
   clusterChanged(c);
 }
@@ -49,7 +56,11 @@ function attemptEvictions(c: Cluster, drain: Drain): void {
     deletePod(c, pod);
     reconcile(c, pod.workload);
   }
-  if (!blocked) c.drains.splice(c.drains.indexOf(drain), 1);
+  if (!blocked) {
+    const i = c.drains.indexOf(drain);
+    if (i < 0) throw new InvariantError(`drain of ${drain.node.name} retried after it ended`, c.sim);
+    c.drains.splice(i, 1);
+  }
 }
 
 /** PodDisruptionBudget check (unhealthyPodEvictionPolicy IfHealthyBudget). */

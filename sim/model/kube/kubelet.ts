@@ -28,7 +28,8 @@ function ensureImageThenCreate(c: Cluster, pod: Pod): void {
   setPhase(c, pod, 'Pulling');
   let pull = node.pulls.get(image);
   if (pull === undefined) {
-    const durationS = pod.workload.dist.imagePull.sample(pod.rng);
+    // Drawn from the node's pull stream, so a pod's own draws do not depend on who pulled first.
+    const durationS = pod.workload.dist.imagePull.sample(node.pullRng);
     pull = { image, timer: NO_EVENT, waiters: [] };
     pull.timer = c.sim.schedule(durationS, onPullDone, { c, node, image });
     node.pulls.set(image, pull);
@@ -51,7 +52,7 @@ export function abortPulls(c: Cluster, node: Node): void {
 
 function createContainer(c: Cluster, pod: Pod): void {
   setPhase(c, pod, 'Creating');
-  pod.lifecycleTimer = c.sim.schedule(c.dist.containerCreate.sample(c.kubeletRng), onContainerStarted, pod.ref);
+  pod.lifecycleTimer = c.sim.schedule(c.dist.containerCreate.sample(pod.rng), onContainerStarted, pod.ref);
 }
 
 interface PodArg {
@@ -68,18 +69,30 @@ function onContainerStarted({ c, pod }: PodArg): void {
   let deployS = 0;
   for (let i = 0; i < w.config.startup.artifacts; i++) deployS += w.dist.artifactDeploy.sample(pod.rng);
   pod.appStartedS = now + serverS + deployS;
-  const probes = w.config.probes;
-  const killS = startupKillTime(pod.probeAnchorS, now, pod.appStartedS, probes.startup);
-  pod.startedS = killS < Infinity ? Infinity : startupSuccessTime(pod.probeAnchorS, now, pod.appStartedS, probes.startup);
   setPhase(c, pod, 'Starting');
-  if (killS < Infinity) {
-    pod.probeTimer = c.sim.scheduleAt(killS, onProbeKill, pod.ref);
-  } else {
-    const readyS = readyTime(pod.probeAnchorS, now, pod.appStartedS, pod.startedS, probes.readiness);
-    pod.probeTimer = c.sim.scheduleAt(readyS, onProbeReady, pod.ref);
-  }
+  planProbes(c, pod);
   pod.lifecycleTimer =
     deployS > 0 ? c.sim.schedule(serverS, onDeploying, pod.ref) : c.sim.scheduleAt(pod.appStartedS, onRunning, pod.ref);
+}
+
+/**
+ * What the probes do to a container that has just started: the startup probe may kill it; without
+ * a startup probe, liveness probes from the start and kills a server too slow to answer (the
+ * restart loop startup probes exist to prevent); otherwise readiness makes the pod Ready.
+ */
+function planProbes(c: Cluster, pod: Pod): void {
+  const now = c.sim.nowS;
+  const { startup, readiness, liveness } = pod.workload.config.probes;
+  const startupKillS = startupKillTime(pod.probeAnchorS, now, pod.appStartedS, startup);
+  pod.startedS = startupKillS < Infinity ? Infinity : startupSuccessTime(pod.probeAnchorS, now, pod.appStartedS, startup);
+  const livenessKillS =
+    liveness !== null && pod.startedS < pod.appStartedS ? failureDetectedTime(pod.probeAnchorS, now, pod.startedS, -Infinity, liveness) : Infinity;
+  const killS = Math.min(startupKillS, livenessKillS < pod.appStartedS ? livenessKillS : Infinity);
+  const readyS = pod.startedS === Infinity ? Infinity : readyTime(pod.probeAnchorS, now, pod.appStartedS, pod.startedS, readiness);
+  // Ready before a kill happens only without readiness and startup probes: Ready at container start.
+  if (readyS <= now) setApiReady(c, pod, true);
+  if (killS < Infinity) pod.probeTimer = c.sim.scheduleAt(killS, onProbeKill, pod.ref);
+  else if (readyS > now) pod.probeTimer = c.sim.scheduleAt(readyS, onProbeReady, pod.ref);
 }
 
 function onDeploying({ c, pod }: PodArg): void {
@@ -110,14 +123,15 @@ export function containerRunning(pod: Pod): boolean {
   return pod.phase === 'Starting' || pod.phase === 'Deploying' || pod.phase === 'Running';
 }
 
-/** The container process exits on its own; the kubelet notices after PLEG and restarts it. */
-export function crashContainer(c: Cluster, pod: Pod): void {
-  if (!containerRunning(pod)) return;
+/** The container process exits on its own; the kubelet notices after PLEG and restarts it. False if no process ran. */
+export function crashContainer(c: Cluster, pod: Pod): boolean {
+  if (!containerRunning(pod)) return false;
   stopTimers(c, pod);
   pod.exitedS = c.sim.nowS;
   setPhase(c, pod, 'Crashed');
   setHung(c, pod, false);
-  pod.lifecycleTimer = c.sim.schedule(c.dist.exitDetection.sample(c.kubeletRng), onExitNoticed, pod.ref);
+  pod.lifecycleTimer = c.sim.schedule(c.dist.exitDetection.sample(pod.rng), onExitNoticed, pod.ref);
+  return true;
 }
 
 function onExitNoticed({ c, pod }: PodArg): void {
@@ -125,13 +139,15 @@ function onExitNoticed({ c, pod }: PodArg): void {
   restartWithBackoff(c, pod);
 }
 
+/** The back-off runs from the container's exit (FinishedAt), not from when the kubelet noticed it. */
 function restartWithBackoff(c: Cluster, pod: Pod): void {
   const { delayS, nextStep } = crashLoopDelay(pod.backoffStep, pod.exitedS - pod.containerStartS, c.kube.kubelet.crashLoopBackOff);
   pod.backoffStep = nextStep;
   pod.restarts++;
-  if (delayS > 0) {
+  const restartS = pod.exitedS + delayS;
+  if (restartS > c.sim.nowS) {
     setPhase(c, pod, 'BackOff');
-    pod.lifecycleTimer = c.sim.schedule(delayS, onBackoffDone, pod.ref);
+    pod.lifecycleTimer = c.sim.scheduleAt(restartS, onBackoffDone, pod.ref);
   } else {
     createContainer(c, pod);
   }
@@ -141,15 +157,16 @@ function onBackoffDone({ c, pod }: PodArg): void {
   createContainer(c, pod);
 }
 
-/** The process stops answering: readiness then liveness failures follow, computed from the probes. */
-export function hangContainer(c: Cluster, pod: Pod): void {
-  if (pod.phase !== 'Running' || pod.hung) return;
+/** The process stops answering: readiness then liveness failures follow, computed from the probes. False if not running. */
+export function hangContainer(c: Cluster, pod: Pod): boolean {
+  if (pod.phase !== 'Running' || pod.hung) return false;
   c.sim.cancel(pod.faultTimer);
   c.sim.cancel(pod.probeTimer);
   pod.faultTimer = pod.probeTimer = NO_EVENT;
   setHung(c, pod, true);
   pod.hungSinceS = c.sim.nowS;
   scheduleHangDetection(c, pod);
+  return true;
 }
 
 function scheduleHangDetection(c: Cluster, pod: Pod): void {
@@ -173,7 +190,8 @@ function onProbeKill({ c, pod }: PodArg): void {
   stopTimers(c, pod);
   setPhase(c, pod, 'Killing');
   setApiReady(c, pod, false);
-  pod.lifecycleTimer = c.sim.schedule(stopDelay(pod), onKilledExit, pod.ref);
+  pod.exitAtS = c.sim.nowS + stopDelay(pod);
+  pod.lifecycleTimer = c.sim.scheduleAt(pod.exitAtS, onKilledExit, pod.ref);
 }
 
 function onKilledExit({ c, pod }: PodArg): void {
@@ -195,15 +213,18 @@ function stopDelay(pod: Pod): number {
  */
 export function terminatePod(c: Cluster, pod: Pod): void {
   if (pod.phase === 'Terminating' || pod.phase === 'Gone' || pod.phase === 'NodeDown') return;
+  const killing = pod.phase === 'Killing';
   stopTimers(c, pod);
   setApiReady(c, pod, false);
   if (pod.phase === 'Pulling') removeFromPull(pod);
-  if (pod.node === null || !(containerRunning(pod) || pod.phase === 'Killing')) {
+  if (pod.node === null || !(containerRunning(pod) || killing)) {
     podGone(c, pod);
     return;
   }
   setPhase(c, pod, 'Terminating');
-  pod.lifecycleTimer = c.sim.schedule(stopDelay(pod), onTerminated, pod.ref);
+  // A container already being killed keeps its SIGKILL deadline; the grace period does not start over.
+  pod.exitAtS = killing ? pod.exitAtS : c.sim.nowS + stopDelay(pod);
+  pod.lifecycleTimer = c.sim.scheduleAt(pod.exitAtS, onTerminated, pod.ref);
 }
 
 function onTerminated({ c, pod }: PodArg): void {

@@ -60,17 +60,20 @@ export function repairNode(c: Cluster, node: Node): void {
 }
 
 /**
- * The control plane marks the node Unknown: its pods become NotReady, it is tainted unreachable
- * (NoSchedule at once, NoExecute at the eviction rate limit) and its pods are evicted after
- * tolerationSeconds.
+ * The control plane marks the node Unknown: its pods become NotReady and it is tainted unreachable,
+ * NoSchedule at once and NoExecute on the controller's next pass (it taints from the condition it
+ * observed before the pass: one monitor period later), at its zone's eviction rate limit. Its pods
+ * are evicted after tolerationSeconds. (The controller's disruption modes, which stop evictions when
+ * most of a zone or every zone is down, are not modelled.)
  */
 function onNodeUnknown({ c, node }: NodeArg): void {
   node.detectTimer = NO_EVENT;
   node.condition = 'Unknown';
   for (const pod of node.pods) setApiReady(c, pod, false);
-  const cp = c.controlPlane;
-  const taintS = Math.max(c.sim.nowS, cp.nextTaintSlotS);
-  cp.nextTaintSlotS = taintS + 1 / c.kube.nodeEvictionRate;
+  const slots = c.controlPlane.nextTaintSlotS;
+  const zone = node.zone ?? '';
+  const taintS = Math.max(c.sim.nowS + c.kube.nodeMonitorPeriod, slots.get(zone) ?? 0);
+  slots.set(zone, taintS + 1 / c.kube.nodeEvictionRate);
   node.evictTimer = c.sim.scheduleAt(taintS + c.kube.tolerationSeconds, onEvict, node.ref);
   c.out.nodeState.emit(node);
 }

@@ -23,10 +23,14 @@ export function domainOf(node: Node, key: TopologyKey): string | null {
   return key === 'hostname' ? node.name : node.zone;
 }
 
-/** Pods of the workload on the node that count for spreading and anti-affinity (not being deleted). */
-function matching(node: Node, workloadIndex: number): number {
+/**
+ * Pods of the workload on the node. Topology spread ignores pods being deleted; inter-pod
+ * anti-affinity counts them (kube-scheduler: a Terminating pod on a dead node keeps blocking its
+ * domain until it is gone).
+ */
+function matching(node: Node, workloadIndex: number, includeDeleted: boolean): number {
   let n = 0;
-  for (const pod of node.pods) if (pod.workload.index === workloadIndex && !pod.deleted) n++;
+  for (const pod of node.pods) if (pod.workload.index === workloadIndex && (includeDeleted || !pod.deleted)) n++;
   return n;
 }
 
@@ -37,8 +41,9 @@ function matching(node: Node, workloadIndex: number): number {
  * random. Returns the node index, or -1 when no node fits (the pod stays Pending).
  */
 export function choosePlacement(nodes: readonly Node[], req: PlacementRequest, rng: Rng): number {
-  const counts = nodes.map((n) => matching(n, req.workloadIndex));
-  const domainCounts = (key: TopologyKey): Map<string, number> => {
+  const spreadCounts = nodes.map((n) => matching(n, req.workloadIndex, false));
+  const affinityCounts = nodes.map((n) => matching(n, req.workloadIndex, true));
+  const domainCounts = (key: TopologyKey, counts: number[]): Map<string, number> => {
     const m = new Map<string, number>();
     nodes.forEach((n, i) => {
       const d = domainOf(n, key);
@@ -47,11 +52,11 @@ export function choosePlacement(nodes: readonly Node[], req: PlacementRequest, r
     return m;
   };
   const spread = req.scheduling.topologySpread.length > 0 ? req.scheduling.topologySpread : DEFAULT_SPREAD;
-  const hard = spread.filter((s) => s.whenUnsatisfiable === 'DoNotSchedule').map((s) => ({ s, counts: domainCounts(s.topologyKey) }));
-  const soft = spread.filter((s) => s.whenUnsatisfiable === 'ScheduleAnyway').map((s) => ({ s, counts: domainCounts(s.topologyKey) }));
+  const hard = spread.filter((s) => s.whenUnsatisfiable === 'DoNotSchedule').map((s) => ({ s, counts: domainCounts(s.topologyKey, spreadCounts) }));
+  const soft = spread.filter((s) => s.whenUnsatisfiable === 'ScheduleAnyway').map((s) => ({ s, counts: domainCounts(s.topologyKey, spreadCounts) }));
   const { required, preferred, weight } = req.scheduling.podAntiAffinity;
-  const requiredCounts = required ? domainCounts(required) : null;
-  const preferredCounts = preferred ? domainCounts(preferred) : null;
+  const requiredCounts = required ? domainCounts(required, affinityCounts) : null;
+  const preferredCounts = preferred ? domainCounts(preferred, affinityCounts) : null;
 
   const feasible: number[] = [];
   nodes.forEach((n, i) => {

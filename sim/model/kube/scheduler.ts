@@ -52,6 +52,7 @@ function bind(c: Cluster, pod: Pod, node: Node): void {
   pod.scheduleAttempts = 0;
   if (node.up) admitPod(c, pod);
   else setPhase(c, pod, 'NodeDown'); // bound to a node the control plane still thinks is Ready
+  clusterChanged(c); // a new pod in a domain can make room under a hard spread constraint
 }
 
 /** Something that could let a Pending pod fit has happened: retry the unschedulable pods. */

@@ -68,6 +68,8 @@ export interface Node {
   evictTimer: EventHandle;
   readonly crashRng: Rng;
   readonly repairRng: Rng;
+  /** Image pull times on this node. */
+  readonly pullRng: Rng;
   /** The argument every event of this node is scheduled with (allocated once). */
   readonly ref: { c: Cluster; node: Node };
 }
@@ -104,7 +106,11 @@ export interface Pod {
   /** When the container counts as started for Kubernetes (startup probe passed). */
   startedS: number;
   exitedS: number;
+  /** When a container being stopped (Killing, Terminating) exits. */
+  exitAtS: number;
   hungSinceS: number;
+  /** Since when the pod has been Ready (for the ReplicaSet's scale-down order). */
+  readySinceS: number;
   restarts: number;
   /** CrashLoopBackOff step: 0 means the next restart is immediate. */
   backoffStep: number;

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../../sim/engine/random.js';
+import { Simulation } from '../../sim/engine/simulation.js';
+import { runReplication } from '../../sim/experiment/index.js';
+import type { Cluster } from '../../sim/model/kube/cluster.js';
+import { startCluster } from '../../sim/model/start.js';
+import { scenarioFrom } from '../helpers/scenario.js';
+import { checkInvariants } from '../helpers/invariants.js';
+
+/** Kubernetes behaviours that need a particular sequence of events to show. */
+
+function run(yaml: string, untilS?: number): Cluster {
+  const s = scenarioFrom(yaml);
+  const sim = new Simulation();
+  const c = startCluster(sim, new RandomStreams('behaviour/0'), s);
+  sim.run({ untilS: untilS ?? s.horizon });
+  checkInvariants(c);
+  return c;
+}
+
+describe('drains', () => {
+  it('an uncordon ends its own drain and leaves another node’s drain running', () => {
+    const c = run(`
+horizon: 2h
+cluster: {nodePools: [{count: 4, zones: [a, b, c, d], failures: {crash: none}}]}
+workloads:
+  - name: mi
+    replicas: 3
+    scheduling: {podAntiAffinity: {required: hostname, preferred: none}}
+    podDisruptionBudget: {minAvailable: 2}
+    failures: {crash: none}
+faults:
+  - {type: pod-crash, at: 700s, workload: mi, podIndex: 1}
+  - {type: node-drain, at: 701s, nodeOf: mi, podIndex: 0, uncordonAfter: 63s}
+  - {type: node-drain, at: 702s, nodeOf: mi, podIndex: 2, uncordonAfter: none}
+`);
+    const cordoned = c.nodes.filter((n) => n.cordoned);
+    expect(cordoned).toHaveLength(1);
+    // The drain of the node that stays cordoned went on to the end: no pod of mi is left on it.
+    expect(cordoned[0]!.pods.filter((p) => !p.deleted)).toHaveLength(0);
+    expect(c.drains).toHaveLength(0);
+    expect(c.workloads[0]!.servingCount).toBe(3);
+  });
+
+  it('a PodDisruptionBudget holds a drain until the replacement is Ready', () => {
+    const c = run(
+      `
+horizon: 1h
+cluster: {nodePools: [{count: 3, failures: {crash: none}}]}
+workloads:
+  - name: mi
+    replicas: 2
+    scheduling: {podAntiAffinity: {required: hostname, preferred: none}}
+    podDisruptionBudget: {minAvailable: 2}
+    failures: {crash: none}
+faults:
+  - {type: node-drain, at: 20m, nodeOf: mi, podIndex: 0, uncordonAfter: none}
+`,
+      20 * 60 + 30,
+    );
+    // Two Ready pods and minAvailable 2: nothing may be evicted, the drain waits.
+    expect(c.drains).toHaveLength(1);
+    expect(c.workloads[0]!.pods.filter((p) => p.deleted)).toHaveLength(0);
+  });
+});
+
+describe('probes', () => {
+  it('without a startup probe, liveness kills a server too slow to answer, again and again', () => {
+    const s = scenarioFrom(`
+horizon: 1h
+warmup: 10m
+cluster: {nodePools: [{count: 1, failures: {crash: none}}]}
+workloads:
+  - name: mi
+    startup: {serverStart: 60s, artifacts: 4, artifactDeploy: 10s}
+    probes: {startup: none}
+    failures: {crash: none}
+`);
+    const out = runReplication(s, 1, 0);
+    expect(out.values.get('service.availability')).toBe(0);
+    // With a startup probe (the default) the same server starts fine.
+    const ok = runReplication(scenarioFrom(`
+horizon: 1h
+warmup: 10m
+cluster: {nodePools: [{count: 1, failures: {crash: none}}]}
+workloads:
+  - name: mi
+    startup: {serverStart: 60s, artifacts: 4, artifactDeploy: 10s}
+    failures: {crash: none}
+`), 1, 0);
+    expect(ok.values.get('service.availability')).toBe(1);
+  });
+});
+
+describe('scheduling', () => {
+  it('required anti-affinity counts a Terminating pod on a dead node until it is gone', () => {
+    let boundAt = -1;
+    const s = scenarioFrom(`
+horizon: 3h
+cluster: {nodePools: [{count: 4, zones: [zone-a, zone-b, zone-c], failures: {crash: none}}]}
+workloads:
+  - name: mi
+    replicas: 3
+    scheduling: {podAntiAffinity: {required: zone, preferred: none}}
+    failures: {crash: none}
+faults:
+  - {type: node-crash, at: 1h, node: worker-1, repairAfter: 1h}
+`);
+    runReplication(s, 1, 0, {
+      onStart(c, bus) {
+        bus.on('pod.phase', ({ pod, from }) => {
+          if (from === 'Pending' && pod.createdS > 3600) boundAt = c.sim.nowS;
+        });
+      },
+    });
+    // worker-4 is in zone-a, like worker-1: the replacement must wait for the old pod to be gone (repair at 2 h).
+    expect(boundAt).toBeGreaterThanOrEqual(7200);
+  });
+});
