@@ -1,6 +1,6 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import type { Cluster } from '../kube/cluster.js';
-import { crashContainer, hangContainer } from '../kube/kubelet.js';
+import { crashContainer, hangContainer } from '../kube/container-failures.js';
 import type { Pod } from '../kube/types.js';
 
 /**

@@ -2,7 +2,7 @@ import type { FaultConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { scaleWorkload } from '../kube/deployment.js';
 import { drainNode } from '../kube/drain.js';
-import { crashContainer, hangContainer } from '../kube/kubelet.js';
+import { crashContainer, hangContainer } from '../kube/container-failures.js';
 import { crashNode } from '../kube/node-lifecycle.js';
 import type { Node, Pod } from '../kube/types.js';
 import { drawRepairTime } from './node-failures.js';

@@ -1,15 +1,16 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { armPodFailures } from '../faults/pod-failures.js';
-import { crashLoopDelay } from './backoff.js';
 import { setApiReady, setHung, setPhase, type Cluster } from './cluster.js';
+import { containerRunning, onProbeKill, stopDelay } from './container-failures.js';
 import { failureDetectedTime, readyTime, startupKillTime, startupSuccessTime } from './probes.js';
 import { podGone } from './pod-gone.js';
 import type { Node, Pod } from './types.js';
 
 /**
  * The kubelet's side of a pod: image pull, container start, server start and artifact
- * deployment, probes, crashes with CrashLoopBackOff, hangs caught by liveness, and graceful
- * termination. Every step is one event; probes are computed, never ticked (probes.ts).
+ * deployment, probes, graceful termination, node crash and repair. Crashes, hangs and probe kills
+ * are in container-failures.ts. Every step is one event; probes are computed, never ticked
+ * (probes.ts).
  */
 
 /** Starts a bound pod on its node: probe workers are created now. */
@@ -50,12 +51,12 @@ export function abortPulls(c: Cluster, node: Node): void {
   node.pulls.clear();
 }
 
-function createContainer(c: Cluster, pod: Pod): void {
+export function createContainer(c: Cluster, pod: Pod): void {
   setPhase(c, pod, 'Creating');
   pod.lifecycleTimer = c.sim.schedule(c.dist.containerCreate.sample(pod.rng), onContainerStarted, pod.ref);
 }
 
-interface PodArg {
+export interface PodArg {
   c: Cluster;
   pod: Pod;
 }
@@ -111,100 +112,11 @@ function onProbeReady({ c, pod }: PodArg): void {
   setApiReady(c, pod, true);
 }
 
-function stopTimers(c: Cluster, pod: Pod): void {
+export function stopTimers(c: Cluster, pod: Pod): void {
   c.sim.cancel(pod.lifecycleTimer);
   c.sim.cancel(pod.faultTimer);
   c.sim.cancel(pod.probeTimer);
   pod.lifecycleTimer = pod.faultTimer = pod.probeTimer = NO_EVENT;
-}
-
-/** True while a container process exists (it can crash, hang or be asked to stop). */
-export function containerRunning(pod: Pod): boolean {
-  return pod.phase === 'Starting' || pod.phase === 'Deploying' || pod.phase === 'Running';
-}
-
-/** The container process exits on its own; the kubelet notices after PLEG and restarts it. False if no process ran. */
-export function crashContainer(c: Cluster, pod: Pod): boolean {
-  if (!containerRunning(pod)) return false;
-  stopTimers(c, pod);
-  pod.exitedS = c.sim.nowS;
-  setPhase(c, pod, 'Crashed');
-  setHung(c, pod, false);
-  pod.lifecycleTimer = c.sim.schedule(c.dist.exitDetection.sample(pod.rng), onExitNoticed, pod.ref);
-  return true;
-}
-
-function onExitNoticed({ c, pod }: PodArg): void {
-  setApiReady(c, pod, false);
-  restartWithBackoff(c, pod);
-}
-
-/** The back-off runs from the container's exit (FinishedAt), not from when the kubelet noticed it. */
-function restartWithBackoff(c: Cluster, pod: Pod): void {
-  const { delayS, nextStep } = crashLoopDelay(pod.backoffStep, pod.exitedS - pod.containerStartS, c.kube.kubelet.crashLoopBackOff);
-  pod.backoffStep = nextStep;
-  pod.restarts++;
-  const restartS = pod.exitedS + delayS;
-  if (restartS > c.sim.nowS) {
-    setPhase(c, pod, 'BackOff');
-    pod.lifecycleTimer = c.sim.scheduleAt(restartS, onBackoffDone, pod.ref);
-  } else {
-    createContainer(c, pod);
-  }
-}
-
-function onBackoffDone({ c, pod }: PodArg): void {
-  createContainer(c, pod);
-}
-
-/** The process stops answering: readiness then liveness failures follow, computed from the probes. False if not running. */
-export function hangContainer(c: Cluster, pod: Pod): boolean {
-  if (pod.phase !== 'Running' || pod.hung) return false;
-  c.sim.cancel(pod.faultTimer);
-  c.sim.cancel(pod.probeTimer);
-  pod.faultTimer = pod.probeTimer = NO_EVENT;
-  setHung(c, pod, true);
-  pod.hungSinceS = c.sim.nowS;
-  scheduleHangDetection(c, pod);
-  return true;
-}
-
-function scheduleHangDetection(c: Cluster, pod: Pod): void {
-  const { readiness, liveness } = pod.workload.config.probes;
-  const notReadyS = pod.apiReady && readiness
-    ? failureDetectedTime(pod.probeAnchorS, pod.containerStartS, pod.startedS, pod.hungSinceS, readiness)
-    : Infinity;
-  const killS = liveness ? failureDetectedTime(pod.probeAnchorS, pod.containerStartS, pod.startedS, pod.hungSinceS, liveness) : Infinity;
-  if (notReadyS <= killS && notReadyS < Infinity) pod.probeTimer = c.sim.scheduleAt(notReadyS, onHungNotReady, pod.ref);
-  else if (killS < Infinity) pod.probeTimer = c.sim.scheduleAt(killS, onProbeKill, pod.ref);
-}
-
-function onHungNotReady({ c, pod }: PodArg): void {
-  pod.probeTimer = NO_EVENT;
-  setApiReady(c, pod, false);
-  scheduleHangDetection(c, pod);
-}
-
-/** Liveness (or startup) probe failed: SIGTERM now, the container exits within the grace period. */
-function onProbeKill({ c, pod }: PodArg): void {
-  stopTimers(c, pod);
-  setPhase(c, pod, 'Killing');
-  setApiReady(c, pod, false);
-  pod.exitAtS = c.sim.nowS + stopDelay(pod);
-  pod.lifecycleTimer = c.sim.scheduleAt(pod.exitAtS, onKilledExit, pod.ref);
-}
-
-function onKilledExit({ c, pod }: PodArg): void {
-  pod.lifecycleTimer = NO_EVENT;
-  pod.exitedS = c.sim.nowS;
-  setHung(c, pod, false);
-  restartWithBackoff(c, pod);
-}
-
-/** Time from SIGTERM to exit: MI's shutdown, cut at the grace period; a hung process waits for SIGKILL. */
-function stopDelay(pod: Pod): number {
-  const grace = pod.workload.config.terminationGracePeriod;
-  return pod.hung ? grace : Math.min(pod.workload.dist.shutdown.sample(pod.rng), grace);
 }
 
 /**
