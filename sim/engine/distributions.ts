@@ -1,5 +1,5 @@
 import type { Rng } from './random.js';
-import { gamma as gammaFn, normalCdf, normalPdf, normalQuantileFast as normalQuantile } from './special.js';
+import { gamma as gammaFn, gammaQuantile, normalCdf, normalPdf, normalQuantile as normalQuantileExact, normalQuantileFast as normalQuantile } from './special.js';
 
 /**
  * A probability distribution over non-negative numbers (durations in seconds, counts). It is a
@@ -13,6 +13,8 @@ export interface Distribution {
   readonly mean: number;
   /** One draw from `rng`. */
   sample(rng: Rng): number;
+  /** The p-quantile (0 < p < 1): the inverse of the distribution function. */
+  quantile(p: number): number;
 }
 
 /** Plain-data description of a distribution, as written in a scenario (times in seconds). */
@@ -32,18 +34,18 @@ const Z95 = 1.6448536269514722;
 
 /** Always `value`. */
 export function constant(value: number): Distribution {
-  return { spec: { dist: 'constant', value }, mean: value, sample: () => value };
+  return { spec: { dist: 'constant', value }, mean: value, sample: () => value, quantile: () => value };
 }
 
 /** Uniform on [min, max). */
 export function uniform(min: number, max: number): Distribution {
   const width = max - min;
-  return { spec: { dist: 'uniform', min, max }, mean: min + width / 2, sample: (rng) => min + width * rng() };
+  return { spec: { dist: 'uniform', min, max }, mean: min + width / 2, sample: (rng) => min + width * rng(), quantile: (p) => min + width * p };
 }
 
 /** Exponential with the given mean (rate 1/mean), by inversion. */
 export function exponential(mean: number): Distribution {
-  return { spec: { dist: 'exponential', mean }, mean, sample: (rng) => -mean * Math.log1p(-rng()) };
+  return { spec: { dist: 'exponential', mean }, mean, sample: (rng) => -mean * Math.log1p(-rng()), quantile: (p) => -mean * Math.log1p(-p) };
 }
 
 /**
@@ -63,6 +65,7 @@ export function truncatedNormal(mean: number, sd: number): Distribution {
     sample: alpha > 0
       ? (rng) => Math.max(0, mean - sd * normalQuantile(tail * (1 - rng())))
       : (rng) => Math.max(0, mean + sd * normalQuantile(lower + tail * rng())),
+    quantile: (p) => Math.max(0, alpha > 0 ? mean - sd * normalQuantileExact(tail * (1 - p)) : mean + sd * normalQuantileExact(lower + tail * p)),
   };
 }
 
@@ -72,6 +75,7 @@ export function lognormal(mu: number, sigma: number): Distribution {
     spec: { dist: 'lognormal', mu, sigma },
     mean: Math.exp(mu + (sigma * sigma) / 2),
     sample: (rng) => Math.exp(mu + sigma * normalQuantile(rng())),
+    quantile: (p) => Math.exp(mu + sigma * normalQuantileExact(p)),
   };
 }
 
@@ -89,6 +93,7 @@ export function weibull(shape: number, scale: number): Distribution {
     spec: { dist: 'weibull', shape, scale },
     mean: scale * gammaFn(1 + inv),
     sample: (rng) => scale * Math.pow(-Math.log1p(-rng()), inv),
+    quantile: (p) => scale * Math.pow(-Math.log1p(-p), inv),
   };
 }
 
@@ -98,6 +103,7 @@ export function gammaDist(shape: number, scale: number): Distribution {
     spec: { dist: 'gamma', shape, scale },
     mean: shape * scale,
     sample: (rng) => scale * standardGamma(shape, rng),
+    quantile: (p) => scale * gammaQuantile(shape, p),
   };
 }
 
@@ -134,21 +140,17 @@ export function empirical(values: number[], weights?: number[]): Distribution {
   }
   const last = values.length - 1;
   const spec: DistSpec = weights ? { dist: 'empirical', values, weights } : { dist: 'empirical', values };
-  return {
-    spec,
-    mean,
-    sample: (rng) => {
-      const u = rng();
-      let lo = 0;
-      let hi = last;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cumulative[mid]! > u) hi = mid;
-        else lo = mid + 1;
-      }
-      return values[lo]!;
-    },
+  const at = (u: number): number => {
+    let lo = 0;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return values[lo]!;
   };
+  return { spec, mean, sample: (rng) => at(rng()), quantile: at };
 }
 
 /** Builds the distribution a (validated) spec describes. */

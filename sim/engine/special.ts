@@ -169,3 +169,52 @@ export function studentTQuantile(p: number, df: number): number {
   }
   return 0.5 * (lo + hi);
 }
+
+/** Regularized lower incomplete gamma P(a, x) (Numerical Recipes gser / gcf). */
+export function regularizedGammaP(a: number, x: number): number {
+  if (x <= 0) return 0;
+  const lnFront = -x + a * Math.log(x) - lnGamma(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 1000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
+    }
+    return sum * Math.exp(lnFront);
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    d = Math.abs(d) < tiny ? tiny : d;
+    c = b + an / c;
+    c = Math.abs(c) < tiny ? tiny : c;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return 1 - Math.exp(lnFront) * h;
+}
+
+/** Quantile of the standard gamma distribution with shape a: the x with P(a, x) = p. */
+export function gammaQuantile(a: number, p: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return Infinity;
+  let lo = 0;
+  let hi = Math.max(1, a);
+  while (regularizedGammaP(a, hi) < p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-14 * hi; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (regularizedGammaP(a, mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}

@@ -46,9 +46,11 @@ export function runReplication(scenario: Scenario, seed: number, index: number, 
     hooks.onStart?.(cluster, bus);
     const limit = scenario.limits.maxEventsPerReplication;
     let reason = sim.run({ untilS: scenario.warmup, maxEvents: limit });
+    cluster.traffic?.flush();
     metrics.startWindow(scenario.warmup);
     if (reason !== 'maxEvents') reason = sim.run({ untilS: scenario.horizon, maxEvents: limit - sim.eventsExecuted });
     if (reason === 'maxEvents') throw new EventLimitError(scenario.name, index, limit, sim.nowS);
+    cluster.traffic?.flush();
     return { values: metrics.finish(scenario.horizon), events: sim.eventsExecuted };
   } catch (e) {
     if (e instanceof InvariantError) {

@@ -2,6 +2,7 @@ import type { EventBus } from '../engine/bus.js';
 import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
 import type { Workload } from '../model/kube/types.js';
+import { TrafficMetrics } from './traffic-metrics.js';
 import { TimeIntegral, UpDownTracker } from './up-down.js';
 
 /** One replication's metric values, by dotted name (e.g. `service.availability`). */
@@ -10,8 +11,11 @@ export type MetricValues = Map<string, number>;
 /**
  * Observes one replication through the model's event bus and computes its metrics by streaming
  * integration (no per-event storage):
- * - service: up while every traffic-serving workload has at least one pod Ready and able to
- *   serve; `degradedFraction` is the time some serving workload has fewer than desired.
+ * - service: up while every traffic-serving workload could serve a request: with request traffic,
+ *   while its load balancer has an upstream in rotation that serves (a request arriving now would
+ *   be served); without, while it has a pod Ready and able to serve. `degradedFraction` is the
+ *   time some serving workload has fewer pods serving than desired.
+ * - requests (traffic-metrics.ts): success rate, throughput, latency, failures by cause.
  * - workloads.<name>: up while at least one pod serves (or, for workloads that serve no traffic,
  *   runs its server: stateful artifacts do not wait for readiness).
  * - cost: node-hours of running nodes, pod-hours and CPU-request core-hours of pods bound to them.
@@ -25,8 +29,11 @@ export class ReplicationMetrics {
   private readonly cpu = new TimeIntegral();
   private readonly serving: Workload[];
   private windowStartS = 0;
+  private readonly traffic: TrafficMetrics;
 
   constructor(private readonly c: Cluster, bus: EventBus<ModelEvents>) {
+    this.traffic = new TrafficMetrics(c, bus);
+    bus.on('lb.availability', () => this.onCounts());
     this.serving = c.workloads.filter((w) => w.config.servesTraffic);
     this.perWorkload = c.workloads.map(() => new UpDownTracker());
     bus.on('workload.counts', () => this.onCounts());
@@ -44,8 +51,9 @@ export class ReplicationMetrics {
     const t = this.c.sim.nowS;
     let up = this.serving.length > 0;
     let degraded = false;
+    const traffic = this.c.traffic;
     for (const w of this.serving) {
-      if (w.servingCount < 1) up = false;
+      if (traffic !== null && w.config.traffic !== null ? traffic.servingCandidates(w.index) < 1 : w.servingCount < 1) up = false;
       if (w.servingCount < w.desired) degraded = true;
     }
     this.service.set(t, up);
@@ -62,6 +70,7 @@ export class ReplicationMetrics {
   startWindow(tS: number): void {
     this.windowStartS = tS;
     for (const t of this.all()) t.startWindow(tS);
+    this.traffic.startWindow(tS);
   }
 
   /** Stops measuring and returns the values. */
@@ -84,6 +93,7 @@ export class ReplicationMetrics {
     v.set('cost.nodeHours', this.nodes.total / 3600);
     v.set('cost.podHours', this.pods.total / 3600);
     v.set('cost.cpuCoreHours', this.cpu.total / 3600 / 1000);
+    this.traffic.finish(tS, v);
     return v;
   }
 }

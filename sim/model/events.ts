@@ -1,4 +1,6 @@
 import type { Node, Pod, PodPhase, Workload } from './kube/types.js';
+import type { RequestDone } from './traffic/requests-mode.js';
+import type { FluidIncrement } from './traffic/fluid.js';
 
 /** Totals the cost metrics integrate over time. */
 export interface Usage {
@@ -33,4 +35,12 @@ export interface ModelEvents {
   'cluster.usage': Usage;
   /** A scripted or stochastic fault was injected. */
   fault: { type: string; target: string };
+  /** Requests mode: a request of workload index N arrived. */
+  'request.arrived': number;
+  /** Requests mode: a request ended (one payload object, reused: copy what you keep). */
+  'request.done': RequestDone;
+  /** Fluid mode: the flows of one workload over an interval (one payload object, reused). */
+  'traffic.fluid': FluidIncrement;
+  /** Whether a request to this workload would now find a serving upstream may have changed. */
+  'lb.availability': Workload;
 }

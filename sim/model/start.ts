@@ -7,13 +7,16 @@ import { createCluster, type Cluster } from './kube/cluster.js';
 import { reconcile } from './kube/deployment.js';
 import { armNodeCrash } from './faults/node-failures.js';
 import { scheduleScriptedFaults } from './faults/scripted.js';
+import { startTraffic } from './traffic/index.js';
 
 /**
- * Builds the scenario's cluster on a simulation and sets it going: every node up with its crash
- * clock armed, every Deployment creating its pods at time 0, scripted faults scheduled.
+ * Builds the scenario's cluster on a simulation and sets it going: traffic (if any) watching, every
+ * node up with its crash clock armed, every Deployment creating its pods at time 0, scripted
+ * faults scheduled.
  */
 export function startCluster(sim: Simulation, streams: RandomStreams, scenario: Scenario, bus?: EventBus<ModelEvents>): Cluster {
   const c = createCluster(sim, streams, scenario, bus);
+  startTraffic(c);
   for (const node of c.nodes) armNodeCrash(c, node);
   for (const w of c.workloads) reconcile(c, w);
   scheduleScriptedFaults(c, scenario.faults);

@@ -20,6 +20,7 @@ import {
   type ObjectSpec,
   type UnionSpec,
 } from './spec.js';
+import { loadBalancer, serving, traffic, workloadTraffic } from './fields-traffic.js';
 
 /**
  * Every scenario field, its default and where the default comes from. This is the one place
@@ -196,6 +197,8 @@ const workload = object(
       'PodDisruptionBudget; limits drains only, never crashes',
       { nullable: true, default: null },
     ),
+    serving,
+    traffic: workloadTraffic,
     failures: object(
       {
         // facts C: "Pod/container crash rate" (no published number; suggested exponential, MTBF 7-30 days).
@@ -269,7 +272,10 @@ export const scenarioSpec: ObjectSpec = object(
     // Rare, heavy-tailed outages (node repairs) need many replications for the t interval to cover.
     replications: int(200, 'independent replications; metrics are reported with 95% confidence intervals across them', 1, 1_000_000),
     limits: object(
-      { maxEventsPerReplication: int(200_000_000, 'a replication that needs more events stops with an error', 1) },
+      {
+        maxEventsPerReplication: int(200_000_000, 'a replication that needs more events stops with an error', 1),
+        maxRequestsInFlight: int(5_000_000, 'requests mode: more requests in flight at once stop the run with an error (overload guard)', 1),
+      },
       'safety limits',
     ),
     kubernetes,
@@ -278,6 +284,8 @@ export const scenarioSpec: ObjectSpec = object(
       'the nodes',
     ),
     workloads: array(workload, undefined, 'Deployments', { minItems: 1, check: uniqueNames('workload') }),
+    traffic,
+    loadBalancer,
     faults: array(fault, [], 'scripted faults'),
   },
   'a deploysim scenario',

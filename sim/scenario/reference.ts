@@ -39,9 +39,12 @@ export function scenarioReferenceMarkdown(): string {
   const unions: Array<[string, Spec & { kind: 'union' }]> = [];
   walk(scenarioSpec, '', lines, unions);
   for (const [path, union] of unions) {
+    // A union inside a list (faults) is registered as path[] (its items); the heading names the list.
+    const heading = path.endsWith('[]') ? path.slice(0, -2) : path;
     for (const [name, variant] of Object.entries(union.variants)) {
-      lines.push('', `## ${path}: \`${union.tag}: ${name}\``, '', variant.doc, '', '| field | type | default | meaning |', '|---|---|---|---|');
-      walk(variant, `${path}[]`, lines, unions);
+      const short = union.shorthand?.variant === name ? ` (or just the value of \`${union.shorthand.field}\`)` : '';
+      lines.push('', `## ${heading}: \`${union.tag}: ${name}\``, '', `${variant.doc}${short}`, '', '| field | type | default | meaning |', '|---|---|---|---|');
+      walk(variant, path, lines, unions);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -68,12 +71,16 @@ function walk(spec: ObjectSpec, prefix: string, lines: string[], unions: Array<[
           walk(field.items, `${path}[]`, lines, unions);
         } else if (field.items.kind === 'union') {
           lines.push(`| \`${path}\` | list | ${field.default === undefined ? 'required' : code(field.default)} | ${doc}; one section per \`${field.items.tag}\` below |`);
-          unions.push([path, field.items]);
+          unions.push([`${path}[]`, field.items]);
         }
         break;
-      case 'union':
+      case 'union': {
+        const short = field.shorthand ? 'value or ' : '';
+        const def = field.default === undefined ? (field.optional ? 'optional' : 'required') : code(field.default);
+        lines.push(`| \`${path}\` | ${short}mapping${field.nullable ? ' or none' : ''} | ${def} | ${doc}; one section per \`${field.tag}\` below |`);
         unions.push([path, field]);
         break;
+      }
     }
   }
 }

@@ -46,7 +46,9 @@ function serialize(value: unknown, spec: Spec): unknown {
       return (value as unknown[]).map((item) => serialize(item, spec.items));
     case 'union': {
       const tag = (value as Record<string, string>)[spec.tag]!;
-      return { [spec.tag]: tag, ...(serialize(value, spec.variants[tag]!) as object) };
+      const variant = spec.variants[tag]!;
+      if (spec.shorthand?.variant === tag) return serialize((value as Record<string, unknown>)[spec.shorthand.field], variant.fields[spec.shorthand.field]!);
+      return { [spec.tag]: tag, ...(serialize(value, variant) as object) };
     }
   }
 }

@@ -69,6 +69,10 @@ export interface UnionSpec extends Common {
   kind: 'union';
   tag: string;
   variants: Record<string, ObjectSpec>;
+  /** A plain value stands for this variant with this field set to it (e.g. `rate: 200/s`). */
+  shorthand?: { variant: string; field: string };
+  /** Default when absent: a plain value in the shorthand's form. */
+  default?: unknown;
 }
 
 // ---- leaf types ----
@@ -106,6 +110,25 @@ export const DURATION: LeafType = {
   expected: 'a duration such as 90s, 5m, 2h or 30d',
   parse: parseDuration,
   format: formatDuration,
+};
+
+const RATE_UNITS_S: Record<string, number> = { s: 1, min: 60, h: 3600 };
+
+/** Requests per second from `200/s`, `12000/min`, `50/h`, or a number (per second). */
+export function parseRate(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? raw : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*\/\s*(s|min|h)\s*$/.exec(raw);
+  if (m === null) return undefined;
+  const v = Number(m[1]) / RATE_UNITS_S[m[2]!]!;
+  return Number.isFinite(v) ? v : undefined;
+}
+
+export const RATE: LeafType = {
+  name: 'rate',
+  expected: 'a rate such as 200/s or 12000/min',
+  parse: parseRate,
+  format: (v: number) => `${v}/s`,
 };
 
 export const CPU: LeafType = {
@@ -171,7 +194,7 @@ export function leaf(type: LeafType, def: unknown, doc: string, extra: Extra = {
   return { kind: 'leaf', type, default: def, doc, ...extra };
 }
 
-export const int = (def: number | undefined, doc: string, min = -Infinity, max = Infinity, extra: Extra = {}): LeafSpec =>
+export const int = (def: number | null | undefined, doc: string, min = -Infinity, max = Infinity, extra: Extra = {}): LeafSpec =>
   leaf(INT, def, doc, { check: range(min, max), ...extra });
 
 export const num = (def: number | undefined, doc: string, min = -Infinity, max = Infinity, extra: Extra = {}): LeafSpec =>

@@ -12,11 +12,48 @@ export interface Scenario {
   warmup: number;
   seed: number;
   replications: number;
-  limits: { maxEventsPerReplication: number };
+  limits: { maxEventsPerReplication: number; maxRequestsInFlight: number };
   kubernetes: KubernetesConfig;
   cluster: { nodePools: NodePoolConfig[] };
   workloads: WorkloadConfig[];
+  traffic: TrafficConfig;
+  loadBalancer: LoadBalancerConfig;
   faults: FaultConfig[];
+}
+
+/** How requests are simulated: one by one, or as flows integrated between state changes. */
+export interface TrafficConfig {
+  mode: 'requests' | 'fluid';
+  /** Success rate that counts as "serving" in the saturation search. */
+  saturationSuccessRate: number;
+}
+
+export type LbPolicy = 'round-robin' | 'least-connections' | 'random' | 'power-of-two' | 'ewma';
+
+export interface LoadBalancerConfig {
+  type: 'ingress' | 'cloud';
+  policy: LbPolicy;
+  /** Tries per request (the first plus retries on another upstream after a connection failure). */
+  tries: number;
+  connectTimeout: number;
+  readTimeout: number;
+  endpointPropagation: DistSpec;
+  ewmaDecay: number;
+  healthCheck: { interval: number; timeout: number; healthyThreshold: number; unhealthyThreshold: number };
+  deregistrationDelay: number;
+}
+
+/** Arrival rate over time, in requests per second. */
+export type RateProfile =
+  | { profile: 'constant'; rate: number }
+  | { profile: 'step'; from: number; to: number; at: number }
+  | { profile: 'diurnal'; mean: number; amplitude: number; period: number; peakAt: number }
+  | { profile: 'spike'; base: number; peak: number; at: number; duration: number };
+
+export interface WorkloadTrafficConfig {
+  rate: RateProfile;
+  serviceTime: DistSpec;
+  timeout: number;
 }
 
 export interface KubernetesConfig {
@@ -77,6 +114,8 @@ export interface WorkloadConfig {
   };
   podDisruptionBudget: { minAvailable: number } | null;
   failures: { crash: { timeToFailure: DistSpec } | null; hang: { timeToFailure: DistSpec } | null };
+  serving: { concurrency: number; queue: number | null };
+  traffic: WorkloadTrafficConfig | null;
 }
 
 export interface TopologySpreadConfig {

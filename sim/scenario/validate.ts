@@ -66,6 +66,7 @@ class Validator {
         if (spec.default !== undefined) return this.array(fromPlain(spec.default, loc), spec, path);
         return this.fail(loc, path, expectedOf(spec), 'nothing (the field is required)');
       case 'union':
+        if (spec.default !== undefined) return this.union(fromPlain(spec.default, loc), spec, path);
         return this.fail(loc, path, expectedOf(spec), 'nothing (the field is required)');
     }
   }
@@ -177,6 +178,12 @@ class Validator {
   }
 
   private union(node: LNode, spec: UnionSpec, path: string): unknown {
+    if (node.t === 'scalar' && spec.shorthand) {
+      // A plain value is the shorthand variant's one field, reported at the field's own path.
+      const { variant, field } = spec.shorthand;
+      const value = this.check(node, spec.variants[variant]!.fields[field]!, path, node.loc);
+      return value === undefined ? undefined : { [spec.tag]: variant, [field]: value };
+    }
     if (node.t !== 'map') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));
     const tagEntry = node.entries.find((e) => e.key === spec.tag);
     const names = Object.keys(spec.variants);
@@ -203,9 +210,17 @@ export function expectedOf(spec: Spec): string {
       return `a mapping${spec.nullable ? ' or none' : ''}`;
     case 'array':
       return 'a list';
-    case 'union':
-      return `a mapping with ${spec.tag}: one of ${Object.keys(spec.variants).join(', ')}`;
+    case 'union': {
+      const shape = `a mapping with ${spec.tag}: one of ${Object.keys(spec.variants).join(', ')}`;
+      const short = spec.shorthand ? `${describeShorthand(spec)} or ` : '';
+      return `${short}${shape}${spec.nullable ? ' or none' : ''}`;
+    }
   }
+}
+
+function describeShorthand(spec: UnionSpec): string {
+  const field = spec.variants[spec.shorthand!.variant]!.fields[spec.shorthand!.field]!;
+  return field.kind === 'leaf' ? field.type.expected : 'a value';
 }
 
 function completeExpectation(typeExpected: string, problem: string): string {

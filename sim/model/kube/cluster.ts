@@ -31,6 +31,8 @@ export interface Cluster {
   readonly controlPlane: { monitorPhaseS: number; nextTaintSlotS: Map<string, number> };
   /** Drains waiting on a PodDisruptionBudget. */
   readonly drains: Drain[];
+  /** The traffic model, told of every pod change; null when no workload has traffic. */
+  traffic: TrafficHooks | null;
   nextPodId: number;
 }
 
@@ -45,6 +47,10 @@ const CHANNEL_NAMES = {
   workloadCounts: 'workload.counts',
   clusterUsage: 'cluster.usage',
   fault: 'fault',
+  requestArrived: 'request.arrived',
+  requestDone: 'request.done',
+  trafficFluid: 'traffic.fluid',
+  lbAvailability: 'lb.availability',
 } as const;
 
 function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
@@ -58,7 +64,23 @@ function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
     workloadCounts: bus.channel(n.workloadCounts),
     clusterUsage: bus.channel(n.clusterUsage),
     fault: bus.channel(n.fault),
+    requestArrived: bus.channel(n.requestArrived),
+    requestDone: bus.channel(n.requestDone),
+    trafficFluid: bus.channel(n.trafficFluid),
+    lbAvailability: bus.channel(n.lbAvailability),
   };
+}
+
+/** What the traffic model needs to hear from the Kubernetes model. */
+export interface TrafficHooks {
+  podCreated(pod: Pod): void;
+  /** The pod's phase, hang, node or readiness changed. */
+  podChanged(pod: Pod, readyChanged: boolean): void;
+  podGone(pod: Pod): void;
+  /** For observers: upstreams that would serve a request of workload index w now (0: unavailable). */
+  servingCandidates(w: number): number;
+  /** Brings the traffic accounting up to now (the fluid mode integrates lazily). */
+  flush(): void;
 }
 
 /** Builds the cluster of a scenario at time 0: nodes up, Deployments with no pods yet. */
@@ -134,6 +156,7 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
     scheduler: { rng: streams.stream('scheduler/placement'), unschedulable: new Set() },
     controlPlane: { monitorPhaseS: streams.stream('control-plane/monitor')() * k.nodeMonitorPeriod, nextTaintSlotS: new Map() },
     drains: [],
+    traffic: null,
     nextPodId: 0,
   };
   for (const node of nodes) (node as { ref: Node['ref'] }).ref = { c: cluster, node };
@@ -146,6 +169,7 @@ export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
   if (from === phase) return;
   pod.phase = phase;
   refreshPodCounts(c, pod);
+  c.traffic?.podChanged(pod, false);
   if (c.out.podPhase.active) c.out.podPhase.emit({ pod, from });
 }
 
@@ -155,6 +179,7 @@ export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
   pod.apiReady = ready;
   if (ready) pod.readySinceS = c.sim.nowS;
   refreshPodCounts(c, pod);
+  c.traffic?.podChanged(pod, true);
   if (c.out.podReady.active) c.out.podReady.emit(pod);
   if (ready && c.drains.length > 0) retryBlockedDrains(c, pod);
 }
@@ -164,6 +189,7 @@ export function setHung(c: Cluster, pod: Pod, hung: boolean): void {
   if (pod.hung === hung) return;
   pod.hung = hung;
   refreshPodCounts(c, pod);
+  c.traffic?.podChanged(pod, false);
   if (c.out.podHung.active) c.out.podHung.emit(pod);
 }
 

@@ -100,6 +100,7 @@ function createPod(c: Cluster, w: Workload): Pod {
   } satisfies Pod as Pod;
   (pod as { ref: { c: Cluster; pod: Pod } }).ref = { c, pod };
   w.pods.push(pod);
+  c.traffic?.podCreated(pod);
   if (c.out.podCreated.active) c.out.podCreated.emit(pod);
   enqueuePod(c, pod);
   return pod;

@@ -18,6 +18,7 @@ export function podGone(c: Cluster, pod: Pod): void {
   list.splice(list.indexOf(pod), 1);
   setApiReady(c, pod, false);
   setPhase(c, pod, 'Gone');
+  c.traffic?.podGone(pod);
   for (const purpose of POD_STREAMS) c.streams.release(`pod/${pod.name}/${purpose}`);
   if (node !== null) clusterChanged(c);
 }

@@ -1,0 +1,70 @@
+import type { RateProfile } from '../../scenario/types.js';
+
+/** An arrival rate over time (requests per second) and what the traffic modes need of it. */
+export interface Rate {
+  at(tS: number): number;
+  /** Expected arrivals in [aS, bS]. */
+  integral(aS: number, bS: number): number;
+  /** An upper bound of the rate over [aS, bS] (for thinning and load checks). */
+  max(aS: number, bS: number): number;
+  /** Times in (aS, bS) where the rate jumps. */
+  jumps(aS: number, bS: number): number[];
+}
+
+function piecewise(points: Array<[number, number]>): Rate {
+  // points: [start time, rate from then on], sorted, first at -Infinity.
+  const rateAt = (t: number): number => {
+    let r = points[0]![1];
+    for (const [s, v] of points) if (t >= s) r = v;
+    return r;
+  };
+  return {
+    at: rateAt,
+    integral(a, b) {
+      let total = 0;
+      for (let i = 0; i < points.length; i++) {
+        const start = Math.max(a, points[i]![0]);
+        const end = Math.min(b, i + 1 < points.length ? points[i + 1]![0] : Infinity);
+        if (end > start) total += (end - start) * points[i]![1];
+      }
+      return total;
+    },
+    max(a, b) {
+      let m = rateAt(a);
+      for (const [s, v] of points) if (s > a && s < b) m = Math.max(m, v);
+      return m;
+    },
+    jumps(a, b) {
+      return points.map(([s]) => s).filter((s) => s > a && s < b);
+    },
+  };
+}
+
+/** The rate function of a profile. */
+export function makeRate(p: RateProfile): Rate {
+  switch (p.profile) {
+    case 'constant':
+      return piecewise([[-Infinity, p.rate]]);
+    case 'step':
+      return piecewise([
+        [-Infinity, p.from],
+        [p.at, p.to],
+      ]);
+    case 'spike':
+      return piecewise([
+        [-Infinity, p.base],
+        [p.at, p.peak],
+        [p.at + p.duration, p.base],
+      ]);
+    case 'diurnal': {
+      const w = (2 * Math.PI) / p.period;
+      const { mean, amplitude, peakAt } = p;
+      return {
+        at: (t) => mean * (1 + amplitude * Math.cos(w * (t - peakAt))),
+        integral: (a, b) => mean * (b - a) + ((mean * amplitude) / w) * (Math.sin(w * (b - peakAt)) - Math.sin(w * (a - peakAt))),
+        max: () => mean * (1 + amplitude),
+        jumps: () => [],
+      };
+    }
+  }
+}

@@ -1,0 +1,286 @@
+import { NO_EVENT } from '../../engine/simulation.js';
+import type { Cluster } from '../kube/cluster.js';
+import { nextArrival, type Flow } from './flows.js';
+import type { Front, FrontListener } from './front.js';
+import { BLACKHOLE, CONNECTION_FAILED, DRAINING, HUNG, LOST_IN_CRASH, NO_ENDPOINT, REJECTED, SERVING, SUCCEEDED, TIMED_OUT } from './outcomes.js';
+import { POLICIES, type Policy, type PolicyView } from './policies/index.js';
+import { RequestPool } from './request-pool.js';
+import { PodServer } from './server.js';
+
+/** Where a request held by a pod is. */
+const CONNECTING = 1;
+const QUEUED = 2;
+const IN_SERVICE = 3;
+const STUCK = 4;
+
+/** Payload of 'request.done', reused for every request (subscribers must copy what they keep). */
+export interface RequestDone {
+  flow: number;
+  outcome: number;
+  arrivalS: number;
+  latencyS: number;
+}
+
+/**
+ * The requests mode: every request is simulated. Arrivals per flow; the front picks an upstream
+ * with its policy; a connection refused is retried at once on another upstream, one that does not
+ * answer costs the connect timeout first (ingress only: a cloud load balancer does not retry); a
+ * pod serves with a worker pool and a bounded queue. Requests a pod holds fail when it crashes
+ * (lost) or hangs (timed out); a terminating pod refuses new ones and finishes what it holds.
+ */
+export class RequestsMode implements FrontListener {
+  readonly pool: RequestPool;
+  private readonly servers: PodServer[] = [];
+  private readonly policy: Policy;
+  private readonly view: PolicyView;
+  private readonly cursors: number[];
+  private activeBySlot = new Int32Array(16);
+  private ewmaBySlot = new Float64Array(16);
+  private ewmaAtS = new Float64Array(16);
+  private currentRequest = 0;
+  private readonly policyRng: () => number;
+  private readonly done: RequestDone = { flow: 0, outcome: 0, arrivalS: 0, latencyS: 0 };
+  private readonly maxTries: number;
+  private readonly horizonS: number;
+  private readonly onServiceDone = (r: number): void => this.serviceDone(r);
+  private readonly onConnectTimeout = (r: number): void => this.connectTimedOut(r);
+  private readonly onReadTimeout = (r: number): void => this.readTimedOut(r);
+  private readonly onArrival = (flow: Flow): void => this.arrival(flow);
+
+  constructor(
+    private readonly c: Cluster,
+    private readonly front: Front,
+    private readonly flows: Array<Flow | null>,
+  ) {
+    this.pool = new RequestPool(c.scenario.limits.maxRequestsInFlight);
+    this.policy = POLICIES[front.config.policy];
+    this.cursors = c.workloads.map(() => 0);
+    this.maxTries = front.cloud ? 1 : front.config.tries;
+    this.horizonS = c.scenario.horizon;
+    this.policyRng = c.streams.stream('front/policy');
+    const self = this;
+    this.view = {
+      slots: [],
+      cursor: 0,
+      eligible: (slot) => !self.pool.wasTried(self.currentRequest, slot),
+      active: (slot) => self.activeBySlot[slot]!,
+      ewma: (slot) => self.ewmaBySlot[slot]!,
+    };
+  }
+
+  start(): void {
+    for (const flow of this.flows) if (flow) this.scheduleArrival(flow, 0);
+  }
+
+  private scheduleArrival(flow: Flow, fromS: number): void {
+    const t = nextArrival(flow, fromS, this.horizonS);
+    if (t <= this.horizonS) this.c.sim.scheduleAt(t, this.onArrival, flow);
+  }
+
+  private arrival(flow: Flow): void {
+    const now = this.c.sim.nowS;
+    this.scheduleArrival(flow, now);
+    const r = this.pool.acquire(flow.workload.index, now);
+    this.c.out.requestArrived.emit(flow.workload.index);
+    this.route(r);
+  }
+
+  /** Sends the request to an untried upstream, or ends it when none is left. */
+  private route(r: number): void {
+    const w = this.pool.flow[r]!;
+    const candidates = this.front.candidates(w);
+    if (candidates.length === 0) return this.finish(r, NO_ENDPOINT);
+    if (this.pool.tries[r]! >= this.maxTries) return this.finish(r, CONNECTION_FAILED);
+    this.currentRequest = r;
+    (this.view as { slots: readonly number[] }).slots = candidates;
+    this.view.cursor = this.cursors[w]!;
+    const slot = this.policy(this.view, this.policyRng);
+    this.cursors[w] = this.view.cursor;
+    if (slot < 0) return this.finish(r, CONNECTION_FAILED);
+    this.attempt(r, slot);
+  }
+
+  private attempt(r: number, slot: number): void {
+    this.pool.recordTry(r, slot);
+    const state = this.front.listen[slot]!;
+    if (state === SERVING) return this.offer(r, slot);
+    if (state === HUNG) {
+      this.hold(r, slot, STUCK);
+      this.pool.timer[r] = this.c.sim.scheduleAt(this.stuckDeadline(r), this.onReadTimeout, r);
+      return;
+    }
+    if (state === BLACKHOLE) {
+      this.hold(r, slot, CONNECTING);
+      this.pool.timer[r] = this.c.sim.schedule(this.front.config.connectTimeout, this.onConnectTimeout, r);
+      return;
+    }
+    this.retryOrFail(r); // REFUSING or DRAINING: connection refused at once
+  }
+
+  private retryOrFail(r: number): void {
+    const flow = this.flows[this.pool.flow[r]!]!;
+    if (this.c.sim.nowS - this.pool.arrivalS[r]! >= flow.timeoutS) return this.finish(r, TIMED_OUT);
+    this.route(r);
+  }
+
+  private connectTimedOut(r: number): void {
+    this.pool.timer[r] = NO_EVENT;
+    this.release(r);
+    this.retryOrFail(r);
+  }
+
+  /** A pod that serves takes the request into service, or into its queue, or rejects it. */
+  private offer(r: number, slot: number): void {
+    const server = this.servers[slot]!;
+    if (server.busy < server.concurrency) {
+      this.hold(r, slot, IN_SERVICE);
+      this.startService(r, server);
+    } else if (server.queueLength < server.queueBound) {
+      this.hold(r, slot, QUEUED);
+      server.enqueue(r);
+    } else this.finish(r, REJECTED);
+  }
+
+  private startService(r: number, server: PodServer): void {
+    server.busy++;
+    this.pool.stage[r] = IN_SERVICE;
+    this.pool.serviceStartS[r] = this.c.sim.nowS;
+    const flow = this.flows[this.pool.flow[r]!]!;
+    this.pool.timer[r] = this.c.sim.schedule(flow.service.sample(flow.serviceRng), this.onServiceDone, r);
+  }
+
+  private serviceDone(r: number): void {
+    const slot = this.pool.pod[r]!;
+    const server = this.servers[slot]!;
+    this.pool.timer[r] = NO_EVENT;
+    server.busy--;
+    const latencyS = this.c.sim.nowS - this.pool.arrivalS[r]!;
+    this.updateEwma(slot, latencyS);
+    this.release(r);
+    const flow = this.flows[this.pool.flow[r]!]!;
+    this.finish(r, latencyS > flow.timeoutS ? TIMED_OUT : SUCCEEDED);
+    if (server.queueLength > 0 && this.front.listen[slot] !== HUNG) this.startService(server.dequeue(), server);
+  }
+
+  private readTimedOut(r: number): void {
+    this.pool.timer[r] = NO_EVENT;
+    this.release(r);
+    this.finish(r, TIMED_OUT);
+  }
+
+  /** When a request stuck in a hung pod fails: the client timeout or the front's read timeout. */
+  private stuckDeadline(r: number): number {
+    const flow = this.flows[this.pool.flow[r]!]!;
+    const deadline = this.pool.arrivalS[r]! + Math.min(flow.timeoutS, this.front.config.readTimeout);
+    return Math.max(deadline, this.c.sim.nowS);
+  }
+
+  private hold(r: number, slot: number, stage: number): void {
+    this.servers[slot]!.hold(r, this.pool, slot);
+    this.pool.stage[r] = stage;
+    this.activeBySlot[slot]!++;
+  }
+
+  /** The request leaves the pod that holds it. */
+  private release(r: number): void {
+    const slot = this.pool.pod[r]!;
+    if (slot < 0) return;
+    this.servers[slot]!.unhold(r, this.pool);
+    this.activeBySlot[slot]!--;
+  }
+
+  private finish(r: number, outcome: number): void {
+    const d = this.done;
+    d.flow = this.pool.flow[r]!;
+    d.outcome = outcome;
+    d.arrivalS = this.pool.arrivalS[r]!;
+    d.latencyS = this.c.sim.nowS - d.arrivalS;
+    this.pool.release(r);
+    this.c.out.requestDone.emit(d);
+  }
+
+  private updateEwma(slot: number, latencyS: number): void {
+    // Peak EWMA (ingress-nginx): a slower response raises the average at once, a faster one decays into it.
+    const now = this.c.sim.nowS;
+    const old = this.ewmaBySlot[slot]!;
+    if (latencyS > old) this.ewmaBySlot[slot] = latencyS;
+    else {
+      const w = Math.exp(-(now - this.ewmaAtS[slot]!) / this.front.config.ewmaDecay);
+      this.ewmaBySlot[slot] = old * w + latencyS * (1 - w);
+    }
+    this.ewmaAtS[slot] = now;
+  }
+
+  // ---- FrontListener ----
+
+  beforeChange(): void {}
+
+  /** A pod's listen state changed: settle the requests it holds. */
+  listenChanged(slot: number, from: number, to: number): void {
+    this.ensureServer(slot);
+    const server = this.servers[slot]!;
+    if (to === SERVING || to === DRAINING) return; // nothing held is lost (a new pod, or a drain)
+    if (to === HUNG || to === BLACKHOLE) {
+      // A hang, or a dead node: what the pod held gets no answer and times out at the front
+      // (connections being made still wait for their connect timeout).
+      if (from === HUNG || from === BLACKHOLE) return;
+      server.busy = 0;
+      server.clearQueue();
+      for (const r of server.heldRequests()) {
+        if (this.pool.stage[r] === CONNECTING) continue;
+        this.c.sim.cancel(this.pool.timer[r]!);
+        this.pool.stage[r] = STUCK;
+        this.pool.timer[r] = this.c.sim.scheduleAt(this.stuckDeadline(r), this.onReadTimeout, r);
+      }
+      return;
+    }
+    this.failHeld(server); // crashed, killed, back from a dead node, or gone: what it held is lost
+  }
+
+  slotFreed(slot: number): void {
+    const server = this.servers[slot];
+    if (server) this.failHeld(server);
+    this.activeBySlot[slot] = 0;
+    this.ewmaBySlot[slot] = 0;
+  }
+
+  private failHeld(server: PodServer): void {
+    server.busy = 0;
+    server.clearQueue();
+    for (const r of server.heldRequests()) {
+      this.c.sim.cancel(this.pool.timer[r]!);
+      this.pool.timer[r] = NO_EVENT;
+      const connecting = this.pool.stage[r] === CONNECTING;
+      this.release(r);
+      if (connecting) this.retryOrFail(r);
+      else {
+        const flow = this.flows[this.pool.flow[r]!]!;
+        this.finish(r, this.c.sim.nowS - this.pool.arrivalS[r]! >= flow.timeoutS ? TIMED_OUT : LOST_IN_CRASH);
+      }
+    }
+  }
+
+  /** Creates (or resets) the server of a slot when its pod arrives. */
+  ensureServer(slot: number): void {
+    const pod = this.front.pods[slot];
+    if (pod === null || pod === undefined) return;
+    let server = this.servers[slot];
+    if (server === undefined || server.pod !== pod) {
+      const flow = this.flows[pod.workload.index]!;
+      server = new PodServer(pod, flow.concurrency, flow.queueBound);
+      this.servers[slot] = server;
+    }
+    if (slot >= this.activeBySlot.length) {
+      const n = Math.max(slot + 1, this.activeBySlot.length * 2);
+      const a = new Int32Array(n);
+      a.set(this.activeBySlot);
+      this.activeBySlot = a;
+      const e = new Float64Array(n);
+      e.set(this.ewmaBySlot);
+      this.ewmaBySlot = e;
+      const t = new Float64Array(n);
+      t.set(this.ewmaAtS);
+      this.ewmaAtS = t;
+    }
+  }
+}
