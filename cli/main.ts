@@ -3,7 +3,7 @@ import { compareScenarios, EventLimitError, runExperiment, type ExperimentProgre
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { formatCompare, formatRun } from './format.js';
-import { builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
+import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
 
 /** Where the program writes; tests pass their own. */
 export interface Io {
@@ -79,10 +79,10 @@ function buildProgram(io: Io): Command {
       io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result));
     });
 
-  addRunOptions(program.command('compare').argument('[scenarios...]', 'scenario files or built-in pattern names (default: every built-in pattern)'))
+  addRunOptions(program.command('compare').argument('[scenarios...]', 'scenario files or built-in names (default: the five deployment patterns)'))
     .description('simulate several scenarios on the same random streams and print them side by side')
     .action((args: string[], o: RunOptions) => {
-      const names = args.length > 0 ? args : builtinNames();
+      const names = args.length > 0 ? args : builtinNames().filter((n) => BUILTIN_ORDER.includes(n));
       const overrides = overridesOf(o);
       const first = loadScenarioFile(names[0]!, overrides);
       // Every scenario runs with the first one's seed, replications, horizon and warmup (common random numbers).

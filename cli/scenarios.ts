@@ -27,9 +27,10 @@ export function builtinDir(): string {
   return join(projectRoot(), 'scenarios');
 }
 
-/** The built-in patterns, in the order the comparison table shows them. */
+/** The deployment patterns, in the order the comparison table shows them (what `compare` runs by default). */
 export const BUILTIN_ORDER = ['single-replica', 'multiple-replicas', 'multiple-replicas-coordination', 'isolated-stateful-pods', 'uncoordinated-replicas'];
 
+/** Every built-in scenario: the patterns, then the others (e.g. rolling-update) by name. */
 export function builtinNames(): string[] {
   const present = readdirSync(builtinDir())
     .filter((f) => f.endsWith('.yaml'))

@@ -2,6 +2,7 @@ import { serializeScenario } from '../scenario/serialize.js';
 import type { Scenario } from '../scenario/types.js';
 import { ENGINE_VERSION } from '../version.js';
 import { runReplication, replicationSeed } from './replication.js';
+import { saturationThroughput } from './saturation.js';
 import { Accumulator, ratioSummary, type MetricSummary } from './stats.js';
 
 /** Metric summaries nested by their dotted names: `{service: {availability: {...}}, cost: {...}}`. */
@@ -19,6 +20,8 @@ export interface RunResult {
   /** Replication i seeds every stream from `${seed}/${i}`. */
   replicationSeeds: string;
   metrics: NestedSummaries;
+  /** Highest arrival rate served with the success rate of traffic.saturationSuccessRate (null without traffic). */
+  saturationThroughputRps: number | null;
   eventsPerReplication: MetricSummary;
   /** In `compare`: this scenario minus the first one, replication by replication (common random numbers). */
   pairedDifferences?: { baseline: string; metrics: NestedSummaries };
@@ -67,6 +70,7 @@ function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress)
     engineVersion: ENGINE_VERSION,
     replicationSeeds: `${replicationSeed(scenario.seed, 0)} .. ${replicationSeed(scenario.seed, scenario.replications - 1)}`,
     metrics: nest([...accumulators].map(([name, acc]) => [name, summarize(name, acc, samples)])),
+    saturationThroughputRps: saturationThroughput(scenario)?.rps ?? null,
     eventsPerReplication: events.summary(),
     resolvedScenario: serializeScenario(scenario),
   };

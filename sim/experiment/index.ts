@@ -1,3 +1,4 @@
 export * from './experiment.js';
 export * from './replication.js';
 export * from './stats.js';
+export * from './saturation.js';

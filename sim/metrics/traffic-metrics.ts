@@ -93,6 +93,7 @@ export class TrafficMetrics {
     }
     into.set('service.requestSuccessRate', arrived > 0 ? totals[SUCCEEDED]! / arrived : NaN);
     into.set('service.throughputRps', totals[SUCCEEDED]! / spanS);
+    into.set('service.latencyMs.mean', this.latency.mean / 1000);
     into.set('service.latencyMs.p50', this.latency.quantile(0.5) / 1000);
     into.set('service.latencyMs.p95', this.latency.quantile(0.95) / 1000);
     into.set('service.latencyMs.p99', this.latency.quantile(0.99) / 1000);

@@ -2,6 +2,7 @@ import type { DistSpec } from '../engine/distributions.js';
 import {
   array,
   bool,
+  COUNT_OR_PERCENT,
   CPU,
   dist,
   duration,
@@ -197,6 +198,16 @@ const workload = object(
       'PodDisruptionBudget; limits drains only, never crashes',
       { nullable: true, default: null },
     ),
+    strategy: object(
+      {
+        // facts B: "Deployment rolling update" (maxSurge 25% rounded up, maxUnavailable 25% rounded down, minReadySeconds 0).
+        type: oneOf(['RollingUpdate', 'Recreate'], 'RollingUpdate', 'how a new pod template replaces the old pods'),
+        maxSurge: leaf(COUNT_OR_PERCENT, '25%', 'RollingUpdate: pods above replicas during the update (a percentage rounds up; the Helm chart uses 1)'),
+        maxUnavailable: leaf(COUNT_OR_PERCENT, '25%', 'RollingUpdate: pods below replicas during the update (a percentage rounds down; the Helm chart uses 0)'),
+        minReadySeconds: duration(0, 'time a new pod must stay Ready before it counts as available'),
+      },
+      'Deployment update strategy (used by the rolling-update fault)',
+    ),
     serving,
     traffic: workloadTraffic,
     failures: object(
@@ -257,6 +268,14 @@ const fault: UnionSpec = {
     'pod-crash': object({ at, ...podTarget }, 'the container process exits; the kubelet restarts it with CrashLoopBackOff'),
     'pod-hang': object({ at, ...podTarget }, 'the process stops answering; liveness failures restart it'),
     scale: object({ at, workload: podTarget.workload, replicas: int(undefined, 'new desired pods', 0, 1000) }, 'set the Deployment replicas'),
+    'rolling-update': object(
+      {
+        at,
+        workload: podTarget.workload,
+        image: text(undefined, 'the new image (default: the image with a -r<revision> suffix: not on any node yet)', { optional: true }),
+      },
+      'a new pod template (a new image): the Deployment replaces its pods by its strategy',
+    ),
   },
 };
 

@@ -131,6 +131,13 @@ export const RATE: LeafType = {
   format: (v: number) => `${v}/s`,
 };
 
+export const COUNT_OR_PERCENT: LeafType = {
+  name: 'count or percent',
+  expected: 'a count such as 1 or a percentage such as 25%',
+  parse: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : typeof v === 'string' && /^\d{1,3}%$/.test(v) && Number(v.slice(0, -1)) <= 100 ? v : undefined),
+  format: (v) => v,
+};
+
 export const CPU: LeafType = {
   name: 'cpu',
   expected: 'a CPU quantity such as 500m or 2',

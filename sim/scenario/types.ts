@@ -116,6 +116,13 @@ export interface WorkloadConfig {
   failures: { crash: { timeToFailure: DistSpec } | null; hang: { timeToFailure: DistSpec } | null };
   serving: { concurrency: number; queue: number | null };
   traffic: WorkloadTrafficConfig | null;
+  strategy: {
+    type: 'RollingUpdate' | 'Recreate';
+    /** An absolute count, or a percentage text such as `25%`. */
+    maxSurge: number | string;
+    maxUnavailable: number | string;
+    minReadySeconds: number;
+  };
 }
 
 export interface TopologySpreadConfig {
@@ -136,6 +143,7 @@ export type FaultConfig =
   | ({ type: 'node-drain'; at: number; uncordonAfter: number | null } & NodeTarget)
   | { type: 'pod-crash'; at: number; workload: string; podIndex: number }
   | { type: 'pod-hang'; at: number; workload: string; podIndex: number }
-  | { type: 'scale'; at: number; workload: string; replicas: number };
+  | { type: 'scale'; at: number; workload: string; replicas: number }
+  | { type: 'rolling-update'; at: number; workload: string; image?: string };
 
 export type FaultType = FaultConfig['type'];

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deploysim, describeRun, expectExit, expectNoStackTrace, requireBuilt, ROOT, type CliResult } from './cli-process.js';
 
+/** The five deployment patterns (what compare runs by default), then every built-in scenario. */
 const BUILTINS = ['single-replica', 'multiple-replicas', 'multiple-replicas-coordination', 'isolated-stateful-pods', 'uncoordinated-replicas'];
+const ALL_BUILTINS = [...BUILTINS, 'rolling-update'];
 const FAST = ['--replications', '3', '--horizon', '30d'];
 const FASTER = ['--replications', '2', '--horizon', '10d'];
 const EXECUTABLE_BYTES = 256 * 1024;
@@ -129,11 +131,11 @@ afterAll(async () => {
 });
 
 describe.concurrent('patterns', () => {
-  test('patterns --json lists the five built-in patterns, each with a description', async () => {
+  test('patterns --json lists the built-in scenarios, the five patterns first, each with a description', async () => {
     const list = parseJson<Array<{ name: string; description: string }>>(await deploysim(['patterns', '--json']));
-    expect(list.map((p) => p.name)).toEqual(BUILTINS);
+    expect(list.map((p) => p.name)).toEqual(ALL_BUILTINS);
     const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
-    expect([...files].sort()).toEqual([...BUILTINS].sort());
+    expect([...files].sort()).toEqual([...ALL_BUILTINS].sort());
     for (const p of list) expect(p.description.length, p.name).toBeGreaterThan(20);
   });
 
@@ -142,7 +144,7 @@ describe.concurrent('patterns', () => {
     expectExit(r, 0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    for (const name of BUILTINS) {
+    for (const name of ALL_BUILTINS) {
       const at = lines.indexOf(name);
       expect(at, `line "${name}" in\n${r.stdout}`).toBeGreaterThanOrEqual(0);
       expect(lines[at + 1], `description under ${name}`).toMatch(/^ {2}\S.{10,}/);

@@ -15,6 +15,7 @@ const faultArb = fc.oneof(
   fc.record({ type: fc.constant('node-drain'), at: duration(60, 40000), node: fc.constantFrom('a-1', 'a-2', 'b-1'), uncordonAfter: fc.oneof(duration(1, 3000), fc.constant('none')) }),
   fc.record({ type: fc.constantFrom('pod-crash', 'pod-hang'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1'), podIndex: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ type: fc.constant('scale'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1'), replicas: fc.integer({ min: 0, max: 6 }) }),
+  fc.record({ type: fc.constant('rolling-update'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1') }),
 );
 
 const workloadArb = (name: string) =>
@@ -34,6 +35,8 @@ const workloadArb = (name: string) =>
       topologySpread: fc.constantFrom([], [{ topologyKey: 'zone', maxSkew: 1 }]),
     }),
     podDisruptionBudget: fc.constantFrom('none', { minAvailable: 1 }),
+    strategy: fc.record({ type: fc.constantFrom('RollingUpdate', 'Recreate'), maxSurge: fc.constantFrom('25%', 0, 2), maxUnavailable: fc.constantFrom('25%', 0, 1) }),
+    traffic: fc.constantFrom('none', { rate: '20/s', serviceTime: '50ms' }),
     failures: fc.record({
       crash: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '2h' } }),
       hang: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '5h' } }),

@@ -2,6 +2,7 @@ import type { FaultConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { scaleWorkload } from '../kube/deployment.js';
 import { drainNode } from '../kube/drain.js';
+import { startRollout } from '../kube/rollout.js';
 import { crashContainer, hangContainer } from '../kube/container-failures.js';
 import { crashNode } from '../kube/node-lifecycle.js';
 import type { Node, Pod } from '../kube/types.js';
@@ -54,6 +55,11 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
     case 'scale': {
       target = fault.workload;
       scaleWorkload(c, c.workloadByName.get(fault.workload)!, fault.replicas);
+      break;
+    }
+    case 'rolling-update': {
+      target = fault.workload;
+      startRollout(c, c.workloadByName.get(fault.workload)!, fault.image);
       break;
     }
   }

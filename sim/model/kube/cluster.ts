@@ -6,6 +6,7 @@ import { NO_EVENT, type Simulation } from '../../engine/simulation.js';
 import type { KubernetesConfig, Scenario } from '../../scenario/types.js';
 import type { ModelEvents, Usage } from '../events.js';
 import { retryBlockedDrains, type Drain } from './drain.js';
+import { rolloutAfterReady, rolloutInProgress } from './rollout.js';
 import type { Node, Pod, PodPhase, Workload } from './types.js';
 
 /**
@@ -123,6 +124,9 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
     name: config.name,
     config,
     desired: config.replicas,
+    revision: 0,
+    image: config.image,
+    rolloutTimer: NO_EVENT,
     pods: [],
     nextOrdinal: 1,
     servingCount: 0,
@@ -182,6 +186,7 @@ export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
   c.traffic?.podChanged(pod, true);
   if (c.out.podReady.active) c.out.podReady.emit(pod);
   if (ready && c.drains.length > 0) retryBlockedDrains(c, pod);
+  if (ready && rolloutInProgress(pod.workload)) rolloutAfterReady(c, pod.workload);
 }
 
 /** Sets or clears a hang and announces it. */

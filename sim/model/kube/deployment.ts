@@ -1,15 +1,21 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { type Cluster } from './cluster.js';
 import { terminatePod } from './kubelet.js';
+import { rolloutInProgress, rolloutStep } from './rollout.js';
 import { clusterChanged, enqueuePod } from './scheduler.js';
 import { NO_RNG, type Pod, type Workload } from './types.js';
 
 /**
  * The Deployment (ReplicaSet) controller: keeps `desired` pods that are not being deleted. A
  * deleted pod is replaced at once, without waiting for it to be gone (facts B: "Deployment vs
- * StatefulSet on node loss").
+ * StatefulSet on node loss"). While pods of an older revision remain, a rollout step runs instead
+ * (rollout.ts).
  */
 export function reconcile(c: Cluster, w: Workload): void {
+  if (rolloutInProgress(w)) {
+    rolloutStep(c, w);
+    return;
+  }
   let active = 0;
   for (const pod of w.pods) if (!pod.deleted) active++;
   for (let i = active; i < w.desired; i++) createPod(c, w);
@@ -60,13 +66,16 @@ export function podsToDelete(pods: Pod[], count: number): Pod[] {
     .slice(0, count);
 }
 
-function createPod(c: Cluster, w: Workload): Pod {
+/** A new pod of the workload's current revision, queued for scheduling. */
+export function createPod(c: Cluster, w: Workload): Pod {
   const ordinal = w.nextOrdinal++;
   const name = `${w.name}-${ordinal}`;
   const pod = {
     id: c.nextPodId++,
     name,
     workload: w,
+    revision: w.revision,
+    image: w.image,
     createdS: c.sim.nowS,
     node: null,
     phase: 'Pending',

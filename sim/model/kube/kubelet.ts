@@ -21,7 +21,7 @@ export function admitPod(c: Cluster, pod: Pod): void {
 
 function ensureImageThenCreate(c: Cluster, pod: Pod): void {
   const node = pod.node!;
-  const image = pod.workload.config.image;
+  const image = pod.image;
   if (node.images.has(image)) {
     createContainer(c, pod);
     return;
@@ -145,7 +145,7 @@ function onTerminated({ c, pod }: PodArg): void {
 }
 
 function removeFromPull(pod: Pod): void {
-  const pull = pod.node?.pulls.get(pod.workload.config.image);
+  const pull = pod.node?.pulls.get(pod.image);
   if (pull) pull.waiters = pull.waiters.filter((p) => p !== pod);
 }
 

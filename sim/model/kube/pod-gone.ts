@@ -1,5 +1,6 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { setApiReady, setPhase, type Cluster } from './cluster.js';
+import { reconcile } from './deployment.js';
 import { clusterChanged } from './scheduler.js';
 import { POD_STREAMS, type Pod } from './types.js';
 
@@ -21,4 +22,6 @@ export function podGone(c: Cluster, pod: Pod): void {
   c.traffic?.podGone(pod);
   for (const purpose of POD_STREAMS) c.streams.release(`pod/${pod.name}/${purpose}`);
   if (node !== null) clusterChanged(c);
+  // Recreate starts the new pods once the old ones are gone.
+  if (pod.revision !== pod.workload.revision && pod.workload.config.strategy.type === 'Recreate') reconcile(c, pod.workload);
 }

@@ -84,6 +84,9 @@ export interface Pod {
   readonly id: number;
   readonly name: string;
   readonly workload: Workload;
+  /** The Deployment revision (pod template) it was created from, and that template's image. */
+  readonly revision: number;
+  readonly image: string;
   readonly createdS: number;
   node: Node | null;
   phase: PodPhase;
@@ -134,6 +137,11 @@ export interface Workload {
   readonly name: string;
   readonly config: WorkloadConfig;
   desired: number;
+  /** Current pod template: its revision (0 at start; each rolling update adds one) and image. */
+  revision: number;
+  image: string;
+  /** A pending re-check of a rollout (a pod becoming available after minReadySeconds). */
+  rolloutTimer: EventHandle;
   /** Pods not yet gone, in creation order. */
   pods: Pod[];
   nextOrdinal: number;

@@ -1,0 +1,62 @@
+import { makeRate } from '../model/traffic/rates.js';
+import type { Scenario } from '../scenario/types.js';
+import { runReplication } from './replication.js';
+
+/** The result of the saturation search. */
+export interface Saturation {
+  /** Highest total arrival rate (requests/s) served with the required success rate. */
+  rps: number;
+  /** The success rate the search had to keep. */
+  successRate: number;
+}
+
+/** Measured for PROBE_S after at least WARMUP_S (every pod started), in the fluid mode. */
+const PROBE_S = 600;
+const WARMUP_S = 900;
+const BISECTIONS = 40;
+
+/**
+ * Saturation throughput: the highest arrival rate the pattern serves with its success rate at or
+ * above `traffic.saturationSuccessRate`, with every replica up (a question of capacity, so failures
+ * and scripted faults are switched off). The traffic mix is kept: every flow's rate is its mean
+ * over the horizon times a common factor. Found by doubling, then bisection (bounded: at most 60 +
+ * 40 fluid runs of a few events each). Null when the scenario has no traffic.
+ */
+export function saturationThroughput(scenario: Scenario): Saturation | null {
+  const flows = scenario.workloads.filter((w) => w.traffic !== null);
+  if (flows.length === 0) return null;
+  const means = flows.map((w) => makeRate(w.traffic!.rate).integral(0, scenario.horizon) / scenario.horizon);
+  const totalMean = means.reduce((a, b) => a + b, 0);
+  const shares = means.map((m) => (totalMean > 0 ? m / totalMean : 1 / flows.length));
+  const target = scenario.traffic.saturationSuccessRate;
+  const served = (rps: number): boolean => successAt(scenario, shares, rps) >= target;
+  let lo = 0;
+  let hi = Math.max(1, totalMean);
+  for (let i = 0; i < 60 && served(hi); i++) {
+    lo = hi;
+    hi *= 2;
+  }
+  for (let i = 0; i < BISECTIONS && hi - lo > 1e-6 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (served(mid)) lo = mid;
+    else hi = mid;
+  }
+  return { rps: lo, successRate: target };
+}
+
+function successAt(base: Scenario, shares: number[], rps: number): number {
+  const s: Scenario = structuredClone(base);
+  s.traffic.mode = 'fluid';
+  s.faults = [];
+  s.warmup = Math.max(s.warmup, WARMUP_S);
+  s.horizon = s.warmup + PROBE_S;
+  s.replications = 1;
+  for (const pool of s.cluster.nodePools) pool.failures.crash = null;
+  let k = 0;
+  for (const w of s.workloads) {
+    w.failures = { crash: null, hang: null };
+    if (w.traffic) w.traffic.rate = { profile: 'constant', rate: rps * shares[k++]! };
+  }
+  const v = runReplication(s, s.seed, 0).values;
+  return v.get('service.requestSuccessRate') ?? NaN;
+}

@@ -1,0 +1,94 @@
+import { NO_EVENT } from '../../engine/simulation.js';
+import type { Cluster } from './cluster.js';
+import { createPod, deletePod, podsToDelete } from './deployment.js';
+import type { Pod, Workload } from './types.js';
+
+/**
+ * Rolling out a new pod template (a `rolling-update` fault): the Deployment controller's
+ * RollingUpdate and Recreate strategies (kubernetes pkg/controller/deployment, rolling.go and
+ * recreate.go). A pod is available once it has been Ready for minReadySeconds.
+ */
+
+/** True while pods of an older revision remain (deleted or not). */
+export function rolloutInProgress(w: Workload): boolean {
+  for (const pod of w.pods) if (pod.revision !== w.revision) return true;
+  return false;
+}
+
+/** Starts a rollout to a new revision (and image) of the workload's pod template. */
+export function startRollout(c: Cluster, w: Workload, image: string | undefined): void {
+  w.revision++;
+  w.image = image ?? `${w.config.image}-r${w.revision}`;
+  rolloutStep(c, w);
+}
+
+/** A pod became Ready: it counts as available after minReadySeconds, then the rollout moves on. */
+export function rolloutAfterReady(c: Cluster, w: Workload): void {
+  if (w.rolloutTimer !== NO_EVENT) return;
+  w.rolloutTimer = c.sim.schedule(w.config.strategy.minReadySeconds, onRolloutTimer, { c, w });
+}
+
+function onRolloutTimer({ c, w }: { c: Cluster; w: Workload }): void {
+  w.rolloutTimer = NO_EVENT;
+  if (rolloutInProgress(w)) rolloutStep(c, w);
+}
+
+function available(c: Cluster, pod: Pod): boolean {
+  return !pod.deleted && pod.apiReady && c.sim.nowS - pod.readySinceS >= pod.workload.config.strategy.minReadySeconds;
+}
+
+/** maxSurge / maxUnavailable: an absolute count, or a percentage of the replicas (surge rounds up, unavailable down). */
+export function resolveBudget(value: number | string, replicas: number, roundUp: boolean): number {
+  if (typeof value === 'number') return value;
+  const x = (Number(value.slice(0, -1)) / 100) * replicas;
+  return roundUp ? Math.ceil(x - 1e-9) : Math.floor(x + 1e-9);
+}
+
+/**
+ * What the controller does each time it looks at the Deployment: steps until nothing changes (it
+ * re-syncs on its own pod deletions within milliseconds).
+ */
+export function rolloutStep(c: Cluster, w: Workload): void {
+  for (let i = 0; i < 2 * w.desired + 10 && step(c, w); i++);
+}
+
+/** One sync; true if it created or deleted a pod. */
+function step(c: Cluster, w: Workload): boolean {
+  const live = w.pods.filter((p) => !p.deleted);
+  const old = live.filter((p) => p.revision !== w.revision);
+  const fresh = live.filter((p) => p.revision === w.revision);
+  if (w.config.strategy.type === 'Recreate') {
+    for (const pod of old) deletePod(c, pod);
+    // New pods only once every old pod is gone, not merely terminating.
+    if (w.pods.some((p) => p.revision !== w.revision)) return false;
+    for (let i = fresh.length; i < w.desired; i++) createPod(c, w);
+    return false;
+  }
+  let surge = resolveBudget(w.config.strategy.maxSurge, w.desired, true);
+  const unavailable = resolveBudget(w.config.strategy.maxUnavailable, w.desired, false);
+  if (surge === 0 && unavailable === 0) surge = 1;
+  // Scale up the new revision within desired + maxSurge.
+  const room = Math.min(w.desired + surge - live.length, w.desired - fresh.length);
+  for (let i = 0; i < room; i++) createPod(c, w);
+  let changed = room > 0;
+  // Scale down the old revision while keeping desired - maxUnavailable pods available.
+  const minAvailable = w.desired - unavailable;
+  const total = w.pods.filter((p) => !p.deleted).length;
+  const freshUnavailable = w.pods.filter((p) => !p.deleted && p.revision === w.revision && !available(c, p)).length;
+  let budget = total - minAvailable - freshUnavailable;
+  if (budget <= 0) return changed;
+  // Old pods that are not available go first: removing them costs no availability.
+  for (const pod of podsToDelete(old.filter((p) => !available(c, p)), budget)) {
+    deletePod(c, pod);
+    budget--;
+    changed = true;
+  }
+  const availableNow = w.pods.filter((p) => available(c, p)).length;
+  const removable = Math.min(budget, availableNow - minAvailable);
+  const oldAvailable = old.filter((p) => available(c, p));
+  for (const pod of podsToDelete(oldAvailable, Math.max(0, removable))) {
+    deletePod(c, pod);
+    changed = true;
+  }
+  return changed;
+}
