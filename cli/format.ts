@@ -1,7 +1,7 @@
 import type { MetricSummary, NestedSummaries, RunResult } from '../sim/experiment/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
 
-type Kind = 'percent' | 'duration' | 'count' | 'hours';
+type Kind = 'percent' | 'duration' | 'count' | 'hours' | 'rate' | 'ms' | 'plain';
 
 interface Row {
   label: string;
@@ -21,6 +21,23 @@ const SERVICE_ROWS: Row[] = [
   { label: 'incidents', get: (r) => at(r, 'service.incidents'), kind: 'count' },
   { label: 'time to recover (mean)', get: (r) => at(r, 'service.mttrS'), kind: 'duration' },
   { label: 'degraded (fewer Ready than desired)', get: (r) => at(r, 'service.degradedFraction'), kind: 'percent' },
+];
+
+const plainSummary = (value: number | null): MetricSummary | undefined =>
+  value === null ? undefined : { mean: value, ci95: [value, value], min: value, max: value, n: 1 };
+
+const TRAFFIC_ROWS: Row[] = [
+  { label: 'request success rate', get: (r) => at(r, 'service.requestSuccessRate'), kind: 'percent' },
+  { label: 'throughput (requests/s)', get: (r) => at(r, 'service.throughputRps'), kind: 'rate' },
+  { label: 'latency p50 (ms)', get: (r) => at(r, 'service.latencyMs.p50'), kind: 'ms' },
+  { label: 'latency p95 (ms)', get: (r) => at(r, 'service.latencyMs.p95'), kind: 'ms' },
+  { label: 'latency p99 (ms)', get: (r) => at(r, 'service.latencyMs.p99'), kind: 'ms' },
+  { label: 'failed: no endpoint', get: (r) => at(r, 'service.requests.noEndpoint'), kind: 'count' },
+  { label: 'failed: connection failed', get: (r) => at(r, 'service.requests.connectionFailed'), kind: 'count' },
+  { label: 'failed: rejected (queue full)', get: (r) => at(r, 'service.requests.rejected'), kind: 'count' },
+  { label: 'failed: timed out', get: (r) => at(r, 'service.requests.timedOut'), kind: 'count' },
+  { label: 'failed: lost in a crash', get: (r) => at(r, 'service.requests.lostInCrash'), kind: 'count' },
+  { label: 'saturation throughput (requests/s)', get: (r) => plainSummary(r.saturationThroughputRps), kind: 'plain' },
 ];
 
 const COST_ROWS: Row[] = [
@@ -48,6 +65,7 @@ function decimalsFor(halfWidth: number, min: number, max: number): number {
 export function formatCell(s: MetricSummary | undefined, kind: Kind): string {
   if (s === undefined) return '';
   if (s.mean === null) return 'n/a';
+  if (kind === 'plain') return Math.round(s.mean).toLocaleString('en-US');
   if (s.ci95 === null) return `${formatCell({ ...s, ci95: [s.mean, s.mean] }, kind).replace(/ ±.*$/, '')} (n=${s.n})`;
   const hw = (s.ci95[1] - s.ci95[0]) / 2;
   switch (kind) {
@@ -66,6 +84,14 @@ export function formatCell(s: MetricSummary | undefined, kind: Kind): string {
     }
     case 'hours':
       return `${Math.round(s.mean).toLocaleString('en-US')} ±${Math.round(hw).toLocaleString('en-US')}`;
+    case 'rate': {
+      const d = decimalsFor(hw, 0, 2);
+      return `${s.mean.toFixed(d)} ±${hw.toFixed(d)}`;
+    }
+    case 'ms': {
+      const d = decimalsFor(hw, 1, 2);
+      return `${s.mean.toFixed(d)} ±${hw.toFixed(d)}`;
+    }
   }
 }
 
@@ -107,6 +133,7 @@ export function formatCompare(results: RunResult[]): string {
 function sections(results: RunResult[]): Array<[string, Row[]]> {
   return [
     ['service', SERVICE_ROWS],
+    ['requests', results.some((r) => at(r, 'service.requestSuccessRate')) ? TRAFFIC_ROWS : []],
     ['workloads', workloadRows(results)],
     ['cost', COST_ROWS],
   ];
@@ -115,9 +142,10 @@ function sections(results: RunResult[]): Array<[string, Row[]]> {
 function readingNote(compare: boolean): string {
   const lines = [
     '',
-    'service: up while every traffic-serving workload has a pod Ready (server running, node up).',
+    'service: up while every traffic-serving workload would serve a request (with traffic: its load',
+    'balancer has a serving upstream in rotation; without: it has a pod Ready, server running).',
     'workloads: the same per Deployment; one that serves no traffic is up while a server runs.',
-    'Downtime, incidents and cost are totals per replication (one horizon).',
+    'Downtime, incidents, failed requests and cost are totals per replication (one horizon).',
   ];
   if (compare) {
     lines.push(

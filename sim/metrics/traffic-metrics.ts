@@ -32,9 +32,11 @@ function template(spec: DistSpec): Float64Array {
 export class TrafficMetrics {
   private readonly arrived: Float64Array;
   private readonly outcomes: Float64Array[];
-  private readonly latency = new Histogram();
+  private latencyHistogram: Histogram | null = null;
   /** Fluid mode: weight of successes with no extra delay, per flow (recorded at the end). */
   private readonly undelayed: Float64Array;
+  /** Fluid mode: weight of successes by extra delay (seconds), per flow (recorded at the end). */
+  private readonly delayed: Array<Map<number, number>>;
   private windowStartS = Infinity;
   private readonly withTraffic: number[];
 
@@ -43,6 +45,7 @@ export class TrafficMetrics {
     this.arrived = new Float64Array(n);
     this.outcomes = c.workloads.map(() => new Float64Array(OUTCOME_COUNT));
     this.undelayed = new Float64Array(n);
+    this.delayed = c.workloads.map(() => new Map());
     this.withTraffic = c.workloads.filter((w) => w.config.traffic !== null).map((w) => w.index);
     bus.on('request.arrived', (flow) => {
       if (c.sim.nowS >= this.windowStartS) this.arrived[flow]++;
@@ -50,19 +53,19 @@ export class TrafficMetrics {
     bus.on('request.done', (d) => {
       if (d.arrivalS < this.windowStartS) return;
       this.outcomes[d.flow]![d.outcome]++;
-      if (d.outcome === SUCCEEDED) this.latency.record(d.latencyS * 1e6);
+      if (d.outcome === SUCCEEDED) this.latency().record(d.latencyS * 1e6);
     });
     bus.on('traffic.fluid', (inc) => {
       if (inc.fromS < this.windowStartS) return;
       this.arrived[inc.flow] += inc.arrived;
       const o = this.outcomes[inc.flow]!;
       for (let k = 0; k < OUTCOME_COUNT; k++) o[k] += inc.outcomes[k]!;
-      const grid = template(c.workloads[inc.flow]!.config.traffic!.serviceTime);
+      const delayed = this.delayed[inc.flow]!;
       for (let i = 0; i < inc.latencyCount; i++) {
         const delay = inc.latencyDelays[i]!;
         const weight = inc.latencyWeights[i]!;
         if (delay === 0) this.undelayed[inc.flow] += weight;
-        else for (let j = 0; j < GRID; j++) this.latency.record((grid[j]! + delay) * 1e6, weight / GRID);
+        else delayed.set(delay, (delayed.get(delay) ?? 0) + weight);
       }
     });
   }
@@ -71,15 +74,52 @@ export class TrafficMetrics {
     this.windowStartS = tS;
   }
 
-  finish(tS: number, into: MetricValues): void {
-    if (this.withTraffic.length === 0) return;
+  /** The histogram, made on first use (a run with no latency to record allocates none). */
+  private latency(): Histogram {
+    return (this.latencyHistogram ??= new Histogram());
+  }
+
+  /**
+   * Latency quantiles in ms. When the only latencies are one flow's undelayed service times (the
+   * fluid mode away from failures and saturation), they are that distribution's exact quantiles.
+   */
+  private latencyQuantilesMs(qs: number[]): number[] {
+    const withWeight = this.withTraffic.filter((w) => this.undelayed[w]! > 0);
+    const anyDelayed = this.withTraffic.some((w) => this.delayed[w]!.size > 0);
+    if (this.latencyHistogram === null && withWeight.length === 1 && !anyDelayed) {
+      const d = makeDistribution(this.c.workloads[withWeight[0]!]!.config.traffic!.serviceTime);
+      return qs.map((q) => d.quantile(q) * 1000);
+    }
     for (const w of this.withTraffic) {
-      const weight = this.undelayed[w]!;
-      if (weight > 0) {
-        const grid = template(this.c.workloads[w]!.config.traffic!.serviceTime);
-        for (let j = 0; j < GRID; j++) this.latency.record(grid[j]! * 1e6, weight / GRID);
+      const grid = template(this.c.workloads[w]!.config.traffic!.serviceTime);
+      const weights: Array<[number, number]> = [[0, this.undelayed[w]!], ...this.delayed[w]!];
+      for (const [delay, weight] of weights) {
+        if (!(weight > 0)) continue;
+        const h = this.latency();
+        for (let j = 0; j < GRID; j++) h.record((grid[j]! + delay) * 1e6, weight / GRID);
       }
     }
+    if (this.latencyHistogram === null) return qs.map(() => NaN);
+    return this.latencyHistogram.quantiles(qs).map((us) => us / 1000);
+  }
+
+  /** Mean latency of the successful requests, in ms (fluid undelayed weight at its service-time mean). */
+  private meanLatencyMs(): number {
+    let weight = this.latencyHistogram?.count ?? 0;
+    let sum = (this.latencyHistogram?.mean ?? 0) * weight;
+    for (const w of this.withTraffic) {
+      const serviceMeanUs = makeDistribution(this.c.workloads[w]!.config.traffic!.serviceTime).mean * 1e6;
+      for (const [delay, u] of [[0, this.undelayed[w]!], ...this.delayed[w]!]) {
+        if (!(u! > 0)) continue;
+        sum += u! * (serviceMeanUs + delay! * 1e6);
+        weight += u!;
+      }
+    }
+    return weight > 0 ? sum / weight / 1000 : NaN;
+  }
+
+  finish(tS: number, into: MetricValues): void {
+    if (this.withTraffic.length === 0) return;
     const spanS = tS - this.windowStartS;
     let arrived = 0;
     const totals = new Float64Array(OUTCOME_COUNT);
@@ -88,16 +128,25 @@ export class TrafficMetrics {
       arrived += this.arrived[w]!;
       for (let k = 0; k < OUTCOME_COUNT; k++) totals[k] += o[k]!;
       const name = this.c.workloads[w]!.name;
-      into.set(`workloads.${name}.requestSuccessRate`, this.arrived[w]! > 0 ? o[SUCCEEDED]! / this.arrived[w]! : NaN);
+      const resolved = o.reduce((a, b) => a + b, 0);
+      into.set(`workloads.${name}.requestSuccessRate`, resolved > 0 ? o[SUCCEEDED]! / resolved : NaN);
       into.set(`workloads.${name}.throughputRps`, o[SUCCEEDED]! / spanS);
     }
-    into.set('service.requestSuccessRate', arrived > 0 ? totals[SUCCEEDED]! / arrived : NaN);
+    // Requests still in flight at the end of the horizon have no outcome yet and are left out of the rate.
+    let resolved = 0;
+    for (let k = 0; k < OUTCOME_COUNT; k++) resolved += totals[k]!;
+    into.set('service.requestSuccessRate', resolved > 0 ? totals[SUCCEEDED]! / resolved : NaN);
     into.set('service.throughputRps', totals[SUCCEEDED]! / spanS);
-    into.set('service.latencyMs.mean', this.latency.mean / 1000);
-    into.set('service.latencyMs.p50', this.latency.quantile(0.5) / 1000);
-    into.set('service.latencyMs.p95', this.latency.quantile(0.95) / 1000);
-    into.set('service.latencyMs.p99', this.latency.quantile(0.99) / 1000);
+    const meanMs = this.meanLatencyMs();
+    const [p50, p95, p99] = this.latencyQuantilesMs([0.5, 0.95, 0.99]);
+    into.set('service.latencyMs.mean', meanMs);
+    into.set('service.latencyMs.p50', p50!);
+    into.set('service.latencyMs.p95', p95!);
+    into.set('service.latencyMs.p99', p99!);
     into.set('service.requests.arrived', arrived);
+    // (The fluid mode ends with nothing in flight; its sums' rounding noise is not a request.)
+    const inFlight = arrived - resolved;
+    into.set('service.requests.inFlightAtEnd', inFlight >= 0.5 ? inFlight : 0);
     OUTCOME_NAMES.forEach((name, k) => into.set(`service.requests.${name}`, totals[k]!));
   }
 }

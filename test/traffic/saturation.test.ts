@@ -19,6 +19,6 @@ describe('saturation throughput', () => {
     const unbounded = saturationThroughput(builtin('single-replica', traffic))!;
     const bounded = saturationThroughput(builtin('single-replica', [...traffic, 'workloads[0].serving.queue=5']))!;
     expect(bounded.rps).toBeLessThan(unbounded.rps);
-    expect(saturationThroughput(builtin('single-replica'))).toBeNull();
+    expect(saturationThroughput(builtin('single-replica', ['workloads[0].traffic=none']))).toBeNull();
   });
 });

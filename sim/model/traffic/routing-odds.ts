@@ -12,10 +12,11 @@ export interface RoutingOdds {
   failed: number;
 }
 
-const cache = new Map<string, RoutingOdds>();
+const cache = new Map<number | string, RoutingOdds>();
 
 export function routingOdds(serving: number, hung: number, refusing: number, blackhole: number, tries: number): RoutingOdds {
-  const key = `${serving},${hung},${refusing},${blackhole},${tries}`;
+  const small = serving < 128 && hung < 128 && refusing < 128 && blackhole < 128 && tries < 32;
+  const key = small ? serving + 128 * (hung + 128 * (refusing + 128 * (blackhole + 128 * tries))) : `${serving},${hung},${refusing},${blackhole},${tries}`;
   let odds = cache.get(key);
   if (odds === undefined) {
     odds = { served: new Float64Array(tries), hung: 0, failed: 0 };
