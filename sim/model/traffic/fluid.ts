@@ -100,6 +100,9 @@ export class FluidMode implements FrontListener {
 
   slotFreed(): void {}
 
+  /** In-flight work drains within seconds, well inside any deregistration delay: nothing to count. */
+  deregistered(): void {}
+
   /** Closes the books at `nowS` (end of warmup, end of the horizon). */
   flush(): void {
     this.beforeChange();

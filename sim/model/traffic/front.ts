@@ -15,6 +15,8 @@ export interface FrontListener {
   listenChanged(slot: number, from: number, to: number): void;
   /** A pod left the cluster: its slot is about to be reused. */
   slotFreed(slot: number): void;
+  /** Cloud: a target left rotation (deregistered); its requests may finish within the delay. */
+  deregistered(slot: number): void;
 }
 
 interface Propagation {
@@ -154,7 +156,13 @@ export class Front {
     this.c.sim.cancel(this.healthTimer[slot]!);
     this.healthTimer[slot] = NO_EVENT;
     this.healthy[slot] = 0;
+    if (this.cloud) this.listener?.deregistered(slot);
     this.onAvailability(w);
+  }
+
+  /** In rotation (the front sends it requests, health permitting). */
+  inRotationNow(slot: number): boolean {
+    return this.inRotation[slot] === 1;
   }
 
   /**

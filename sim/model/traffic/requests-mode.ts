@@ -237,6 +237,18 @@ export class RequestsMode implements FrontListener {
     this.failHeld(server); // crashed, killed, back from a dead node, or gone: what it held is lost
   }
 
+  /** Cloud: after the deregistration delay, what the target still holds is cut off. */
+  deregistered(slot: number): void {
+    const pod = this.front.pods[slot];
+    if (pod) this.c.sim.schedule(this.front.config.deregistrationDelay, this.onDeregistrationEnd, { slot, pod });
+  }
+
+  private readonly onDeregistrationEnd = ({ slot, pod }: { slot: number; pod: unknown }): void => {
+    const server = this.servers[slot];
+    if (this.front.pods[slot] !== pod || this.front.inRotationNow(slot) || server === undefined || server.pod !== pod) return;
+    this.failHeld(server);
+  };
+
   slotFreed(slot: number): void {
     const server = this.servers[slot];
     if (server) this.failHeld(server);
