@@ -89,7 +89,7 @@ export class Front {
   removePod(pod: Pod): void {
     const slot = this.slotOfPod.get(pod);
     if (slot === undefined) return;
-    this.listener?.beforeChange();
+    if (this.inRotation[slot]) this.listener?.beforeChange();
     this.setListen(slot, REFUSING);
     if (this.inRotation[slot]) this.leaveRotation(slot);
     this.c.sim.cancel(this.healthTimer[slot]!);
@@ -106,7 +106,8 @@ export class Front {
     if (slot === undefined) return;
     const state = listenState(pod);
     if (state !== this.listen[slot]) {
-      this.listener?.beforeChange();
+      // Only a pod in rotation changes what the flows see (the fluid mode integrates up to now first).
+      if (this.inRotation[slot]) this.listener?.beforeChange();
       this.setListen(slot, state);
     }
     if (readyChanged) this.propagate(pod, slot, pod.apiReady && !pod.deleted);
