@@ -82,6 +82,8 @@ export interface TrafficHooks {
   servingCandidates(w: number): number;
   /** Brings the traffic accounting up to now (the fluid mode integrates lazily). */
   flush(): void;
+  /** True while the pod still holds requests (a terminating pod waits for them). */
+  holds(pod: Pod): boolean;
 }
 
 /** Builds the cluster of a scenario at time 0: nodes up, Deployments with no pods yet. */

@@ -91,6 +91,7 @@ export function createPod(c: Cluster, w: Workload): Pod {
     startedS: 0,
     exitedS: 0,
     exitAtS: 0,
+    killDeadlineS: 0,
     hungSinceS: 0,
     readySinceS: 0,
     restarts: 0,

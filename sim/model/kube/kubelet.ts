@@ -121,7 +121,9 @@ export function stopTimers(c: Cluster, pod: Pod): void {
 
 /**
  * Graceful deletion (scale-down, drain, eviction of a pod on a live node): endpoints drop it at
- * once, the container gets SIGTERM and the pod is gone when it exits.
+ * once, the container gets SIGTERM and the pod is gone when it exits: after MI's shutdown, and
+ * after the requests it still holds are done (MI's graceful shutdown), but never later than
+ * SIGKILL at the end of the grace period.
  */
 export function terminatePod(c: Cluster, pod: Pod): void {
   if (pod.phase === 'Terminating' || pod.phase === 'Gone' || pod.phase === 'NodeDown') return;
@@ -135,13 +137,26 @@ export function terminatePod(c: Cluster, pod: Pod): void {
   }
   setPhase(c, pod, 'Terminating');
   // A container already being killed keeps its SIGKILL deadline; the grace period does not start over.
+  pod.killDeadlineS = killing ? pod.exitAtS : c.sim.nowS + pod.workload.config.terminationGracePeriod;
   pod.exitAtS = killing ? pod.exitAtS : c.sim.nowS + stopDelay(pod);
   pod.lifecycleTimer = c.sim.scheduleAt(pod.exitAtS, onTerminated, pod.ref);
 }
 
 function onTerminated({ c, pod }: PodArg): void {
   pod.lifecycleTimer = NO_EVENT;
+  if (!pod.hung && c.sim.nowS < pod.killDeadlineS && c.traffic?.holds(pod)) {
+    // Still serving requests: wait for them (podDrained) or for SIGKILL.
+    pod.lifecycleTimer = c.sim.scheduleAt(pod.killDeadlineS, onTerminated, pod.ref);
+    return;
+  }
   podGone(c, pod);
+}
+
+/** The traffic model tells a terminating pod that it holds no more requests: it exits now. */
+export function podDrained(c: Cluster, pod: Pod): void {
+  if (pod.phase !== 'Terminating' || c.sim.nowS < pod.exitAtS) return;
+  c.sim.cancel(pod.lifecycleTimer);
+  pod.lifecycleTimer = c.sim.schedule(0, onTerminated, pod.ref);
 }
 
 function removeFromPull(pod: Pod): void {

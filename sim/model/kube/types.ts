@@ -109,8 +109,10 @@ export interface Pod {
   /** When the container counts as started for Kubernetes (startup probe passed). */
   startedS: number;
   exitedS: number;
-  /** When a container being stopped (Killing, Terminating) exits. */
+  /** When a container being stopped (Killing, Terminating) exits, at the earliest. */
   exitAtS: number;
+  /** SIGKILL: a terminating container is gone by then whatever it still holds. */
+  killDeadlineS: number;
   hungSinceS: number;
   /** Since when the pod has been Ready (for the ReplicaSet's scale-down order). */
   readySinceS: number;

@@ -178,7 +178,8 @@ export class Front {
     const passing = this.listen[slot] === SERVING;
     if (passing === Boolean(this.healthy[slot])) return;
     const first = tickAtOrAfter(this.healthAnchorS[slot]!, hc.interval, this.c.sim.nowS);
-    const flipS = first + ((passing ? hc.healthyThreshold : hc.unhealthyThreshold) - 1) * hc.interval;
+    // A failing check is known only when its timeout expires.
+    const flipS = first + ((passing ? hc.healthyThreshold : hc.unhealthyThreshold) - 1) * hc.interval + (passing ? 0 : hc.timeout);
     this.healthTimer[slot] = this.c.sim.scheduleAt(flipS, onHealthFlip, { front: this, slot, pod: this.pods[slot]! });
   }
 

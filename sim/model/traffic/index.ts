@@ -37,6 +37,7 @@ export function startTraffic(c: Cluster): Traffic | null {
     podChanged: (pod, readyChanged) => front.podChanged(pod, readyChanged),
     podGone: (pod) => front.removePod(pod),
     servingCandidates: (w) => front.servingCandidates(w),
+    holds: (pod) => mode instanceof RequestsMode && mode.holds(pod),
     flush: () => {
       if (mode instanceof FluidMode) mode.flush();
     },

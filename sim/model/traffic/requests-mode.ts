@@ -1,5 +1,7 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import type { Cluster } from '../kube/cluster.js';
+import { podDrained } from '../kube/kubelet.js';
+import type { Pod } from '../kube/types.js';
 import { nextArrival, type Flow } from './flows.js';
 import type { Front, FrontListener } from './front.js';
 import { BLACKHOLE, CONNECTION_FAILED, DRAINING, HUNG, LOST_IN_CRASH, NO_ENDPOINT, REJECTED, SERVING, SUCCEEDED, TIMED_OUT } from './outcomes.js';
@@ -181,12 +183,21 @@ export class RequestsMode implements FrontListener {
     this.activeBySlot[slot]!++;
   }
 
-  /** The request leaves the pod that holds it. */
+  /** The request leaves the pod that holds it; a terminating pod left empty may exit. */
   private release(r: number): void {
     const slot = this.pool.pod[r]!;
     if (slot < 0) return;
-    this.servers[slot]!.unhold(r, this.pool);
+    const server = this.servers[slot]!;
+    server.unhold(r, this.pool);
     this.activeBySlot[slot]!--;
+    if (server.heldCount === 0 && server.pod.phase === 'Terminating') podDrained(this.c, server.pod);
+  }
+
+  /** True while the pod holds requests. */
+  holds(pod: Pod): boolean {
+    const slot = this.front.slotOf(pod);
+    const server = slot < 0 ? undefined : this.servers[slot];
+    return server !== undefined && server.pod === pod && server.heldCount > 0;
   }
 
   private finish(r: number, outcome: number): void {
