@@ -10,8 +10,12 @@ export interface Saturation {
   successRate: number;
 }
 
-/** Measured for PROBE_S after at least WARMUP_S (every pod started), in the fluid mode. */
-const PROBE_S = 600;
+/**
+ * Measured for PROBE_S after at least WARMUP_S (every pod started), in the fluid mode. A day is
+ * long enough for a backlog growing from a small overload to reach the client timeout, so a rate
+ * just above capacity fails the success rate instead of hiding in the queue.
+ */
+const PROBE_S = 86400;
 const WARMUP_S = 900;
 const BISECTIONS = 40;
 

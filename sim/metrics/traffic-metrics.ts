@@ -1,4 +1,5 @@
-import { makeDistribution, type DistSpec } from '../engine/distributions.js';
+import { makeDistribution } from '../engine/distributions.js';
+import { mixtureQuantile, serviceTemplate, type ServiceTemplate } from '../model/traffic/service-template.js';
 import type { EventBus } from '../engine/bus.js';
 import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
@@ -7,21 +8,6 @@ import { Histogram } from './histogram.js';
 import type { MetricValues } from './replication-metrics.js';
 
 const SUCCEEDED = 0;
-/** Points of a service-time distribution used to spread fluid latencies. */
-const GRID = 200;
-const templates = new WeakMap<DistSpec, Float64Array>();
-
-/** Quantiles of a service-time distribution at (j + 0.5) / GRID, computed once per spec. */
-function template(spec: DistSpec): Float64Array {
-  let t = templates.get(spec);
-  if (t === undefined) {
-    const d = makeDistribution(spec);
-    t = new Float64Array(GRID);
-    for (let j = 0; j < GRID; j++) t[j] = d.quantile((j + 0.5) / GRID);
-    templates.set(spec, t);
-  }
-  return t;
-}
 
 /**
  * Request metrics of one replication, from the traffic events: counts by outcome (requests are
@@ -80,35 +66,18 @@ export class TrafficMetrics {
   }
 
   /**
-   * Latency quantiles in ms. When the only latencies are one flow's undelayed service times (the
-   * fluid mode away from failures and saturation), they are that distribution's exact quantiles.
+   * Latency quantiles in ms: from the histogram of the requests mode, or, in the fluid mode, of
+   * the mixture of each flow's service-time distribution shifted by the computed delays.
    */
   private latencyQuantilesMs(qs: number[]): number[] {
-    const withWeight = this.withTraffic.filter((w) => this.undelayed[w]! > 0 || this.delayed[w]!.size > 0);
-    if (this.latencyHistogram === null && withWeight.length === 1) {
-      // One flow: the latency is its service time, except for a share m of requests delayed by
-      // connect timeouts or waits. Delays only move mass up, so the p-quantile lies between the
-      // service-time quantiles at (p - m)/(1 - m) and p/(1 - m); when those agree to 0.05% (the
-      // usual case: m is tiny), that is the answer without building a histogram.
-      const w = withWeight[0]!;
-      const d = makeDistribution(this.c.workloads[w]!.config.traffic!.serviceTime);
-      let delayedWeight = 0;
-      for (const weight of this.delayed[w]!.values()) delayedWeight += weight;
-      const m = delayedWeight / (delayedWeight + this.undelayed[w]!);
-      const bounds = qs.map((q) => [d.quantile(Math.max(1e-12, (q - m) / (1 - m))), d.quantile(Math.min(1 - 1e-12, q / (1 - m)))] as const);
-      if (m < 1 && bounds.every(([lo, hi]) => hi - lo <= 5e-4 * lo)) return bounds.map(([lo, hi]) => ((lo + hi) / 2) * 1000);
-    }
+    if (this.latencyHistogram !== null) return this.latencyHistogram.quantiles(qs).map((us) => us / 1000);
+    const components: Array<readonly [ServiceTemplate, number, number]> = [];
     for (const w of this.withTraffic) {
-      const grid = template(this.c.workloads[w]!.config.traffic!.serviceTime);
-      const weights: Array<[number, number]> = [[0, this.undelayed[w]!], ...this.delayed[w]!];
-      for (const [delay, weight] of weights) {
-        if (!(weight > 0)) continue;
-        const h = this.latency();
-        for (let j = 0; j < GRID; j++) h.record((grid[j]! + delay) * 1e6, weight / GRID);
-      }
+      const t = serviceTemplate(this.c.workloads[w]!.config.traffic!.serviceTime);
+      components.push([t, 0, this.undelayed[w]!]);
+      for (const [delay, weight] of this.delayed[w]!) components.push([t, delay, weight]);
     }
-    if (this.latencyHistogram === null) return qs.map(() => NaN);
-    return this.latencyHistogram.quantiles(qs).map((us) => us / 1000);
+    return qs.map((q) => mixtureQuantile(components, q) * 1000);
   }
 
   /** Mean latency of the successful requests, in ms (fluid undelayed weight at its service-time mean). */

@@ -1,5 +1,5 @@
 import type { DistSpec } from '../engine/distributions.js';
-import { dist, duration, int, leaf, num, object, oneOf, positiveDuration, RATE, type ObjectSpec, type UnionSpec } from './spec.js';
+import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration, RATE, type ObjectSpec, type UnionSpec } from './spec.js';
 
 /**
  * Scenario fields of the request traffic: how pods serve, what each workload receives, the
@@ -77,7 +77,9 @@ export const traffic: ObjectSpec = object(
       'fluid',
       'fluid: flows integrated between state changes (years in milliseconds); requests: every request simulated (hours)',
     ),
-    saturationSuccessRate: num(0.999, 'success rate the saturation-throughput search must keep', 0, 1),
+    saturationSuccessRate: leaf(NUMBER, 0.999, 'success rate the saturation-throughput search must keep', {
+      check: (v: number) => (v > 0 && v < 1 ? undefined : 'a number between 0 and 1 (both excluded)'),
+    }),
   },
   'traffic fidelity',
 );

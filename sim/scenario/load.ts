@@ -114,6 +114,10 @@ function crossCheck(
   const workloadsKnown = s.workloads !== undefined && !workloads.some((w, i) => w?.name === undefined || broken(`workloads[${i}].name`));
   const workloadNames = workloads.map((w) => w?.name).filter((n): n is string => n !== undefined);
   workloads.forEach((w, i) => {
+    const st = w?.strategy;
+    if (st?.type === 'RollingUpdate' && (st.maxSurge === 0 || st.maxSurge === '0%') && (st.maxUnavailable === 0 || st.maxUnavailable === '0%')) {
+      fail(`workloads[${i}].strategy.maxUnavailable`, 'a value above 0 when maxSurge is 0 (Kubernetes rejects both at 0)', String(st.maxUnavailable));
+    }
     for (const probe of ['startup', 'liveness'] as const) {
       const p = w?.probes?.[probe];
       if (p && p.successThreshold !== undefined && p.successThreshold !== 1) {

@@ -35,7 +35,13 @@ const workloadArb = (name: string) =>
       topologySpread: fc.constantFrom([], [{ topologyKey: 'zone', maxSkew: 1 }]),
     }),
     podDisruptionBudget: fc.constantFrom('none', { minAvailable: 1 }),
-    strategy: fc.record({ type: fc.constantFrom('RollingUpdate', 'Recreate'), maxSurge: fc.constantFrom('25%', 0, 2), maxUnavailable: fc.constantFrom('25%', 0, 1) }),
+    strategy: fc.constantFrom(
+      { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' },
+      { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 1 },
+      { type: 'RollingUpdate', maxSurge: 2, maxUnavailable: 0 },
+      { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0, minReadySeconds: '20s' },
+      { type: 'Recreate' },
+    ),
     traffic: fc.constantFrom('none', { rate: '20/s', serviceTime: '50ms' }),
     failures: fc.record({
       crash: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '2h' } }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareScenarios, type MetricSummary } from '../../sim/experiment/index.js';
-import { builtin } from '../helpers/scenario.js';
+import { compareScenarios, runExperiment, type MetricSummary } from '../../sim/experiment/index.js';
+import { builtin, scenarioFrom } from '../helpers/scenario.js';
 
 /**
  * The two traffic fidelities must tell the same story. Both run multiple-replicas with traffic and
@@ -33,5 +33,49 @@ describe('requests and fluid modes agree', () => {
     }
     // ... and the comparison has power: the success-rate difference is known to within 0.02 points.
     expect((diff.requestSuccessRate!.ci95![1] - diff.requestSuccessRate!.ci95![0]) / 2).toBeLessThan(2e-4);
+  });
+});
+
+/**
+ * Near saturation the fluid mode's queueing approximations (Allen-Cunneen per pod for random and
+ * round-robin routing, a pooled queue for the load-aware policies, M/M/c/K with a bounded queue)
+ * must stay close to the requests mode: within a few percent on the mean latency and the success rate.
+ */
+describe('the fluid mode near saturation', () => {
+  const scenario = (rate: string, policy: string, queue: string, service: string) => `
+horizon: 30m
+warmup: 10m
+replications: 4
+seed: 21
+loadBalancer: {policy: ${policy}}
+cluster: {nodePools: [{count: 3, failures: {crash: none}}]}
+workloads:
+  - name: mi
+    replicas: 3
+    scheduling: {podAntiAffinity: {required: hostname, preferred: none}}
+    failures: {crash: none}
+    serving: {concurrency: 4, queue: ${queue}}
+    traffic: {rate: ${rate}, serviceTime: ${service}, timeout: 10s}
+`;
+  const measure = (yaml: string, mode: string) => {
+    const s = runExperiment(scenarioFrom(yaml, [`traffic.mode=${mode}`])).metrics.service as Record<string, unknown>;
+    return {
+      success: (s.requestSuccessRate as MetricSummary).mean!,
+      latency: ((s.latencyMs as Record<string, MetricSummary>).mean as MetricSummary).mean!,
+    };
+  };
+
+  it.each([
+    ['random', '240/s', 'none', '{dist: exponential, mean: 40ms}', 0.05],
+    ['round-robin', '240/s', 'none', '{dist: exponential, mean: 40ms}', 0.06],
+    ['least-connections', '240/s', 'none', '{dist: exponential, mean: 40ms}', 0.05],
+    ['round-robin', '270/s', 'none', '{dist: lognormal, median: 30ms, p95: 100ms}', 0.08],
+    ['random', '360/s', '10', '{dist: exponential, mean: 40ms}', 0.08],
+  ])('%s at %s (queue %s, service %s): mean latency and success rate agree', (policy, rate, queue, service, tolerance) => {
+    const yaml = scenario(rate, policy, queue, service);
+    const fluid = measure(yaml, 'fluid');
+    const requests = measure(yaml, 'requests');
+    expect(Math.abs(fluid.latency / requests.latency - 1)).toBeLessThan(tolerance);
+    expect(Math.abs(fluid.success - requests.success)).toBeLessThan(0.01);
   });
 });

@@ -6,7 +6,9 @@ import { Simulation } from '../../sim/engine/simulation.js';
 import { runReplication } from '../../sim/experiment/index.js';
 import type { ModelEvents } from '../../sim/model/events.js';
 import { startCluster } from '../../sim/model/start.js';
+import type { Traffic } from '../../sim/model/traffic/index.js';
 import { OUTCOME_NAMES } from '../../sim/model/traffic/outcomes.js';
+import type { RequestsMode } from '../../sim/model/traffic/requests-mode.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
 /** Counts kept from the traffic events of a requests-mode run. */
@@ -73,10 +75,19 @@ describe('requests mode accounting', () => {
           const sim = new Simulation();
           const bus = new EventBus<ModelEvents>();
           const w = watch(bus, sim);
-          startCluster(sim, new RandomStreams(`${seed}/0`), s, bus);
+          const c = startCluster(sim, new RandomStreams(`${seed}/0`), s, bus);
+          const mode = (c.traffic as Traffic).mode as RequestsMode;
+          let step = 0;
           while (sim.run({ untilS: s.horizon, maxEvents: 1 }) === 'maxEvents') {
             const done = w.byOutcome.reduce((a, b) => a + b, 0);
             if (w.arrived !== done + w.inFlight) throw new Error(`conservation broken at t=${sim.nowS}`);
+            // The model's own state agrees: every request in flight is held by exactly one pod, and
+            // the workers busy are the requests in service.
+            if (++step % 50 !== 0) continue;
+            const k = mode.census();
+            if (mode.pool.inFlight !== w.inFlight) throw new Error(`pool says ${mode.pool.inFlight} in flight, events ${w.inFlight}`);
+            if (k.held !== w.inFlight || k.activeBySlot !== w.inFlight) throw new Error(`held ${k.held} / active ${k.activeBySlot} for ${w.inFlight} in flight at t=${sim.nowS}`);
+            if (k.busy !== k.inService) throw new Error(`${k.busy} workers busy for ${k.inService} requests in service at t=${sim.nowS}`);
           }
           expect(w.arrived).toBeGreaterThan(100_000);
           expect(w.inFlight).toBe(0);

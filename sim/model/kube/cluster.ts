@@ -129,6 +129,7 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
     revision: 0,
     image: config.image,
     rolloutTimer: NO_EVENT,
+    rolloutAtS: 0,
     pods: [],
     nextOrdinal: 1,
     servingCount: 0,

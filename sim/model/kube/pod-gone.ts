@@ -22,6 +22,7 @@ export function podGone(c: Cluster, pod: Pod): void {
   c.traffic?.podGone(pod);
   for (const purpose of POD_STREAMS) c.streams.release(`pod/${pod.name}/${purpose}`);
   if (node !== null) clusterChanged(c);
-  // Recreate starts the new pods once the old ones are gone.
-  if (pod.revision !== pod.workload.revision && pod.workload.config.strategy.type === 'Recreate') reconcile(c, pod.workload);
+  // An old revision's pod is gone: Recreate may start the new pods, and a finished rollout hands
+  // back to plain replica maintenance (which removes any surplus).
+  if (pod.revision !== pod.workload.revision) reconcile(c, pod.workload);
 }

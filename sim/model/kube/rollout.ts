@@ -24,13 +24,30 @@ export function startRollout(c: Cluster, w: Workload, image: string | undefined)
 
 /** A pod became Ready: it counts as available after minReadySeconds, then the rollout moves on. */
 export function rolloutAfterReady(c: Cluster, w: Workload): void {
-  if (w.rolloutTimer !== NO_EVENT) return;
-  w.rolloutTimer = c.sim.schedule(w.config.strategy.minReadySeconds, onRolloutTimer, { c, w });
+  scheduleCheck(c, w, c.sim.nowS + w.config.strategy.minReadySeconds);
+}
+
+/** A re-check of the rollout at `atS`, unless an earlier one is pending (which reschedules itself). */
+function scheduleCheck(c: Cluster, w: Workload, atS: number): void {
+  if (w.rolloutTimer !== NO_EVENT) {
+    if (w.rolloutAtS <= atS) return;
+    c.sim.cancel(w.rolloutTimer);
+  }
+  w.rolloutAtS = atS;
+  w.rolloutTimer = c.sim.scheduleAt(atS, onRolloutTimer, { c, w });
 }
 
 function onRolloutTimer({ c, w }: { c: Cluster; w: Workload }): void {
   w.rolloutTimer = NO_EVENT;
   if (rolloutInProgress(w)) rolloutStep(c, w);
+}
+
+/** The next moment a Ready pod becomes available (Ready for minReadySeconds), if any is waiting. */
+function nextAvailability(c: Cluster, w: Workload): number {
+  let next = Infinity;
+  const min = w.config.strategy.minReadySeconds;
+  for (const p of w.pods) if (!p.deleted && p.apiReady && !available(c, p)) next = Math.min(next, p.readySinceS + min);
+  return next;
 }
 
 function available(c: Cluster, pod: Pod): boolean {
@@ -50,6 +67,8 @@ export function resolveBudget(value: number | string, replicas: number, roundUp:
  */
 export function rolloutStep(c: Cluster, w: Workload): void {
   for (let i = 0; i < 2 * w.desired + 10 && step(c, w); i++);
+  const next = nextAvailability(c, w);
+  if (next < Infinity) scheduleCheck(c, w, next);
 }
 
 /** One sync; true if it created or deleted a pod. */
@@ -64,9 +83,14 @@ function step(c: Cluster, w: Workload): boolean {
     for (let i = fresh.length; i < w.desired; i++) createPod(c, w);
     return false;
   }
-  let surge = resolveBudget(w.config.strategy.maxSurge, w.desired, true);
-  const unavailable = resolveBudget(w.config.strategy.maxUnavailable, w.desired, false);
-  if (surge === 0 && unavailable === 0) surge = 1;
+  const surge = resolveBudget(w.config.strategy.maxSurge, w.desired, true);
+  let unavailable = resolveBudget(w.config.strategy.maxUnavailable, w.desired, false);
+  if (surge === 0 && unavailable === 0) unavailable = 1; // as the Deployment controller does (percentages that round to 0)
+  // More new pods than desired (scaled down during the update): remove the surplus first.
+  if (fresh.length > w.desired) {
+    for (const pod of podsToDelete(fresh, fresh.length - w.desired)) deletePod(c, pod);
+    return true;
+  }
   // Scale up the new revision within desired + maxSurge.
   const room = Math.min(w.desired + surge - live.length, w.desired - fresh.length);
   for (let i = 0; i < room; i++) createPod(c, w);

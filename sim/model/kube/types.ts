@@ -142,8 +142,9 @@ export interface Workload {
   /** Current pod template: its revision (0 at start; each rolling update adds one) and image. */
   revision: number;
   image: string;
-  /** A pending re-check of a rollout (a pod becoming available after minReadySeconds). */
+  /** A pending re-check of a rollout (a pod becoming available after minReadySeconds), and when. */
   rolloutTimer: EventHandle;
+  rolloutAtS: number;
   /** Pods not yet gone, in creation order. */
   pods: Pod[];
   nextOrdinal: number;

@@ -15,8 +15,10 @@ import {
   SUCCEEDED,
   TIMED_OUT,
 } from './outcomes.js';
-import { mmcQueue, negligibleWaiting } from './queueing.js';
+import { advanceQueue, type QueueSink } from './fluid-queue.js';
+import { negligibleWaiting, stationary, type QueueUnit } from './queueing.js';
 import { routingOdds } from './routing-odds.js';
+import { serviceTemplate, templateCdf, type ServiceTemplate } from './service-template.js';
 
 /**
  * Payload of 'traffic.fluid': one workload's requests over [fromS, toS] as expected counts, and
@@ -36,7 +38,7 @@ export interface FluidIncrement {
 }
 
 /** Wait quantiles used to spread the waiting requests' delays (exponential wait). */
-const WAIT_POINTS = 8;
+export const WAIT_POINTS = 8;
 /** Longest sub-interval over which a varying rate near saturation is taken as constant. */
 const MAX_STEP_S = 60;
 
@@ -61,6 +63,12 @@ export class FluidMode implements FrontListener {
     latencyCount: 0,
   };
   private readonly tries: number;
+  private readonly policy: string;
+  /** Load-aware policies act like one queue in front of all serving pods; the others split arrivals. */
+  private readonly pooled: boolean;
+  /** Requests waiting per serving pod, per workload (carried across intervals). */
+  private readonly backlog: Float64Array;
+  private readonly sink: FluidSink;
 
   constructor(
     private readonly c: Cluster,
@@ -68,6 +76,10 @@ export class FluidMode implements FrontListener {
     private readonly flows: Array<Flow | null>,
   ) {
     this.tries = front.cloud ? 1 : front.config.tries;
+    this.policy = front.config.policy;
+    this.pooled = ['least-connections', 'power-of-two', 'ewma'].includes(this.policy);
+    this.backlog = new Float64Array(c.workloads.length);
+    this.sink = new FluidSink(this, this.inc, front.config.connectTimeout);
   }
 
   start(): void {}
@@ -90,7 +102,7 @@ export class FluidMode implements FrontListener {
     const counts = this.counts(flow);
     counts[to === DRAINING ? REFUSING : to]!--;
     counts[SERVING]!++; // as it was just before the change
-    const held = this.perPodRate(flow, this.c.sim.nowS, counts) * flow.service.mean;
+    const held = this.heldPerPod(flow, counts);
     if (!(held > 0)) return;
     const inc = this.begin(flow, this.c.sim.nowS, this.c.sim.nowS);
     inc.outcomes[SUCCEEDED] = -held;
@@ -106,6 +118,22 @@ export class FluidMode implements FrontListener {
   /** Closes the books at `nowS` (end of warmup, end of the horizon). */
   flush(): void {
     this.beforeChange();
+  }
+
+  /** Requests one serving pod holds now: in service, and waiting (backlog, or the stationary queue). */
+  private heldPerPod(flow: Flow, counts: Int32Array): number {
+    const pods = counts[SERVING]!;
+    const lambda = this.perPodRate(flow, this.c.sim.nowS, counts);
+    if (!(lambda > 0) || pods <= 0) return 0;
+    const inService = Math.min(flow.concurrency, lambda * flow.service.mean);
+    const backlog = this.backlog[flow.workload.index]!;
+    if (backlog > 0) return inService + backlog;
+    const u = this.unit(flow, pods);
+    const unitLambda = lambda * (this.pooled ? pods : 1);
+    if (unitLambda >= u.servers * u.mu || negligibleWaiting(u.servers, unitLambda / u.mu)) return inService;
+    const st = stationary(u, unitLambda);
+    const waiting = unitLambda * (1 - st.blocked) * st.pWait * st.meanWaitS;
+    return inService + waiting / (this.pooled ? pods : 1);
   }
 
   /** Arrival rate at one serving pod of the flow at time t, with these upstream counts. */
@@ -132,13 +160,15 @@ export class FluidMode implements FrontListener {
 
   private integrate(flow: Flow, aS: number, bS: number): void {
     const arrived = flow.rate.integral(aS, bS);
-    if (!(arrived > 0)) return;
+    const w = flow.workload.index;
+    if (!(arrived > 0) && this.backlog[w]! <= 0) return;
     const inc = this.begin(flow, aS, bS);
     inc.arrived = arrived;
     const counts = this.counts(flow);
     const n = counts[SERVING]! + counts[HUNG]! + counts[REFUSING]! + counts[BLACKHOLE]!;
     if (n === 0) {
       inc.outcomes[NO_ENDPOINT] = arrived;
+      this.backlog[w] = 0;
       return this.emit();
     }
     const odds = routingOdds(counts[SERVING]!, counts[HUNG]!, counts[REFUSING]!, counts[BLACKHOLE]!, this.tries);
@@ -146,70 +176,59 @@ export class FluidMode implements FrontListener {
     inc.outcomes[CONNECTION_FAILED] += arrived * odds.failed;
     let toServing = 0;
     for (const p of odds.served) toServing += p;
-    if (toServing > 0) this.serve(flow, aS, bS, arrived * toServing, counts[SERVING]!, odds.served, toServing);
+    if (toServing > 0) this.serve(flow, aS, bS, counts[SERVING]!, odds.served, toServing);
+    else this.backlog[w] = 0; // no pod serves: what waited was lost with them (counted when they stopped)
     this.emit();
   }
 
-  /** Requests reaching the serving pods: queueing per pod, then latency delays by connect timeouts. */
-  private serve(flow: Flow, aS: number, bS: number, reaching: number, pods: number, served: Float64Array, toServing: number): void {
-    const inc = this.inc;
-    const mu = 1 / flow.service.mean;
-    const c = flow.concurrency;
-    const peakPerPod = (flow.rate.max(aS, bS) * toServing) / pods;
-    const connectS = this.front.config.connectTimeout;
-    if (negligibleWaiting(c, peakPerPod / mu)) {
-      this.credit(reaching, 0, 0, served, toServing, connectS, flow.timeoutS);
-      return;
-    }
-    // Near saturation: steps short enough for the rate to be taken as constant.
-    const jumps = [aS, ...flow.rate.jumps(aS, bS), bS];
-    for (let j = 0; j + 1 < jumps.length; j++) {
-      const steps = Math.max(1, Math.ceil((jumps[j + 1]! - jumps[j]!) / MAX_STEP_S));
-      const width = (jumps[j + 1]! - jumps[j]!) / steps;
-      for (let k = 0; k < steps; k++) {
-        const s0 = jumps[j]! + k * width;
-        const count = flow.rate.integral(s0, s0 + width) * toServing;
-        const q = mmcQueue(count / width / pods, mu, c, flow.queueBound);
-        const rejected = count * q.blocked;
-        inc.outcomes[REJECTED] += rejected;
-        const accepted = count - rejected;
-        // Unstable: what exceeds capacity waits until the client gives up.
-        const overflow = Math.max(0, accepted - q.throughput * width * pods);
-        inc.outcomes[TIMED_OUT] += overflow;
-        this.credit(accepted - overflow, q.waiting, q.waitRate, served, toServing, connectS, flow.timeoutS);
-      }
-    }
+  /** The queue unit of a flow with `pods` serving pods (per pod, or pooled for load-aware policies). */
+  private unit(flow: Flow, pods: number): QueueUnit {
+    const pooled = this.pooled;
+    const t = serviceTemplate(flow.workload.config.traffic!.serviceTime);
+    return {
+      servers: flow.concurrency * (pooled ? pods : 1),
+      mu: 1 / flow.service.mean,
+      // Round robin spreads arrivals evenly: each pod sees every n-th (Erlang-n gaps, ca2 = 1/n).
+      ca2: this.policy === 'round-robin' ? 1 / pods : 1,
+      cs2: t.cs2,
+      room: flow.queueBound * (pooled ? pods : 1),
+      patienceS: Math.min(flow.timeoutS, this.front.config.readTimeout),
+    };
   }
 
-  /** Adds served requests as succeeded (or timed out) with their delays: connect timeouts and waits. */
-  private credit(count: number, waiting: number, waitRate: number, served: Float64Array, toServing: number, connectS: number, timeoutS: number): void {
-    const inc = this.inc;
-    for (let k = 0; k < served.length; k++) {
-      const share = (count * served[k]!) / toServing;
-      if (!(share > 0)) continue;
-      const shift = k * connectS;
-      if (shift >= timeoutS) {
-        inc.outcomes[TIMED_OUT] += share;
-        continue;
-      }
-      const direct = share * (1 - waiting);
-      inc.outcomes[SUCCEEDED] += direct;
-      this.delay(shift, direct);
-      if (waiting > 0 && waitRate > 0) {
-        for (let i = 0; i < WAIT_POINTS; i++) {
-          const wait = -Math.log1p(-(i + 0.5) / WAIT_POINTS) / waitRate;
-          const part = (share * waiting) / WAIT_POINTS;
-          if (shift + wait >= timeoutS) inc.outcomes[TIMED_OUT] += part;
-          else {
-            inc.outcomes[SUCCEEDED] += part;
-            this.delay(shift + wait, part);
-          }
+  /**
+   * Requests reaching the serving pods: each pod (or the pooled pods) is a queue unit advanced
+   * through the interval in steps over which the rate is taken as constant; its backlog carries
+   * over to the next interval.
+   */
+  private serve(flow: Flow, aS: number, bS: number, pods: number, served: Float64Array, toServing: number): void {
+    const w = flow.workload.index;
+    const u = this.unit(flow, pods);
+    const units = this.pooled ? 1 : pods;
+    const perUnit = toServing / units;
+    this.sink.prepare(serviceTemplate(flow.workload.config.traffic!.serviceTime), served, toServing, u.patienceS, units);
+    const peakLoad = (flow.rate.max(aS, bS) * perUnit) / u.mu;
+    let backlog = this.backlog[w]! * (this.pooled ? pods : 1);
+    if (backlog <= 0 && negligibleWaiting(u.servers, peakLoad)) {
+      this.sink.served(flow.rate.integral(aS, bS) * perUnit, 0);
+    } else {
+      const cuts = [aS, ...flow.rate.jumps(aS, bS), bS];
+      for (let j = 0; j + 1 < cuts.length; j++) {
+        const steps = flow.constantRate ? 1 : Math.max(1, Math.ceil((cuts[j + 1]! - cuts[j]!) / MAX_STEP_S));
+        const width = (cuts[j + 1]! - cuts[j]!) / steps;
+        for (let k = 0; k < steps; k++) {
+          const s0 = cuts[j]! + k * width;
+          const lambda = (flow.rate.integral(s0, s0 + width) / width) * perUnit;
+          backlog = advanceQueue(u, lambda, backlog, width, this.sink);
         }
-      } else if (waiting > 0) inc.outcomes[TIMED_OUT] += share * waiting;
+      }
     }
+    this.backlog[w] = backlog / (this.pooled ? pods : 1);
   }
 
-  private delay(delayS: number, weight: number): void {
+  /** Adds successes delayed by `delayS` (put on a 0.5% log grid so the number of distinct delays stays small). */
+  delay(delayS: number, weight: number): void {
+    if (delayS > 0) delayS = Math.exp(Math.round(Math.log(delayS) * 200) / 200);
     const inc = this.inc;
     for (let i = 0; i < inc.latencyCount; i++) {
       if (inc.latencyDelays[i] === delayS) {
@@ -242,5 +261,84 @@ export class FluidMode implements FrontListener {
 
   private emit(): void {
     this.c.out.trafficFluid.emit(this.inc);
+  }
+}
+
+/**
+ * Sorts the requests a queue unit serves into outcomes, per routing path: a request that reached
+ * its pod after k connect timeouts has k x connectTimeout less patience left, and that much more
+ * latency.
+ */
+class FluidSink implements QueueSink {
+  private template!: ServiceTemplate;
+  private paths: Float64Array = new Float64Array(1);
+  private toServing = 1;
+  private patienceS = 0;
+  private units = 1;
+
+  constructor(
+    private readonly mode: FluidMode,
+    private readonly inc: FluidIncrement,
+    private readonly connectS: number,
+  ) {}
+
+  prepare(template: ServiceTemplate, paths: Float64Array, toServing: number, patienceS: number, units: number): void {
+    this.template = template;
+    this.paths = paths;
+    this.toServing = toServing;
+    this.patienceS = patienceS;
+    this.units = units;
+  }
+
+  served(count: number, waitS: number): void {
+    this.each(count, (share, shift) => {
+      // Served after the wait, but a success only if the whole response fits in the patience.
+      const inTime = waitS > 0 ? templateCdf(this.template, this.patienceS - shift - waitS) : shift < this.patienceS ? 1 : 0;
+      this.inc.outcomes[TIMED_OUT] += share * (1 - inTime);
+      this.inc.outcomes[SUCCEEDED] += share * inTime;
+      this.mode.delay(shift + waitS, share * inTime);
+    });
+  }
+
+  servedStationary(count: number, pWait: number, meanWaitS: number): void {
+    this.each(count, (share, shift) => {
+      const patience = this.patienceS - shift;
+      if (patience <= 0) {
+        this.inc.outcomes[TIMED_OUT] += share;
+        return;
+      }
+      this.inc.outcomes[SUCCEEDED] += share * (1 - pWait);
+      this.mode.delay(shift, share * (1 - pWait));
+      if (!(pWait > 0)) return;
+      // Waits are exponential with mean meanWaitS: those longer than the patience left give up.
+      const waiting = share * pWait;
+      const gaveUp = meanWaitS > 0 ? Math.exp(-patience / meanWaitS) : 0;
+      this.inc.outcomes[TIMED_OUT] += waiting * gaveUp;
+      const kept = waiting * (1 - gaveUp);
+      this.inc.outcomes[SUCCEEDED] += kept;
+      for (let i = 0; i < WAIT_POINTS; i++) {
+        // Quantiles of the wait given that it is shorter than the patience.
+        const p = ((i + 0.5) / WAIT_POINTS) * (1 - gaveUp);
+        this.mode.delay(shift - meanWaitS * Math.log1p(-p), kept / WAIT_POINTS);
+      }
+    });
+  }
+
+  rejected(count: number): void {
+    this.inc.outcomes[REJECTED] += count * this.units;
+  }
+
+  abandoned(count: number): void {
+    this.inc.outcomes[TIMED_OUT] += count * this.units;
+  }
+
+  /** Splits `count` (per queue unit) over the routing paths: reached after k connect timeouts. */
+  private each(count: number, f: (share: number, shiftS: number) => void): void {
+    const total = count * this.units;
+    if (!(total > 0)) return;
+    for (let k = 0; k < this.paths.length; k++) {
+      const share = (total * this.paths[k]!) / this.toServing;
+      if (share > 0) f(share, k * this.connectS);
+    }
   }
 }

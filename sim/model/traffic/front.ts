@@ -42,6 +42,7 @@ export class Front {
   listen = new Uint8Array(16);
   private inRotation = new Uint8Array(16);
   private healthy = new Uint8Array(16);
+  private everHealthy = new Uint8Array(16);
   private healthTimer = new Float64Array(16);
   private healthAnchorS = new Float64Array(16);
   private seq = new Int32Array(16);
@@ -143,6 +144,7 @@ export class Front {
     this.rotation[w]!.push(slot);
     if (this.cloud) {
       this.healthy[slot] = 0;
+      this.everHealthy[slot] = 0;
       this.healthAnchorS[slot] = this.c.sim.nowS;
       this.scheduleHealth(slot);
     }
@@ -179,7 +181,9 @@ export class Front {
     if (passing === Boolean(this.healthy[slot])) return;
     const first = tickAtOrAfter(this.healthAnchorS[slot]!, hc.interval, this.c.sim.nowS);
     // A failing check is known only when its timeout expires.
-    const flipS = first + ((passing ? hc.healthyThreshold : hc.unhealthyThreshold) - 1) * hc.interval + (passing ? 0 : hc.timeout);
+    // A new target is healthy after its first passing check (AWS: "must pass one health check").
+    const threshold = passing ? (this.everHealthy[slot] ? hc.healthyThreshold : 1) : hc.unhealthyThreshold;
+    const flipS = first + (threshold - 1) * hc.interval + (passing ? 0 : hc.timeout);
     this.healthTimer[slot] = this.c.sim.scheduleAt(flipS, onHealthFlip, { front: this, slot, pod: this.pods[slot]! });
   }
 
@@ -189,6 +193,7 @@ export class Front {
     this.healthTimer[slot] = NO_EVENT;
     this.listener?.beforeChange();
     this.healthy[slot] = this.healthy[slot] ? 0 : 1;
+    if (this.healthy[slot]) this.everHealthy[slot] = 1;
     this.onAvailability(this.pods[slot]!.workload.index);
   }
 
@@ -225,6 +230,7 @@ export class Front {
     this.listen = u8(this.listen);
     this.inRotation = u8(this.inRotation);
     this.healthy = u8(this.healthy);
+    this.everHealthy = u8(this.everHealthy);
     this.healthTimer = f64(this.healthTimer);
     this.healthAnchorS = f64(this.healthAnchorS);
     const seq = new Int32Array(n);

@@ -24,6 +24,8 @@ export class RequestPool {
   timer = new Float64Array(256);
   /** Stage of the request at its pod (requests-mode.ts). */
   stage = new Uint8Array(256);
+  /** When the current try started (for the EWMA policy's response times). */
+  tryStartS = new Float64Array(256);
   /** When the request started service (NaN while queued). */
   serviceStartS = new Float64Array(256);
   private free: number[] = [];
@@ -85,6 +87,7 @@ export class RequestPool {
     this.arrivalS = f64(this.arrivalS);
     this.timer = f64(this.timer);
     this.serviceStartS = f64(this.serviceStartS);
+    this.tryStartS = f64(this.tryStartS);
     const stage = new Uint8Array(n);
     stage.set(this.stage);
     this.stage = stage;

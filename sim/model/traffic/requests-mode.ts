@@ -66,7 +66,7 @@ export class RequestsMode implements FrontListener {
       cursor: 0,
       eligible: (slot) => !self.pool.wasTried(self.currentRequest, slot),
       active: (slot) => self.activeBySlot[slot]!,
-      ewma: (slot) => self.ewmaBySlot[slot]!,
+      ewma: (slot) => self.ewmaScore(slot),
     };
   }
 
@@ -91,7 +91,7 @@ export class RequestsMode implements FrontListener {
   private route(r: number): void {
     const w = this.pool.flow[r]!;
     const candidates = this.front.candidates(w);
-    if (candidates.length === 0) return this.finish(r, NO_ENDPOINT);
+    if (candidates.length === 0) return this.finish(r, this.pool.tries[r]! > 0 ? CONNECTION_FAILED : NO_ENDPOINT);
     if (this.pool.tries[r]! >= this.maxTries) return this.finish(r, CONNECTION_FAILED);
     this.currentRequest = r;
     (this.view as { slots: readonly number[] }).slots = candidates;
@@ -104,6 +104,7 @@ export class RequestsMode implements FrontListener {
 
   private attempt(r: number, slot: number): void {
     this.pool.recordTry(r, slot);
+    this.pool.tryStartS[r] = this.c.sim.nowS;
     const state = this.front.listen[slot]!;
     if (state === SERVING) return this.offer(r, slot);
     if (state === HUNG) {
@@ -140,7 +141,34 @@ export class RequestsMode implements FrontListener {
     } else if (server.queueLength < server.queueBound) {
       this.hold(r, slot, QUEUED);
       server.enqueue(r);
+      if (server.queueLength === 1) this.watchQueue(server, slot);
     } else this.finish(r, REJECTED);
+  }
+
+  /**
+   * Queued requests give up at their deadline (client timeout or the front's read timeout, from
+   * arrival). The queue is FIFO, so only its head needs watching: one event per expiry, not per request.
+   */
+  private watchQueue(server: PodServer, slot: number): void {
+    if (server.queueLength === 0 || server.deadlineTimer !== NO_EVENT) return;
+    server.deadlineTimer = this.c.sim.scheduleAt(this.deadline(server.peek()), this.onQueueDeadline, slot);
+  }
+
+  private readonly onQueueDeadline = (slot: number): void => {
+    const server = this.servers[slot]!;
+    server.deadlineTimer = NO_EVENT;
+    const now = this.c.sim.nowS;
+    while (server.queueLength > 0 && this.deadline(server.peek()) <= now) {
+      const r = server.dequeue();
+      this.release(r);
+      this.finish(r, TIMED_OUT);
+    }
+    this.watchQueue(server, slot);
+  };
+
+  private deadline(r: number): number {
+    const flow = this.flows[this.pool.flow[r]!]!;
+    return this.pool.arrivalS[r]! + Math.min(flow.timeoutS, this.front.config.readTimeout);
   }
 
   private startService(r: number, server: PodServer): void {
@@ -157,10 +185,10 @@ export class RequestsMode implements FrontListener {
     this.pool.timer[r] = NO_EVENT;
     server.busy--;
     const latencyS = this.c.sim.nowS - this.pool.arrivalS[r]!;
-    this.updateEwma(slot, latencyS);
+    this.updateEwma(slot, this.c.sim.nowS - this.pool.tryStartS[r]!);
     this.release(r);
     const flow = this.flows[this.pool.flow[r]!]!;
-    this.finish(r, latencyS > flow.timeoutS ? TIMED_OUT : SUCCEEDED);
+    this.finish(r, latencyS > Math.min(flow.timeoutS, this.front.config.readTimeout) ? TIMED_OUT : SUCCEEDED);
     if (server.queueLength > 0 && this.front.listen[slot] !== HUNG) this.startService(server.dequeue(), server);
   }
 
@@ -193,6 +221,27 @@ export class RequestsMode implements FrontListener {
     if (server.heldCount === 0 && server.pod.phase === 'Terminating') podDrained(this.c, server.pod);
   }
 
+  /**
+   * For invariant checks: requests held by pods (every request in flight is held by exactly one),
+   * workers busy and requests queued, summed over pods, and the in-service count found by stage.
+   */
+  census(): { held: number; busy: number; queued: number; inService: number; activeBySlot: number } {
+    let held = 0;
+    let busy = 0;
+    let queued = 0;
+    let inService = 0;
+    for (const server of this.servers) {
+      if (!server || this.front.pods[this.front.slotOf(server.pod)] !== server.pod) continue;
+      held += server.heldCount;
+      busy += server.busy;
+      queued += server.queueLength;
+      for (const r of server.heldRequests()) if (this.pool.stage[r] === IN_SERVICE) inService++;
+    }
+    let activeBySlot = 0;
+    for (let i = 0; i < this.activeBySlot.length; i++) activeBySlot += this.activeBySlot[i]!;
+    return { held, busy, queued, inService, activeBySlot };
+  }
+
   /** True while the pod holds requests. */
   holds(pod: Pod): boolean {
     const slot = this.front.slotOf(pod);
@@ -210,16 +259,19 @@ export class RequestsMode implements FrontListener {
     this.c.out.requestDone.emit(d);
   }
 
-  private updateEwma(slot: number, latencyS: number): void {
-    // Peak EWMA (ingress-nginx): a slower response raises the average at once, a faster one decays into it.
-    const now = this.c.sim.nowS;
-    const old = this.ewmaBySlot[slot]!;
-    if (latencyS > old) this.ewmaBySlot[slot] = latencyS;
-    else {
-      const w = Math.exp(-(now - this.ewmaAtS[slot]!) / this.front.config.ewmaDecay);
-      this.ewmaBySlot[slot] = old * w + latencyS * (1 - w);
-    }
-    this.ewmaAtS[slot] = now;
+  /**
+   * ingress-nginx's EWMA (balancer/ewma.lua): on each response, the average decays by
+   * exp(-elapsed / decay) towards the response time of that try (connect to response).
+   */
+  private updateEwma(slot: number, rttS: number): void {
+    const w = Math.exp(-(this.c.sim.nowS - this.ewmaAtS[slot]!) / this.front.config.ewmaDecay);
+    this.ewmaBySlot[slot] = this.ewmaBySlot[slot]! * w + rttS * (1 - w);
+    this.ewmaAtS[slot] = this.c.sim.nowS;
+  }
+
+  /** The score ingress-nginx reads: the average decayed towards 0 for the time since it was touched. */
+  private ewmaScore(slot: number): number {
+    return this.ewmaBySlot[slot]! * Math.exp(-(this.c.sim.nowS - this.ewmaAtS[slot]!) / this.front.config.ewmaDecay);
   }
 
   // ---- FrontListener ----
@@ -236,7 +288,7 @@ export class RequestsMode implements FrontListener {
       // (connections being made still wait for their connect timeout).
       if (from === HUNG || from === BLACKHOLE) return;
       server.busy = 0;
-      server.clearQueue();
+      this.clearQueue(server);
       for (const r of server.heldRequests()) {
         if (this.pool.stage[r] === CONNECTING) continue;
         this.c.sim.cancel(this.pool.timer[r]!);
@@ -267,9 +319,15 @@ export class RequestsMode implements FrontListener {
     this.ewmaBySlot[slot] = 0;
   }
 
+  private clearQueue(server: PodServer): void {
+    server.clearQueue();
+    this.c.sim.cancel(server.deadlineTimer);
+    server.deadlineTimer = NO_EVENT;
+  }
+
   private failHeld(server: PodServer): void {
     server.busy = 0;
-    server.clearQueue();
+    this.clearQueue(server);
     for (const r of server.heldRequests()) {
       this.c.sim.cancel(this.pool.timer[r]!);
       this.pool.timer[r] = NO_EVENT;

@@ -1,3 +1,4 @@
+import { NO_EVENT } from '../../engine/simulation.js';
 import type { Pod } from '../kube/types.js';
 import type { RequestPool } from './request-pool.js';
 
@@ -13,6 +14,8 @@ export class PodServer {
   queueLength = 0;
   private held = new Int32Array(16);
   heldCount = 0;
+  /** The pending check of the queue head's deadline. */
+  deadlineTimer = NO_EVENT;
 
   constructor(
     readonly pod: Pod,
@@ -30,6 +33,11 @@ export class PodServer {
     }
     this.queue[(this.head + this.queueLength) % this.queue.length] = r;
     this.queueLength++;
+  }
+
+  /** The request at the head of the queue (the queue must not be empty). */
+  peek(): number {
+    return this.queue[this.head]!;
   }
 
   dequeue(): number {

@@ -2,12 +2,12 @@ import type { Policy } from './types.js';
 import { twoAtRandom } from './power-of-two.js';
 
 /**
- * ingress-nginx's peak EWMA: of two random eligible upstreams, the one with the lower score
- * ewma latency x (requests in flight + 1); an upstream with no latency yet scores 0, so it is tried.
+ * ingress-nginx's ewma balancer: of two random eligible upstreams, the one with the lower score,
+ * its response-time average decayed towards 0 while it is not used (so an idle or new upstream
+ * gets tried).
  */
 export const ewma: Policy = (view, rng) => {
   const [a, b] = twoAtRandom(view, rng);
   if (b < 0) return a;
-  const score = (slot: number) => view.ewma(slot) * (view.active(slot) + 1);
-  return score(b) < score(a) ? b : a;
+  return view.ewma(b) < view.ewma(a) ? b : a;
 };
