@@ -56,9 +56,11 @@ function successAt(base: Scenario, shares: number[], rps: number): number {
   s.horizon = s.warmup + PROBE_S;
   s.replications = 1;
   for (const pool of s.cluster.nodePools) pool.failures.crash = null;
+  s.coordination.database.failures = { outage: null, slowness: null };
   let k = 0;
   for (const w of s.workloads) {
-    w.failures = { crash: null, hang: null };
+    w.failures = { crash: null, hang: null, jvmPause: null };
+    w.artifacts = [];
     if (w.traffic) w.traffic.rate = { profile: 'constant', rate: rps * shares[k++]! };
   }
   const v = runReplication(s, s.seed, 0).values;

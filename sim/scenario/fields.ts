@@ -22,6 +22,7 @@ import {
   type UnionSpec,
 } from './spec.js';
 import { loadBalancer, serving, traffic, workloadTraffic } from './fields-traffic.js';
+import { artifact, coordination, jvmPause, workloadCoordination } from './fields-coordination.js';
 
 /**
  * Every scenario field, its default and where the default comes from. This is the one place
@@ -210,6 +211,8 @@ const workload = object(
     ),
     serving,
     traffic: workloadTraffic,
+    coordination: workloadCoordination,
+    artifacts: array(artifact, [], 'stateful artifacts (scheduled tasks) deployed on every pod of the workload'),
     failures: object(
       {
         // facts C: "Pod/container crash rate" (no published number; suggested exponential, MTBF 7-30 days).
@@ -223,6 +226,7 @@ const workload = object(
           'stochastic hangs (process alive, not answering; caught by liveness); off unless given',
           { nullable: true, default: null },
         ),
+        jvmPause,
       },
       'failure processes of each pod',
     ),
@@ -267,6 +271,18 @@ const fault: UnionSpec = {
     ),
     'pod-crash': object({ at, ...podTarget }, 'the container process exits; the kubelet restarts it with CrashLoopBackOff'),
     'pod-hang': object({ at, ...podTarget }, 'the process stops answering; liveness failures restart it'),
+    'jvm-pause': object(
+      { at, ...podTarget, duration: positiveDuration(undefined, 'length of the pause') },
+      'the JVM freezes (full GC, heap dump): no heartbeats, requests or task fires, then it resumes where it was (liveness may kill it first)',
+    ),
+    'coordination-db-outage': object(
+      { at, duration: positiveDuration(undefined, 'length of the outage') },
+      'every coordination-database query fails for a while',
+    ),
+    'coordination-db-slowness': object(
+      { at, duration: positiveDuration(undefined, 'length of the slow period'), queryTime: dist(undefined, 'query time while slow (e.g. {dist: constant, value: 2s})') },
+      'coordination-database queries are slow for a while (over T_op = 0.075 W they count as failed)',
+    ),
     scale: object({ at, workload: podTarget.workload, replicas: int(undefined, 'new desired pods', 0, 1000) }, 'set the Deployment replicas'),
     'rolling-update': object(
       {
@@ -305,6 +321,7 @@ export const scenarioSpec: ObjectSpec = object(
     workloads: array(workload, undefined, 'Deployments', { minItems: 1, check: uniqueNames('workload') }),
     traffic,
     loadBalancer,
+    coordination,
     faults: array(fault, [], 'scripted faults'),
   },
   'a deploysim scenario',

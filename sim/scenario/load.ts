@@ -139,9 +139,50 @@ function crossCheck(
       } else if (f.nodeOf !== undefined && workloadsKnown && !workloadNames.includes(f.nodeOf)) {
         fail(`${path}.nodeOf`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.nodeOf));
       }
-    } else if (f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
+    } else if ('workload' in f && f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
       fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));
     }
   });
+  checkArtifacts(s, fail, written);
   return errors;
+}
+
+/** Artifacts: one schedule each, fixed times inside their cycle, one definition per name; resolver fields. */
+function checkArtifacts(
+  s: Partial<Scenario>,
+  fail: (path: string, expected: string, found: string) => void,
+  written: (path: string) => boolean,
+): void {
+  const firstByName = new Map<string, { path: string; text: string }>();
+  (s.workloads ?? []).forEach((w, i) => {
+    const seen = new Set<string>();
+    (w?.artifacts ?? []).forEach((a, j) => {
+      if (!a) return;
+      const path = `workloads[${i}].artifacts[${j}]`;
+      if (a.name !== undefined) {
+        if (seen.has(a.name)) fail(`${path}.name`, `artifact names that are unique in the workload (${a.name} appears twice)`, JSON.stringify(a.name));
+        seen.add(a.name);
+      }
+      if (a.kind === 'scheduled-task') {
+        const hasInterval = written(`${path}.interval`);
+        const hasAt = written(`${path}.at`);
+        if (hasInterval === hasAt) fail(path, 'exactly one of interval and at', hasInterval ? 'both' : 'neither');
+        else if (a.at !== undefined && a.every !== undefined) {
+          const k = a.at.findIndex((t) => t >= a.every);
+          if (k >= 0) fail(`${path}.at[${k}]`, `a time inside the cycle (shorter than every = ${formatDuration(a.every)})`, formatDuration(a.at[k]!));
+          else if (a.at.length === 0) fail(`${path}.at`, 'at least one time', '[]');
+        }
+      }
+      if (a.name === undefined) return;
+      const { name: _name, coordination: _c, pinnedServers: _p, ...definition } = a;
+      const text = JSON.stringify(definition);
+      const first = firstByName.get(a.name);
+      if (first === undefined) firstByName.set(a.name, { path, text });
+      else if (first.text !== text) fail(path, `the same definition as ${first.path} (artifacts with one name are one artifact)`, 'a different one');
+    });
+  });
+  const r = s.coordination?.resolver;
+  if (r?.type === 'task-node' && r.taskNodes !== undefined && r.taskNodes.length === 0) {
+    fail('coordination.resolver.taskNodes', 'at least one node id (pod name) with type task-node', '[]');
+  }
 }

@@ -18,8 +18,43 @@ export interface Scenario {
   workloads: WorkloadConfig[];
   traffic: TrafficConfig;
   loadBalancer: LoadBalancerConfig;
+  coordination: CoordinationConfig;
   faults: FaultConfig[];
 }
+
+/** MI coordination (facts A2-A4): the database and the protocol's timings. */
+export interface CoordinationConfig {
+  miVersion: '4.4' | '4.3';
+  heartbeatInterval: number;
+  heartbeatMaxRetry: number;
+  memberEventPollPeriod: number;
+  resolvingPeriod: number;
+  resolvingFrequency: number;
+  resolver: { type: 'active-passive' | 'round-robin' | 'task-node'; taskServerCount: number; taskNodes: string[] };
+  database: {
+    queryTime: DistSpec;
+    failures: {
+      outage: { timeBetween: DistSpec; duration: DistSpec } | null;
+      slowness: { timeBetween: DistSpec; duration: DistSpec; queryTime: DistSpec } | null;
+    };
+  };
+}
+
+interface ArtifactCommon {
+  name: string;
+  coordination: boolean;
+  pinnedServers: string[];
+}
+
+/** A scheduled task: `interval` set, or fixed times `at` (offsets in each `every` cycle). */
+export interface ScheduledTaskConfig extends ArtifactCommon {
+  kind: 'scheduled-task';
+  interval?: number;
+  at?: number[];
+  every: number;
+}
+
+export type ArtifactConfig = ScheduledTaskConfig;
 
 /** How requests are simulated: one by one, or as flows integrated between state changes. */
 export interface TrafficConfig {
@@ -113,7 +148,14 @@ export interface WorkloadConfig {
     topologySpread: TopologySpreadConfig[];
   };
   podDisruptionBudget: { minAvailable: number } | null;
-  failures: { crash: { timeToFailure: DistSpec } | null; hang: { timeToFailure: DistSpec } | null };
+  failures: {
+    crash: { timeToFailure: DistSpec } | null;
+    hang: { timeToFailure: DistSpec } | null;
+    jvmPause: { timeToFailure: DistSpec; duration: DistSpec } | null;
+  };
+  /** Has the WSO2_COORDINATION_DB datasource: its servers join the coordination cluster. */
+  coordination: boolean;
+  artifacts: ArtifactConfig[];
   serving: { concurrency: number; queue: number | null };
   traffic: WorkloadTrafficConfig | null;
   strategy: {
@@ -143,6 +185,9 @@ export type FaultConfig =
   | ({ type: 'node-drain'; at: number; uncordonAfter: number | null } & NodeTarget)
   | { type: 'pod-crash'; at: number; workload: string; podIndex: number }
   | { type: 'pod-hang'; at: number; workload: string; podIndex: number }
+  | { type: 'jvm-pause'; at: number; workload: string; podIndex: number; duration: number }
+  | { type: 'coordination-db-outage'; at: number; duration: number }
+  | { type: 'coordination-db-slowness'; at: number; duration: number; queryTime: DistSpec }
   | { type: 'scale'; at: number; workload: string; replicas: number }
   | { type: 'rolling-update'; at: number; workload: string; image?: string };
 

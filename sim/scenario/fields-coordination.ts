@@ -1,0 +1,142 @@
+import type { DistSpec } from '../engine/distributions.js';
+import {
+  bool,
+  dist,
+  DURATION,
+  int,
+  leaf,
+  listType,
+  NAME_LIST,
+  object,
+  oneOf,
+  positiveDuration,
+  type ObjectSpec,
+  type UnionSpec,
+  type LeafType,
+} from './spec.js';
+
+/**
+ * Scenario fields of MI coordination and the stateful artifacts: the coordination database and
+ * its timings (top-level `coordination`), and each workload's `artifacts`. Defaults cite
+ * ../shared/reference/domain-facts.md section A ("facts A2: <row>") or the "How takeover timing
+ * composes" section ("composes").
+ */
+
+const S = 1;
+const H = 3600;
+const D = 86400;
+
+const constant = (value: number): DistSpec => ({ dist: 'constant', value });
+const lognormal = (median: number, p95: number): DistSpec => ({ dist: 'lognormal', median, p95 });
+
+/** MI artifact names (`recurringOrder_Task`): letters, digits, `_` and `-`; they become metric names. */
+export const ARTIFACT_NAME: LeafType = {
+  name: 'artifact name',
+  expected: 'an artifact name of letters, digits, _ and - (at most 100 characters)',
+  parse: (v) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,100}$/.test(v) ? v : undefined),
+  format: (v) => v,
+};
+
+const DURATION_LIST: LeafType = listType(DURATION, 'a list of durations such as [2h, 14h30m]');
+
+export const coordination: ObjectSpec = object(
+  {
+    miVersion: oneOf(
+      ['4.4', '4.3'],
+      '4.4',
+      'MI coordination behaviour: 4.4 (and later) fences a node whose coordination DB call fails or is slow; 4.3 (and older) keeps running its tasks',
+    ),
+    // facts A2: "heartBeatInterval (H)".
+    heartbeatInterval: positiveDuration(5 * S, 'H: how often each MI server writes its heartbeat (and the leader sweeps dead members)'),
+    // facts A2: "heartbeatMaxRetry (R)"; W = H x R = 15 s.
+    heartbeatMaxRetry: int(3, 'R: a member is dead when its heartbeat is older than W = H x R', 1, 1000),
+    // facts A2: "Membership-event poll period (E)".
+    memberEventPollPeriod: positiveDuration(1 * S, 'E: how often each server reads its membership events (a MEMBER_REMOVED un-assigns the dead node’s tasks)'),
+    // facts A3: "Coordinated task scheduler period (P)" ([task_handling] resolving_period; the docs sample's 6 is wrong).
+    resolvingPeriod: positiveDuration(2 * S, 'P: the task scheduler period: the leader assigns unassigned tasks, each server starts those assigned to it'),
+    // facts A3: "Task-store cleaning frequency" ([task_handling] resolving_frequency).
+    resolvingFrequency: int(5, 'the leader cleans the task store (un-assigns tasks of servers whose heartbeat is older than W) every this many scheduler runs', 1, 1000),
+    resolver: object(
+      {
+        // facts A3: "Default resolver" (ActivePassive), "RoundRobinResolver", "TaskNodeResolver".
+        type: oneOf(
+          ['active-passive', 'round-robin', 'task-node'],
+          'active-passive',
+          'active-passive: every task on one random live server, kept until it leaves; round-robin: spread over live servers; task-node: round robin over taskNodes only',
+        ),
+        taskServerCount: int(1, 'round-robin: assign nothing while fewer servers than this are live ([[task_resolver]] task_server_count)', 1, 1000),
+        taskNodes: leaf(NAME_LIST, [], 'task-node: the node ids (pod names) that may run tasks ([[task_resolver]] task_nodes)'),
+      },
+      'how the leader places unassigned tasks ([task_handling] resolver_class)',
+    ),
+    database: object(
+      {
+        // Assumption: a healthy coordination DB answers in milliseconds; only queries slower than
+        // T_op = 0.075 W (facts A2: "Per-DB-operation timeout", 1.125 s) have an effect.
+        queryTime: dist(constant(0.005 * S), 'time of one coordination query on a healthy database'),
+        failures: object(
+          {
+            // No published rate for coordination-DB outages (facts C has none): off unless given.
+            outage: object(
+              {
+                timeBetween: dist({ dist: 'exponential', mean: 180 * D }, 'time from the end of one outage to the start of the next'),
+                duration: dist(lognormal(5 * 60 * S, 1 * H), 'length of an outage (every query fails)'),
+              },
+              'stochastic whole-database outages; off unless given',
+              { nullable: true, default: null },
+            ),
+            slowness: object(
+              {
+                timeBetween: dist({ dist: 'exponential', mean: 30 * D }, 'time from the end of one slow period to the start of the next'),
+                duration: dist(lognormal(2 * 60 * S, 20 * 60 * S), 'length of a slow period'),
+                queryTime: dist(lognormal(0.5 * S, 3 * S), 'query time while slow (queries over T_op = 0.075 W count as failed)'),
+              },
+              'stochastic slow periods (lock contention, failover, I/O stalls); off unless given',
+              { nullable: true, default: null },
+            ),
+          },
+          'failure processes of the database',
+        ),
+      },
+      'the coordination database (the WSO2_COORDINATION_DB datasource)',
+    ),
+  },
+  'MI coordination: the database and the timings of servers in workloads with coordination: true (facts A2-A4)',
+);
+
+const artifactCommon = {
+  name: leaf(ARTIFACT_NAME, undefined, 'artifact name, e.g. recurringOrder_Task; the same name in several workloads is the same artifact'),
+  // facts A7: "coordination parameter default" (true) and A1: "What becomes coordinated" (every task).
+  coordination: bool(true, 'run on one server of the coordination cluster; false (or a workload without coordination) runs it on every server'),
+  // facts A3: "Pinned tasks".
+  pinnedServers: leaf(NAME_LIST, [], 'run only on the servers (node ids = pod names) listed, uncoordinated; a replacement pod has a new name'),
+};
+
+export const artifact: UnionSpec = {
+  kind: 'union',
+  tag: 'kind',
+  doc: 'a stateful artifact deployed on every pod of the workload',
+  variants: {
+    'scheduled-task': object(
+      {
+        ...artifactCommon,
+        interval: positiveDuration(undefined, 'fire every interval, the first fire when a server starts running the task (Quartz startNow)', { optional: true }),
+        at: leaf(DURATION_LIST, undefined, 'instead of interval: fixed times of day, e.g. [2h, 14h30m] (a cron schedule)', { optional: true }),
+        every: positiveDuration(1 * D, 'with at: the cycle the fixed times repeat in'),
+      },
+      'a scheduled task: interval or fixed times; counts expected, executed, missed and duplicated fires',
+    ),
+  },
+};
+
+export const workloadCoordination = bool(false, 'the pods have the WSO2_COORDINATION_DB datasource: they join the coordination cluster (see coordination)');
+
+export const jvmPause: ObjectSpec = object(
+  {
+    // facts C: "Spurious JVM pauses" (heap dumps and full GC can exceed 30 s); no rate published.
+    timeToFailure: dist({ dist: 'exponential', mean: 30 * D }, 'running time from server start to a long JVM pause'),
+    duration: dist(lognormal(10 * S, 40 * S), 'length of the pause (no heartbeats, no requests, no task fires)'),
+  },
+  'stochastic long JVM pauses (full GC, heap dump); off unless given',
+  { nullable: true, default: null },
+);
