@@ -3,7 +3,7 @@ import type { Scenario } from '../scenario/types.js';
 import { ENGINE_VERSION } from '../version.js';
 import { runReplication, replicationSeed } from './replication.js';
 import { saturationThroughput } from './saturation.js';
-import { Accumulator, ratioSummary, type MetricSummary } from './stats.js';
+import { Accumulator, pooledMaxSummary, pooledQuantileSummary, ratioSummary, type MetricSummary } from './stats.js';
 
 /** Metric summaries nested by their dotted names: `{service: {availability: {...}}, cost: {...}}`. */
 export type NestedSummaries = { [key: string]: MetricSummary | NestedSummaries };
@@ -46,6 +46,8 @@ export function runExperiment(scenario: Scenario, onProgress?: (p: ExperimentPro
 function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void): { result: RunResult; samples: Samples } {
   const accumulators = new Map<string, Accumulator>();
   const samples: Samples = new Map();
+  /** Distribution metrics: name -> the samples of each replication. */
+  const pooled = new Map<string, number[][]>();
   const events = new Accumulator();
   for (let i = 0; i < scenario.replications; i++) {
     const outcome = runReplication(scenario, scenario.seed, i);
@@ -58,8 +60,15 @@ function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress)
       if (list === undefined) samples.set(name, (list = []));
       list.push(value);
     }
+    for (const [name, values] of outcome.distributions) {
+      let list = pooled.get(name);
+      if (list === undefined) pooled.set(name, (list = []));
+      list.push(values);
+    }
     onProgress?.({ scenario: scenario.name, replication: i + 1, of: scenario.replications });
   }
+  const summaries: Array<[string, MetricSummary]> = [...accumulators].map(([name, acc]) => [name, summarize(name, acc, samples)]);
+  for (const [name, perReplication] of pooled) summaries.push(...summarizeDistribution(name, perReplication));
   const result: RunResult = {
     scenario: scenario.name,
     description: scenario.description,
@@ -69,7 +78,7 @@ function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress)
     warmupS: scenario.warmup,
     engineVersion: ENGINE_VERSION,
     replicationSeeds: `${replicationSeed(scenario.seed, 0)} .. ${replicationSeed(scenario.seed, scenario.replications - 1)}`,
-    metrics: nest([...accumulators].map(([name, acc]) => [name, summarize(name, acc, samples)])),
+    metrics: nest(summaries),
     saturationThroughputRps: saturationThroughput(scenario)?.rps ?? null,
     eventsPerReplication: events.summary(),
     resolvedScenario: serializeScenario(scenario),
@@ -109,6 +118,22 @@ function summarize(name: string, acc: Accumulator, samples: Samples): MetricSumm
   const ratio = RATIO_METRICS[name];
   if (ratio === undefined) return acc.summary(boundsOf(name));
   return ratioSummary(samples.get(ratio[0]) ?? [], samples.get(ratio[1]) ?? [], boundsOf(name));
+}
+
+/**
+ * A distribution metric (e.g. `artifacts.X.takeoverS`) from its samples in each replication:
+ * `.mean` as a ratio of totals (sum over count, with the ratio estimator's interval), `.p95` from
+ * the pooled samples with an order-statistic interval, `.max` the pooled maximum.
+ */
+function summarizeDistribution(name: string, perReplication: number[][]): Array<[string, MetricSummary]> {
+  const sums = perReplication.map((v) => v.reduce((a, b) => a + b, 0));
+  const counts = perReplication.map((v) => v.length);
+  const all = perReplication.flat();
+  return [
+    [`${name}.mean`, ratioSummary(sums, counts, boundsOf(name))],
+    [`${name}.p95`, pooledQuantileSummary(all, 0.95)],
+    [`${name}.max`, pooledMaxSummary(all)],
+  ];
 }
 
 /** The values a metric can take, by name: fractions lie in [0, 1], times, counts and hours are >= 0. */

@@ -6,6 +6,7 @@ import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
 import { startCluster } from '../model/start.js';
 import { ReplicationMetrics, type MetricValues } from '../metrics/replication-metrics.js';
+import type { DistributionValues } from '../metrics/artifact-metrics.js';
 import type { Scenario } from '../scenario/types.js';
 
 /** The root seed of replication `index`: every stream of that replication is named under it. */
@@ -26,6 +27,8 @@ export class EventLimitError extends Error {
 
 export interface ReplicationOutcome {
   values: MetricValues;
+  /** Samples of distribution metrics (takeover times), by name. */
+  distributions: DistributionValues;
   events: number;
 }
 
@@ -51,7 +54,8 @@ export function runReplication(scenario: Scenario, seed: number, index: number, 
     if (reason !== 'maxEvents') reason = sim.run({ untilS: scenario.horizon, maxEvents: limit - sim.eventsExecuted });
     if (reason === 'maxEvents') throw new EventLimitError(scenario.name, index, limit, sim.nowS);
     cluster.traffic?.flush();
-    return { values: metrics.finish(scenario.horizon), events: sim.eventsExecuted };
+    const values = metrics.finish(scenario.horizon);
+    return { values, distributions: metrics.distributions, events: sim.eventsExecuted };
   } catch (e) {
     if (e instanceof InvariantError) {
       e.message = `${e.message} [scenario ${scenario.name}, seed ${seed}, replication ${index}]`;

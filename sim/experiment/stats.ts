@@ -85,3 +85,31 @@ export function ratioSummary(numerators: readonly number[], denominators: readon
   const h = studentTQuantile(0.975, n - 1) * se;
   return { mean: ratio, ci95: [Math.max(bounds[0], ratio - h), Math.min(bounds[1], ratio + h)], min, max, n: contributing };
 }
+
+/**
+ * A quantile of samples pooled across replications, with the distribution-free 95% interval from
+ * order statistics (the ranks np -+ 1.96 sqrt(np(1-p)), normal approximation to the binomial).
+ * min and max are the pooled extremes; n counts the samples.
+ */
+export function pooledQuantileSummary(samples: readonly number[], p: number): MetricSummary {
+  const n = samples.length;
+  if (n === 0) return { mean: null, ci95: null, min: null, max: null, n: 0 };
+  const x = [...samples].sort((a, b) => a - b);
+  const at = (rank: number): number => x[Math.min(n, Math.max(1, rank)) - 1]!;
+  const point = at(Math.ceil(n * p));
+  const half = 1.96 * Math.sqrt(n * p * (1 - p));
+  const ci95: [number, number] | null = n < 2 ? null : [at(Math.floor(n * p - half)), at(Math.ceil(n * p + half) + 1)];
+  return { mean: point, ci95, min: x[0]!, max: x[n - 1]! , n };
+}
+
+/** The largest of the pooled samples (no interval: a maximum has none worth giving). */
+export function pooledMaxSummary(samples: readonly number[]): MetricSummary {
+  if (samples.length === 0) return { mean: null, ci95: null, min: null, max: null, n: 0 };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of samples) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { mean: max, ci95: null, min, max, n: samples.length };
+}

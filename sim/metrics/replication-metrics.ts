@@ -3,6 +3,7 @@ import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
 import type { Workload } from '../model/kube/types.js';
 import { TrafficMetrics } from './traffic-metrics.js';
+import { ArtifactMetrics, type DistributionValues } from './artifact-metrics.js';
 import { TimeIntegral, UpDownTracker } from './up-down.js';
 
 /** One replication's metric values, by dotted name (e.g. `service.availability`). */
@@ -30,9 +31,13 @@ export class ReplicationMetrics {
   private readonly serving: Workload[];
   private windowStartS = 0;
   private readonly traffic: TrafficMetrics;
+  private readonly artifacts: ArtifactMetrics;
+  /** Samples of distribution metrics (e.g. takeover times), filled by `finish`. */
+  readonly distributions: DistributionValues = new Map();
 
   constructor(private readonly c: Cluster, bus: EventBus<ModelEvents>) {
     this.traffic = new TrafficMetrics(c, bus);
+    this.artifacts = new ArtifactMetrics(c, bus);
     bus.on('lb.availability', () => this.onCounts());
     this.serving = c.workloads.filter((w) => w.config.servesTraffic);
     this.perWorkload = c.workloads.map(() => new UpDownTracker());
@@ -71,6 +76,7 @@ export class ReplicationMetrics {
     this.windowStartS = tS;
     for (const t of this.all()) t.startWindow(tS);
     this.traffic.startWindow(tS);
+    this.artifacts.startWindow(tS);
   }
 
   /** Stops measuring and returns the values. */
@@ -94,6 +100,7 @@ export class ReplicationMetrics {
     v.set('cost.podHours', this.pods.total / 3600);
     v.set('cost.cpuCoreHours', this.cpu.total / 3600 / 1000);
     this.traffic.finish(tS, v);
+    this.artifacts.finish(tS, spanS, v, this.distributions);
     return v;
   }
 }

@@ -1,6 +1,8 @@
 import type { Node, Pod, PodPhase, Workload } from './kube/types.js';
 import type { RequestDone } from './traffic/requests-mode.js';
 import type { FluidIncrement } from './traffic/fluid.js';
+import type { RunnerChange } from './artifacts/types.js';
+import type { CoordinationEvent } from './coordination/group.js';
 
 /** Totals the cost metrics integrate over time. */
 export interface Usage {
@@ -43,4 +45,8 @@ export interface ModelEvents {
   'traffic.fluid': FluidIncrement;
   /** Whether a request to this workload would now find a serving upstream may have changed. */
   'lb.availability': Workload;
+  /** A server started or stopped running a stateful artifact. */
+  'artifact.runner': RunnerChange;
+  /** Something happened in a coordination cluster (join, election, removal, assignment, fencing). */
+  coordination: CoordinationEvent;
 }

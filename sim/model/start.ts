@@ -8,6 +8,7 @@ import { reconcile } from './kube/deployment.js';
 import { armNodeCrash } from './faults/node-failures.js';
 import { scheduleScriptedFaults } from './faults/scripted.js';
 import { startTraffic } from './traffic/index.js';
+import { ArtifactRuntime } from './artifacts/runtime.js';
 
 /**
  * Builds the scenario's cluster on a simulation and sets it going: traffic (if any) watching, every
@@ -17,6 +18,10 @@ import { startTraffic } from './traffic/index.js';
 export function startCluster(sim: Simulation, streams: RandomStreams, scenario: Scenario, bus?: EventBus<ModelEvents>): Cluster {
   const c = createCluster(sim, streams, scenario, bus);
   startTraffic(c);
+  if (ArtifactRuntime.needed(c)) {
+    c.artifacts = new ArtifactRuntime(c);
+    c.artifacts.start();
+  }
   for (const node of c.nodes) armNodeCrash(c, node);
   for (const w of c.workloads) reconcile(c, w);
   scheduleScriptedFaults(c, scenario.faults);

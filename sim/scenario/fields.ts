@@ -22,7 +22,7 @@ import {
   type UnionSpec,
 } from './spec.js';
 import { loadBalancer, serving, traffic, workloadTraffic } from './fields-traffic.js';
-import { artifact, coordination, jvmPause, workloadCoordination } from './fields-coordination.js';
+import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination } from './fields-coordination.js';
 
 /**
  * Every scenario field, its default and where the default comes from. This is the one place
@@ -239,10 +239,13 @@ const nodeTarget = {
   node: leaf(STRING, undefined, 'node name, e.g. worker-1', { optional: true }),
   nodeOf: leaf(NAME, undefined, "instead of node: the node running this workload's pod", { optional: true }),
   podIndex: int(0, 'with nodeOf: which of the workload’s live pods, oldest first', 0),
+  runnerOf: leaf(ARTIFACT_NAME, undefined, 'instead of node: the node of the server running this artifact (the longest-running one)', { optional: true }),
 };
+const workloadName = leaf(NAME, undefined, 'workload name');
 const podTarget = {
-  workload: leaf(NAME, undefined, 'workload name'),
-  podIndex: int(0, "which of the workload's live pods, oldest first", 0),
+  workload: leaf(NAME, undefined, 'workload name', { optional: true }),
+  podIndex: int(0, "with workload: which of the workload's live pods, oldest first", 0),
+  runnerOf: leaf(ARTIFACT_NAME, undefined, 'instead of workload: the pod running this artifact (the longest-running one)', { optional: true }),
 };
 
 const fault: UnionSpec = {
@@ -283,11 +286,11 @@ const fault: UnionSpec = {
       { at, duration: positiveDuration(undefined, 'length of the slow period'), queryTime: dist(undefined, 'query time while slow (e.g. {dist: constant, value: 2s})') },
       'coordination-database queries are slow for a while (over T_op = 0.075 W they count as failed)',
     ),
-    scale: object({ at, workload: podTarget.workload, replicas: int(undefined, 'new desired pods', 0, 1000) }, 'set the Deployment replicas'),
+    scale: object({ at, workload: workloadName, replicas: int(undefined, 'new desired pods', 0, 1000) }, 'set the Deployment replicas'),
     'rolling-update': object(
       {
         at,
-        workload: podTarget.workload,
+        workload: workloadName,
         image: text(undefined, 'the new image (default: the image with a -r<revision> suffix: not on any node yet)', { optional: true }),
       },
       'a new pod template (a new image): the Deployment replaces its pods by its strategy',

@@ -113,6 +113,8 @@ function crossCheck(
   const workloads = s.workloads ?? [];
   const workloadsKnown = s.workloads !== undefined && !workloads.some((w, i) => w?.name === undefined || broken(`workloads[${i}].name`));
   const workloadNames = workloads.map((w) => w?.name).filter((n): n is string => n !== undefined);
+  const artifactsKnown = workloadsKnown && !workloads.some((_w, i) => broken(`workloads[${i}].artifacts`));
+  const artifactNames = [...new Set(workloads.flatMap((w) => (w?.artifacts ?? []).map((a) => a?.name)).filter((n): n is string => n !== undefined))];
   workloads.forEach((w, i) => {
     const st = w?.strategy;
     if (st?.type === 'RollingUpdate' && (st.maxSurge === 0 || st.maxSurge === '0%') && (st.maxUnavailable === 0 || st.maxUnavailable === '0%')) {
@@ -130,14 +132,23 @@ function crossCheck(
     const path = `faults[${i}]`;
     if (f.at !== undefined && horizon !== undefined && f.at >= horizon) fail(`${path}.at`, `a time before the horizon (${formatDuration(horizon)})`, formatDuration(f.at));
     if (f.type === 'node-crash' || f.type === 'node-drain') {
-      const hasNode = written(`${path}.node`);
-      const hasNodeOf = written(`${path}.nodeOf`);
-      if (hasNode === hasNodeOf) {
-        fail(path, 'exactly one of node and nodeOf', hasNode ? 'both' : 'neither');
+      const given = ['node', 'nodeOf', 'runnerOf'].filter((k) => written(`${path}.${k}`));
+      if (given.length !== 1) {
+        fail(path, 'exactly one of node, nodeOf and runnerOf', given.length === 0 ? 'none' : given.join(' and '));
+      } else if (f.runnerOf !== undefined && artifactsKnown && !artifactNames.includes(f.runnerOf)) {
+        fail(`${path}.runnerOf`, `an artifact name (${artifactNames.join(', ') || 'the scenario has none'})`, JSON.stringify(f.runnerOf));
       } else if (f.node !== undefined && nodesKnown && !nodeNames.includes(f.node)) {
         fail(`${path}.node`, `a node of the cluster (${nodeNames.join(', ')})`, JSON.stringify(f.node));
       } else if (f.nodeOf !== undefined && workloadsKnown && !workloadNames.includes(f.nodeOf)) {
         fail(`${path}.nodeOf`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.nodeOf));
+      }
+    } else if (f.type === 'pod-crash' || f.type === 'pod-hang' || f.type === 'jvm-pause') {
+      const given = ['workload', 'runnerOf'].filter((k) => written(`${path}.${k}`));
+      if (given.length !== 1) fail(path, 'exactly one of workload and runnerOf', given.length === 0 ? 'neither' : 'both');
+      else if (f.runnerOf !== undefined && artifactsKnown && !artifactNames.includes(f.runnerOf)) {
+        fail(`${path}.runnerOf`, `an artifact name (${artifactNames.join(', ') || 'the scenario has none'})`, JSON.stringify(f.runnerOf));
+      } else if (f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
+        fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));
       }
     } else if ('workload' in f && f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
       fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));

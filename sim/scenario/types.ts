@@ -178,14 +178,23 @@ export interface NodeTarget {
   node?: string;
   nodeOf?: string;
   podIndex: number;
+  /** The node of the server running this artifact. */
+  runnerOf?: string;
+}
+
+/** A pod is named as "workload W's pod number i", or as the server running an artifact. */
+export interface PodTarget {
+  workload?: string;
+  podIndex: number;
+  runnerOf?: string;
 }
 
 export type FaultConfig =
   | ({ type: 'node-crash'; at: number; repairAfter: number | null | undefined } & NodeTarget)
   | ({ type: 'node-drain'; at: number; uncordonAfter: number | null } & NodeTarget)
-  | { type: 'pod-crash'; at: number; workload: string; podIndex: number }
-  | { type: 'pod-hang'; at: number; workload: string; podIndex: number }
-  | { type: 'jvm-pause'; at: number; workload: string; podIndex: number; duration: number }
+  | ({ type: 'pod-crash'; at: number } & PodTarget)
+  | ({ type: 'pod-hang'; at: number } & PodTarget)
+  | ({ type: 'jvm-pause'; at: number; duration: number } & PodTarget)
   | { type: 'coordination-db-outage'; at: number; duration: number }
   | { type: 'coordination-db-slowness'; at: number; duration: number; queryTime: DistSpec }
   | { type: 'scale'; at: number; workload: string; replicas: number }

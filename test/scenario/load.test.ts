@@ -395,9 +395,9 @@ describe('cross-field checks', () => {
 
   it('a fault with both node and nodeOf, or neither', () => {
     expect(load('workloads:\n  - name: mi\nfaults:\n  - type: node-drain\n    at: 2h\n    node: worker-1\n    nodeOf: mi\n').messages).toEqual([
-      's.yaml:4:5 faults[0]: expected exactly one of node and nodeOf, got both',
+      's.yaml:4:5 faults[0]: expected exactly one of node, nodeOf and runnerOf, got node and nodeOf',
     ]);
-    expect(load('workloads:\n  - name: mi\nfaults:\n  - {type: node-crash, at: 2h}\n').messages).toEqual(['s.yaml:4:5 faults[0]: expected exactly one of node and nodeOf, got neither']);
+    expect(load('workloads:\n  - name: mi\nfaults:\n  - {type: node-crash, at: 2h}\n').messages).toEqual(['s.yaml:4:5 faults[0]: expected exactly one of node, nodeOf and runnerOf, got none']);
   });
 
   it('a fault naming a workload that does not exist', () => {

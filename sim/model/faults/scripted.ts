@@ -1,9 +1,10 @@
-import type { FaultConfig } from '../../scenario/types.js';
+import type { FaultConfig, NodeTarget, PodTarget } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { scaleWorkload } from '../kube/deployment.js';
 import { drainNode } from '../kube/drain.js';
 import { startRollout } from '../kube/rollout.js';
-import { crashContainer, hangContainer } from '../kube/container-failures.js';
+import { crashContainer, hangContainer, pauseContainer } from '../kube/container-failures.js';
+import { makeDistribution } from '../../engine/distributions.js';
 import { crashNode } from '../kube/node-lifecycle.js';
 import type { Node, Pod } from '../kube/types.js';
 import { drawRepairTime } from './node-failures.js';
@@ -19,9 +20,19 @@ export function livePod(c: Cluster, workload: string, index: number): Pod | unde
   return w?.pods.filter((p) => !p.deleted)[index];
 }
 
-function targetNode(c: Cluster, f: { node?: string; nodeOf?: string; podIndex: number }): Node | undefined {
+/** The pod of the longest-running server of an artifact, if anyone runs it. */
+function runnerPod(c: Cluster, artifact: string): Pod | undefined {
+  return c.artifacts?.artifacts.find((a) => a.name === artifact)?.runners[0]?.pod;
+}
+
+function targetNode(c: Cluster, f: NodeTarget): Node | undefined {
   if (f.node !== undefined) return c.nodeByName.get(f.node);
+  if (f.runnerOf !== undefined) return runnerPod(c, f.runnerOf)?.node ?? undefined;
   return livePod(c, f.nodeOf!, f.podIndex)?.node ?? undefined;
+}
+
+function targetPod(c: Cluster, f: PodTarget): Pod | undefined {
+  return f.runnerOf !== undefined ? runnerPod(c, f.runnerOf) : livePod(c, f.workload!, f.podIndex);
 }
 
 function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
@@ -45,10 +56,26 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
     }
     case 'pod-crash':
     case 'pod-hang': {
-      const pod = livePod(c, fault.workload, fault.podIndex);
+      const pod = targetPod(c, fault);
       if (pod) {
         const applied = fault.type === 'pod-crash' ? crashContainer(c, pod) : hangContainer(c, pod);
         target = applied ? pod.name : `${pod.name} (not applied: its container is ${pod.phase})`;
+      }
+      break;
+    }
+    case 'jvm-pause': {
+      const pod = targetPod(c, fault);
+      if (pod) target = pauseContainer(c, pod, fault.duration) ? pod.name : `${pod.name} (not applied: its container is ${pod.hung ? 'hung' : pod.phase})`;
+      break;
+    }
+    case 'coordination-db-outage':
+    case 'coordination-db-slowness': {
+      const db = c.artifacts?.database;
+      if (db === undefined) target = 'coordination-db (not applied: no workload has coordination or artifacts)';
+      else {
+        target = 'coordination-db';
+        if (fault.type === 'coordination-db-outage') db.goDown(fault.duration);
+        else db.goSlow(fault.duration, makeDistribution(fault.queryTime));
       }
       break;
     }

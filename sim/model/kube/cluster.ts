@@ -8,6 +8,7 @@ import type { ModelEvents, Usage } from '../events.js';
 import { retryBlockedDrains, type Drain } from './drain.js';
 import { rolloutAfterReady, rolloutInProgress } from './rollout.js';
 import type { Node, Pod, PodPhase, Workload } from './types.js';
+import type { ArtifactRuntime } from '../artifacts/runtime.js';
 
 /**
  * The whole cluster's state and the handles every part of the model works through. State is
@@ -34,6 +35,8 @@ export interface Cluster {
   readonly drains: Drain[];
   /** The traffic model, told of every pod change; null when no workload has traffic. */
   traffic: TrafficHooks | null;
+  /** Stateful artifacts and coordination, told of every pod change; null when no workload has any. */
+  artifacts: ArtifactRuntime | null;
   nextPodId: number;
 }
 
@@ -52,6 +55,8 @@ const CHANNEL_NAMES = {
   requestDone: 'request.done',
   trafficFluid: 'traffic.fluid',
   lbAvailability: 'lb.availability',
+  artifactRunner: 'artifact.runner',
+  coordination: 'coordination',
 } as const;
 
 function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
@@ -69,6 +74,8 @@ function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
     requestDone: bus.channel(n.requestDone),
     trafficFluid: bus.channel(n.trafficFluid),
     lbAvailability: bus.channel(n.lbAvailability),
+    artifactRunner: bus.channel(n.artifactRunner),
+    coordination: bus.channel(n.coordination),
   };
 }
 
@@ -141,6 +148,8 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
       shutdown: makeDistribution(config.startup.shutdown),
       crash: config.failures.crash ? makeDistribution(config.failures.crash.timeToFailure) : null,
       hang: config.failures.hang ? makeDistribution(config.failures.hang.timeToFailure) : null,
+      jvmPause: config.failures.jvmPause ? makeDistribution(config.failures.jvmPause.timeToFailure) : null,
+      jvmPauseDuration: config.failures.jvmPause ? makeDistribution(config.failures.jvmPause.duration) : null,
     },
   }));
   const cluster: Cluster = {
@@ -164,6 +173,7 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
     controlPlane: { monitorPhaseS: streams.stream('control-plane/monitor')() * k.nodeMonitorPeriod, nextTaintSlotS: new Map() },
     drains: [],
     traffic: null,
+    artifacts: null,
     nextPodId: 0,
   };
   for (const node of nodes) (node as { ref: Node['ref'] }).ref = { c: cluster, node };
@@ -177,6 +187,7 @@ export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
   pod.phase = phase;
   refreshPodCounts(c, pod);
   c.traffic?.podChanged(pod, false);
+  c.artifacts?.podChanged(pod);
   if (c.out.podPhase.active) c.out.podPhase.emit({ pod, from });
 }
 
@@ -198,6 +209,7 @@ export function setHung(c: Cluster, pod: Pod, hung: boolean): void {
   pod.hung = hung;
   refreshPodCounts(c, pod);
   c.traffic?.podChanged(pod, false);
+  c.artifacts?.podChanged(pod);
   if (c.out.podHung.active) c.out.podHung.emit(pod);
 }
 

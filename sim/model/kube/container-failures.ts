@@ -1,7 +1,8 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { crashLoopDelay } from './backoff.js';
 import { setApiReady, setHung, setPhase, type Cluster } from './cluster.js';
-import { createContainer, stopTimers, type PodArg } from './kubelet.js';
+import { armPodFailures } from '../faults/pod-failures.js';
+import { createContainer, planReadyAgain, stopTimers, type PodArg } from './kubelet.js';
 import { failureDetectedTime } from './probes.js';
 import type { Pod } from './types.js';
 
@@ -60,6 +61,28 @@ export function hangContainer(c: Cluster, pod: Pod): boolean {
   pod.hungSinceS = c.sim.nowS;
   scheduleHangDetection(c, pod);
   return true;
+}
+
+/**
+ * A long JVM pause (full GC, heap dump): the process answers nothing, writes no heartbeat and
+ * fires no task for `durationS`, then carries on where it was. Probes see a hang meanwhile, so a
+ * pause longer than the liveness budget ends in a kill instead. False if not running.
+ */
+export function pauseContainer(c: Cluster, pod: Pod, durationS: number): boolean {
+  if (!hangContainer(c, pod)) return false;
+  pod.pauseEndS = c.sim.nowS + durationS;
+  pod.faultTimer = c.sim.scheduleAt(pod.pauseEndS, onPauseEnd, pod.ref);
+  return true;
+}
+
+function onPauseEnd({ c, pod }: PodArg): void {
+  pod.faultTimer = NO_EVENT;
+  pod.pauseEndS = NaN;
+  c.sim.cancel(pod.probeTimer);
+  pod.probeTimer = NO_EVENT;
+  setHung(c, pod, false);
+  planReadyAgain(c, pod);
+  armPodFailures(c, pod);
 }
 
 function scheduleHangDetection(c: Cluster, pod: Pod): void {

@@ -106,6 +106,8 @@ export function createPod(c: Cluster, w: Workload): Pod {
     // Failure streams exist only where the workload has that failure process.
     crashRng: w.dist.crash ? c.streams.stream(`pod/${name}/crash`) : NO_RNG,
     hangRng: w.dist.hang ? c.streams.stream(`pod/${name}/hang`) : NO_RNG,
+    pauseRng: w.dist.jvmPause ? c.streams.stream(`pod/${name}/jvm-pause`) : NO_RNG,
+    pauseEndS: NaN,
     ref: undefined as unknown as { c: Cluster; pod: Pod },
   } satisfies Pod as Pod;
   (pod as { ref: { c: Cluster; pod: Pod } }).ref = { c, pod };

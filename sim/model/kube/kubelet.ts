@@ -96,6 +96,14 @@ function planProbes(c: Cluster, pod: Pod): void {
   else if (readyS > now) pod.probeTimer = c.sim.scheduleAt(readyS, onProbeReady, pod.ref);
 }
 
+/** A running container answers again (a JVM pause ended): readiness passes at its next probes. */
+export function planReadyAgain(c: Cluster, pod: Pod): void {
+  if (pod.apiReady) return;
+  const readyS = readyTime(pod.probeAnchorS, pod.containerStartS, c.sim.nowS, pod.startedS, pod.workload.config.probes.readiness);
+  if (readyS <= c.sim.nowS) setApiReady(c, pod, true);
+  else pod.probeTimer = c.sim.scheduleAt(readyS, onProbeReady, pod.ref);
+}
+
 function onDeploying({ c, pod }: PodArg): void {
   setPhase(c, pod, 'Deploying');
   pod.lifecycleTimer = c.sim.scheduleAt(pod.appStartedS, onRunning, pod.ref);
@@ -117,6 +125,7 @@ export function stopTimers(c: Cluster, pod: Pod): void {
   c.sim.cancel(pod.faultTimer);
   c.sim.cancel(pod.probeTimer);
   pod.lifecycleTimer = pod.faultTimer = pod.probeTimer = NO_EVENT;
+  pod.pauseEndS = NaN;
 }
 
 /**

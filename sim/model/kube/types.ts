@@ -35,7 +35,7 @@ export const NO_RNG: Rng = () => {
 };
 
 /** The random streams a pod may own, named pod/<name>/<purpose>. */
-export const POD_STREAMS = ['lifecycle', 'crash', 'hang'] as const;
+export const POD_STREAMS = ['lifecycle', 'crash', 'hang', 'jvm-pause'] as const;
 
 export interface Node {
   readonly index: number;
@@ -129,6 +129,9 @@ export interface Pod {
   readonly rng: Rng;
   readonly crashRng: Rng;
   readonly hangRng: Rng;
+  readonly pauseRng: Rng;
+  /** When a JVM pause that is under way ends (NaN when none is). */
+  pauseEndS: number;
   /** The argument every event of this pod is scheduled with (allocated once). */
   readonly ref: { c: Cluster; pod: Pod };
 }
@@ -162,4 +165,6 @@ export interface WorkloadDistributions {
   shutdown: Distribution;
   crash: Distribution | null;
   hang: Distribution | null;
+  jvmPause: Distribution | null;
+  jvmPauseDuration: Distribution | null;
 }

@@ -1,0 +1,165 @@
+import type { ArtifactConfig } from '../../scenario/types.js';
+import type { Cluster } from '../kube/cluster.js';
+import type { Pod, Workload } from '../kube/types.js';
+import { CoordinationDatabase } from '../coordination/database.js';
+import { CoordinationGroup, type Member, type RunnerControl } from '../coordination/group.js';
+import { scheduleOf } from './schedule.js';
+import type { Artifact, PodArtifacts, Runner } from './types.js';
+
+/** What the Kubernetes model tells the artifacts about pods. */
+export interface ArtifactHooks {
+  /** The pod's phase or hang changed. */
+  podChanged(pod: Pod): void;
+}
+
+/**
+ * Who runs each stateful artifact. A pod's server can run artifacts while its container runs and
+ * answers (phase Running, not hung: readiness does not gate tasks, facts "composes" B). On a
+ * workload without coordination, or for an artifact with `coordination: false`, every such server
+ * runs it; pinned artifacts run on the servers named; coordinated artifacts run where the
+ * workload's coordination cluster assigns them. A frozen JVM (pause, hang) suspends its runners
+ * and resumes them, trigger phases intact, if it comes back.
+ */
+export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
+  readonly artifacts: Artifact[] = [];
+  readonly database: CoordinationDatabase;
+  /** Per workload index: its coordination cluster (null without coordination) and local artifacts. */
+  readonly groups: Array<CoordinationGroup | null>;
+  private readonly local: Artifact[][];
+  private readonly pods = new Map<Pod, PodArtifacts>();
+  private readonly members = new Map<PodArtifacts, Member>();
+
+  constructor(private readonly c: Cluster) {
+    this.database = new CoordinationDatabase(c);
+    const byName = new Map<string, Artifact>();
+    const artifactOf = (config: ArtifactConfig): Artifact => {
+      let a = byName.get(config.name);
+      if (a === undefined) {
+        a = { index: this.artifacts.length, name: config.name, config, schedule: scheduleOf(config), runners: [] };
+        byName.set(config.name, a);
+        this.artifacts.push(a);
+      }
+      return a;
+    };
+    this.local = [];
+    this.groups = c.workloads.map((w) => {
+      const local: Artifact[] = [];
+      const coordinated: Artifact[] = [];
+      for (const config of w.config.artifacts) {
+        const a = artifactOf(config);
+        if (w.config.coordination && config.coordination && config.pinnedServers.length === 0) coordinated.push(a);
+        else local.push(a);
+      }
+      this.local.push(local);
+      return w.config.coordination ? new CoordinationGroup(c, w, coordinated, this.database, this) : null;
+    });
+  }
+
+  /** True when some workload has artifacts or coordination (otherwise the runtime is not needed). */
+  static needed(c: Cluster): boolean {
+    return c.workloads.some((w) => w.config.artifacts.length > 0 || w.config.coordination);
+  }
+
+  start(): void {
+    this.database.start();
+  }
+
+  podChanged(pod: Pod): void {
+    const runs = pod.phase === 'Running' && !pod.hung;
+    let st = this.pods.get(pod);
+    if (runs) {
+      if (st !== undefined && st.containerStartS !== pod.containerStartS) {
+        this.containerStopped(st);
+        st = undefined;
+      }
+      if (st === undefined) this.containerStarted(pod);
+      else if (st.frozen !== null) this.unfreeze(st);
+      return;
+    }
+    if (st === undefined) return;
+    if (pod.phase === 'Running' && pod.hung && st.containerStartS === pod.containerStartS) this.freeze(st);
+    else this.containerStopped(st);
+  }
+
+  private containerStarted(pod: Pod): void {
+    const st: PodArtifacts = { pod, containerStartS: pod.containerStartS, registered: new Map(), active: new Map(), frozen: null, blocked: false };
+    this.pods.set(pod, st);
+    const w = pod.workload;
+    const group = this.groups[w.index];
+    if (group) {
+      const m = group.join(st);
+      if (m === null) st.blocked = true;
+      else this.members.set(st, m);
+    }
+    if (st.blocked) return;
+    for (const a of this.local[w.index]!) {
+      const pinned = a.config.pinnedServers;
+      if (pinned.length === 0 || pinned.includes(pod.name)) this.run(st, a, false);
+    }
+  }
+
+  private freeze(st: PodArtifacts): void {
+    if (st.frozen !== null) return;
+    const suspended = [...st.active.values()];
+    for (const r of suspended) this.stop(st, r.artifact);
+    st.frozen = suspended;
+    const m = this.members.get(st);
+    if (m) this.groupOf(st).frozen(m);
+  }
+
+  private unfreeze(st: PodArtifacts): void {
+    const suspended = st.frozen ?? [];
+    st.frozen = null;
+    // Quartz keeps the triggers through the pause: every runner it had resumes, assigned or not.
+    for (const r of suspended) this.run(st, r.artifact, r.coordinated);
+    const m = this.members.get(st);
+    if (m) this.groupOf(st).unfrozen(m);
+  }
+
+  private containerStopped(st: PodArtifacts): void {
+    for (const r of [...st.active.values()]) this.stop(st, r.artifact);
+    st.frozen = null;
+    this.pods.delete(st.pod);
+    const m = this.members.get(st);
+    if (m) {
+      this.members.delete(st);
+      this.groupOf(st).gone(m);
+    }
+  }
+
+  private groupOf(st: PodArtifacts): CoordinationGroup {
+    return this.groups[st.pod.workload.index]!;
+  }
+
+  /** Starts (or resumes, keeping its trigger) the artifact on the pod's server. */
+  run(st: PodArtifacts, artifact: Artifact, coordinated: boolean): void {
+    if (st.active.has(artifact.index) || st.blocked) return;
+    const now = this.c.sim.nowS;
+    const anchorS = st.registered.get(artifact.index) ?? now;
+    st.registered.set(artifact.index, anchorS);
+    const runner: Runner = { artifact, pod: st.pod, anchorS, sinceS: now, coordinated };
+    st.active.set(artifact.index, runner);
+    artifact.runners.push(runner);
+    const ch = this.c.out.artifactRunner;
+    if (ch.active) ch.emit({ runner, started: true });
+  }
+
+  /** Stops (pauses) the artifact on the pod's server; its trigger stays registered. */
+  stop(st: PodArtifacts, artifact: Artifact): void {
+    const runner = st.active.get(artifact.index);
+    if (runner === undefined) return;
+    st.active.delete(artifact.index);
+    artifact.runners.splice(artifact.runners.indexOf(runner), 1);
+    const ch = this.c.out.artifactRunner;
+    if (ch.active) ch.emit({ runner, started: false });
+  }
+
+  /** The workloads that run an artifact on more than one server without coordination. */
+  uncoordinatedMultiRunners(): Array<{ artifact: Artifact; workload: Workload }> {
+    const out: Array<{ artifact: Artifact; workload: Workload }> = [];
+    this.c.workloads.forEach((w, i) => {
+      for (const a of this.local[i]!) if (a.config.pinnedServers.length === 0 && w.config.replicas > 1) out.push({ artifact: a, workload: w });
+    });
+    return out;
+  }
+}

@@ -1,0 +1,584 @@
+import type { Rng } from '../../engine/random.js';
+import { NO_EVENT, type EventHandle } from '../../engine/simulation.js';
+import type { CoordinationConfig } from '../../scenario/types.js';
+import type { Cluster } from '../kube/cluster.js';
+import type { Workload } from '../kube/types.js';
+import { tickAtOrAfter } from '../kube/probes.js';
+import type { Artifact, PodArtifacts } from '../artifacts/types.js';
+import type { CoordinationDatabase } from './database.js';
+import { freshResolverState, resolverCanAssign, resolveTask, type ResolverState } from './resolvers.js';
+
+/**
+ * The coordination cluster of one workload (its servers share WSO2_COORDINATION_DB), as MI 4.4
+ * runs it (design.md 4.5; facts A2-A5):
+ * - each server, once started, heartbeats every H; a member is dead when its heartbeat is W = H R
+ *   old. Only the leader sweeps dead members (at its own heartbeat); members elect a new leader
+ *   when the leader's heartbeat is older than W (the winner sweeps in the same cycle).
+ * - a sweep writes MEMBER_REMOVED; the first live server to read it (every E) un-assigns the dead
+ *   node's tasks. The task scheduler runs every P on each server: the leader cleans the store
+ *   every F-th run (un-assigns tasks of nodes not live) and assigns unassigned tasks through the
+ *   resolver; each server starts the tasks assigned to it.
+ * - 4.4: a failed or slow (> T_op) heartbeat query fences the server: it pauses its coordinated
+ *   tasks, sleeps S = 2W, retries every S + T_op, and on success re-joins and un-assigns its own
+ *   tasks. 4.3: it keeps its tasks; when its heartbeat works again and it finds it was removed, it
+ *   stops them and re-joins.
+ * - 4.4 duplicate-node check: a server whose node id (the pod name) has a heartbeat younger than W
+ *   when it starts runs no tasks in that container.
+ *
+ * Nothing is ticked: heartbeats, polls and scheduler runs are phases (anchor + k period), and the
+ * group schedules one event at the next moment something changes. A healthy, settled cluster
+ * costs no events.
+ */
+
+const EPS = 1e-7;
+
+/** facts A2: "Joining when the DB is down at startup" (joinGroup retries every 5 s). */
+const JOIN_RETRY_S = 5;
+
+export interface Member {
+  readonly id: string;
+  readonly tasks: PodArtifacts;
+  readonly joinS: number;
+  hbAnchorS: number;
+  evAnchorS: number;
+  schedAnchorS: number;
+  /** The last scheduler run processed (runs are never processed twice). */
+  lastRunS: number;
+  /** The last heartbeat tick checked against a slow database. */
+  lastSlowCheckS: number;
+  frozen: boolean;
+  /** 4.4: fenced after a failed heartbeat (or joining while the database is down); attempts at retryS. */
+  fenced: boolean;
+  /** Not joined yet: joinGroup retries every 5 s until the database answers (facts A2). */
+  joining: boolean;
+  retryS: number;
+  /** 4.4: the failed heartbeat cycle's tick, and when its query timed out (fencing then). */
+  failTickS: number;
+  fenceAtS: number;
+  /** 4.3: heartbeats failing (the database is down); tasks keep running. */
+  dbBlocked: boolean;
+  /** Its row was swept while the process lived. */
+  removed: boolean;
+  gone: boolean;
+  /** Leader state: run index of its first run as leader (cleaning cadence) and its resolver. */
+  leader: { firstRunK: number; resolver: ResolverState } | null;
+}
+
+interface Row {
+  readonly id: string;
+  member: Member | null;
+  /** The last heartbeat written, when no beating member keeps it fresh. */
+  beatS: number;
+}
+
+interface Task {
+  readonly artifact: Artifact;
+  destinedId: string | null;
+}
+
+/** What the runtime lets the group do to a pod's runners. */
+export interface RunnerControl {
+  run(tasks: PodArtifacts, artifact: Artifact, coordinated: boolean): void;
+  stop(tasks: PodArtifacts, artifact: Artifact): void;
+}
+
+/** `coordination`: something in a coordination cluster happened (for traces, tests and the visualiser). */
+export interface CoordinationEvent {
+  workload: string;
+  kind: 'joined' | 'duplicate-node' | 'elected' | 'removed' | 'unassigned' | 'assigned' | 'fenced' | 'rejoined' | 'self-removed';
+  node: string;
+  task?: string;
+}
+
+type Action =
+  | { kind: 'fail'; m: Member }
+  | { kind: 'slow-check'; m: Member }
+  | { kind: 'fence'; m: Member }
+  | { kind: 'retry'; m: Member }
+  | { kind: 'resume'; m: Member }
+  | { kind: 'elect'; m: Member }
+  | { kind: 'sweep' }
+  | { kind: 'unassign' }
+  | { kind: 'run'; m: Member };
+
+export class CoordinationGroup {
+  readonly H: number;
+  readonly W: number;
+  readonly E: number;
+  readonly P: number;
+  readonly F: number;
+  readonly T_op: number;
+  readonly S: number;
+  readonly v44: boolean;
+  readonly members: Member[] = [];
+  readonly rows = new Map<string, Row>();
+  leaderId: string | null = null;
+  /** The coordinator heartbeat (LEADER_STATUS_TABLE) once the leader stopped writing it. */
+  private leaderBeatS = -Infinity;
+  readonly tasks: Task[];
+  /** MEMBER_REMOVED events not read yet: when the first live server reads them, and for whom. */
+  private readonly pendingUnassign: Array<{ atS: number; id: string }> = [];
+  private timer: EventHandle = NO_EVENT;
+  private timerAtS = NaN;
+  private readonly rng: Rng;
+  private readonly cfg: CoordinationConfig;
+
+  constructor(
+    private readonly c: Cluster,
+    readonly workload: Workload,
+    coordinated: readonly Artifact[],
+    private readonly db: CoordinationDatabase,
+    private readonly control: RunnerControl,
+  ) {
+    const cfg = (this.cfg = c.scenario.coordination);
+    this.H = cfg.heartbeatInterval;
+    this.W = cfg.heartbeatInterval * cfg.heartbeatMaxRetry;
+    this.E = cfg.memberEventPollPeriod;
+    this.P = cfg.resolvingPeriod;
+    this.F = cfg.resolvingFrequency;
+    // facts A2: "Per-DB-operation timeout" (0.075 W) and "Sleep after a DB error/timeout" (2 W).
+    this.T_op = 0.075 * this.W;
+    this.S = 2 * this.W;
+    this.v44 = cfg.miVersion === '4.4';
+    this.tasks = coordinated.map((artifact) => ({ artifact, destinedId: null }));
+    this.rng = c.streams.stream(`coordination/${workload.name}`);
+    db.listeners.push(() => this.replan());
+  }
+
+  // ---- what the runtime tells the group ----
+
+  /**
+   * A server of this workload started (its container's MI is up). Returns the member, or null when
+   * the 4.4 duplicate-node check stops it from joining (it then runs no tasks).
+   */
+  join(tasks: PodArtifacts): Member | null {
+    const now = this.c.sim.nowS;
+    const id = tasks.pod.name;
+    const row = this.rows.get(id);
+    const dbDown = this.db.isDown(now);
+    if (this.v44 && !dbDown && row !== undefined && now - this.rowBeat(row, now) < this.W) {
+      this.emit('duplicate-node', id);
+      return null;
+    }
+    const m: Member = {
+      id,
+      tasks,
+      joinS: now,
+      hbAnchorS: now,
+      evAnchorS: now + this.rng() * this.E,
+      schedAnchorS: now + this.rng() * this.P,
+      lastRunS: -Infinity,
+      lastSlowCheckS: -Infinity,
+      frozen: false,
+      fenced: dbDown,
+      joining: dbDown,
+      retryS: dbDown ? now + JOIN_RETRY_S : NaN,
+      failTickS: NaN,
+      fenceAtS: NaN,
+      dbBlocked: false,
+      removed: false,
+      gone: false,
+      leader: null,
+    };
+    this.members.push(m);
+    if (!dbDown) {
+      if (row !== undefined) row.member = m;
+      else this.rows.set(id, { id, member: m, beatS: now });
+      // A fresh server owns nothing: what an earlier container of this node id held is re-resolved.
+      this.unassignOf(id);
+      this.emit('joined', id);
+    }
+    this.replan();
+    return m;
+  }
+
+  /** The server's JVM froze (pause or hang): no heartbeats, polls or scheduler runs. */
+  frozen(m: Member): void {
+    if (m.frozen || m.gone) return;
+    this.stopBeating(m);
+    m.frozen = true;
+    this.replan();
+  }
+
+  /** The JVM resumed: its heartbeat cycle and scheduler, both overdue, run at once. */
+  unfrozen(m: Member): void {
+    if (!m.frozen || m.gone) return;
+    m.frozen = false;
+    // Another server took over as leader meanwhile: this one finds the coordinator row is not its own.
+    if (m.leader !== null && this.leaderId !== m.id) m.leader = null;
+    const now = this.c.sim.nowS;
+    if (!m.fenced && !m.dbBlocked) this.resumeBeating(m, now);
+    this.replan();
+  }
+
+  /** The server's container stopped. */
+  gone(m: Member): void {
+    if (m.gone) return;
+    this.stopBeating(m);
+    m.gone = true;
+    m.leader = null;
+    m.frozen = false;
+    const row = this.rows.get(m.id);
+    if (row?.member === m) row.member = null;
+    this.members.splice(this.members.indexOf(m), 1);
+    this.replan();
+  }
+
+  // ---- state ----
+
+  private beating(m: Member): boolean {
+    return !m.gone && !m.frozen && !m.fenced && !m.dbBlocked;
+  }
+
+  /** The last heartbeat a row holds at time t. */
+  rowBeat(row: Row, t: number): number {
+    const m = row.member;
+    if (m !== null && this.beating(m)) return Math.max(m.hbAnchorS, lastTick(m.hbAnchorS, this.H, t));
+    return row.beatS;
+  }
+
+  private rowLive(row: Row, t: number): boolean {
+    return t - this.rowBeat(row, t) < this.W - EPS;
+  }
+
+  /** Live node ids at t, in the order the database lists them (join order). */
+  private liveIds(t: number): string[] {
+    const ids: string[] = [];
+    for (const row of this.rows.values()) if (this.rowLive(row, t)) ids.push(row.id);
+    return ids;
+  }
+
+  private stopBeating(m: Member): void {
+    if (!this.beating(m)) return;
+    if (m === this.leaderMember()) this.leaderBeatS = this.heartbeatOf(m);
+    const row = this.rows.get(m.id);
+    if (row?.member === m) row.beatS = this.rowBeat(row, this.c.sim.nowS);
+  }
+
+  /** Heartbeats (and polls and scheduler runs) start again now; a removed row is written anew. */
+  private resumeBeating(m: Member, now: number): void {
+    // The event poll and the scheduler run with a fixed delay: their phase drifts away from the
+    // heartbeat's, so it is drawn uniformly (their first run is at most one period away).
+    m.hbAnchorS = now;
+    m.evAnchorS = now + this.rng() * this.E;
+    m.schedAnchorS = now + this.rng() * this.P;
+    m.lastRunS = -Infinity;
+    let row = this.rows.get(m.id);
+    if (row === undefined) this.rows.set(m.id, (row = { id: m.id, member: m, beatS: now }));
+    row.member = m;
+    m.removed = false;
+  }
+
+  private unassignOf(id: string): void {
+    for (const t of this.tasks) {
+      if (t.destinedId === id) {
+        t.destinedId = null;
+        this.emit('unassigned', id, t.artifact.name);
+      }
+    }
+  }
+
+  /** The server acting as leader (it may be frozen), if any. */
+  private leaderMember(): Member | null {
+    if (this.leaderId === null) return null;
+    for (const m of this.members) if (m.id === this.leaderId && m.leader !== null) return m;
+    return null;
+  }
+
+  /** The member's last heartbeat now (valid while it beats). */
+  private heartbeatOf(m: Member): number {
+    const row = this.rows.get(m.id);
+    return row !== undefined && row.member === m ? this.rowBeat(row, this.c.sim.nowS) : lastTick(m.hbAnchorS, this.H, this.c.sim.nowS);
+  }
+
+  private dbUp(t: number): boolean {
+    return !this.db.isDown(t);
+  }
+
+  // ---- planning: the next moment something happens ----
+
+  private replan(): void {
+    const next = this.next(this.c.sim.nowS);
+    const at = next === null ? Infinity : next.t;
+    if (at === this.timerAtS) return;
+    this.c.sim.cancel(this.timer);
+    this.timer = NO_EVENT;
+    this.timerAtS = at;
+    if (at < Infinity) this.timer = this.c.sim.scheduleAt(Math.max(at, this.c.sim.nowS), onGroupTimer, this);
+  }
+
+  /** Runs every action due now, then plans the next one. */
+  fire(): void {
+    this.timer = NO_EVENT;
+    this.timerAtS = NaN;
+    const now = this.c.sim.nowS;
+    for (let guard = 0; guard < 10000; guard++) {
+      const next = this.next(now);
+      if (next === null || next.t > now + EPS) break;
+      this.apply(next.a, now);
+    }
+    this.replan();
+  }
+
+  /** The earliest pending action (ties: in the order listed, members in join order). */
+  private next(now: number): { t: number; a: Action } | null {
+    let best: { t: number; a: Action } | null = null;
+    const offer = (t: number, a: Action): void => {
+      if (t < Infinity && (best === null || t < best.t - EPS)) best = { t: Math.max(t, now), a };
+    };
+    const db = this.db;
+    const leader = this.leaderMember();
+    for (const m of this.members) {
+      if (m.gone || m.frozen) continue;
+      if (m.fenced) {
+        offer(m.retryS, { kind: 'retry', m });
+        continue;
+      }
+      if (!Number.isNaN(m.fenceAtS)) {
+        offer(m.fenceAtS, { kind: 'fence', m });
+        continue;
+      }
+      if (m.dbBlocked) {
+        // 4.3: the first heartbeat once the database is back.
+        offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.downUntilS)), { kind: 'resume', m });
+        continue;
+      }
+      // A heartbeat cycle that meets a down database.
+      if (db.downUntilS > now) {
+        const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.downFromS));
+        if (t < db.downUntilS) offer(t, { kind: 'fail', m });
+      }
+      // 4.4: a heartbeat cycle that meets a slow database may time out.
+      if (this.v44 && db.slowUntilS > now) {
+        const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.slowFromS, m.lastSlowCheckS + EPS));
+        if (t < db.slowUntilS) offer(t, { kind: 'slow-check', m });
+      }
+    }
+    const downNow = !this.dbUp(now);
+    const upAt = downNow ? this.db.downUntilS : now;
+    // Elections: a beating member whose heartbeat cycle finds the leader's heartbeat older than W.
+    if (leader === null || !this.beating(leader)) {
+      const staleFrom = this.leaderId === null ? -Infinity : this.leaderBeatS + this.W + EPS;
+      for (const m of this.members) {
+        if (!this.beating(m)) continue;
+        offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(upAt, staleFrom)), { kind: 'elect', m });
+      }
+    }
+    // Sweeps: the leader's heartbeat cycle that finds a member's heartbeat W old.
+    if (leader !== null && this.beating(leader)) {
+      for (const row of this.rows.values()) {
+        if (row.id === leader.id) continue;
+        if (row.member !== null && this.beating(row.member)) continue;
+        offer(tickAtOrAfter(leader.hbAnchorS, this.H, Math.max(upAt, row.beatS + this.W - EPS)), { kind: 'sweep' });
+      }
+    }
+    for (const p of this.pendingUnassign) offer(Math.max(p.atS, upAt), { kind: 'unassign' });
+    // Scheduler runs with work: starting tasks assigned to the server; on the leader, cleaning and resolving.
+    const live = downNow ? [] : this.liveIds(now);
+    const canResolve = resolverCanAssign(this.cfg.resolver, live) && this.tasks.some((t) => t.destinedId === null);
+    for (const m of this.members) {
+      if (!this.beating(m)) continue;
+      let work = this.tasks.some((t) => t.destinedId === m.id && !m.tasks.active.has(t.artifact.index));
+      const isLeader = m === leader;
+      if (isLeader && canResolve) work = true;
+      const from = Math.max(upAt, m.lastRunS + EPS);
+      if (work) offer(tickAtOrAfter(m.schedAnchorS, this.P, from), { kind: 'run', m });
+      else if (isLeader) {
+        // The cleaner: the first cleaning run after some assigned task's node stops being live.
+        let notLiveFrom = Infinity;
+        for (const t of this.tasks) {
+          if (t.destinedId === null) continue;
+          const row = this.rows.get(t.destinedId);
+          const until = row === undefined ? -Infinity : row.member !== null && this.beating(row.member) ? Infinity : row.beatS + this.W;
+          notLiveFrom = Math.min(notLiveFrom, until);
+        }
+        if (notLiveFrom < Infinity) offer(this.cleanerRunAtOrAfter(m, Math.max(from, notLiveFrom)), { kind: 'run', m });
+      }
+    }
+    return best;
+  }
+
+  /** The first of the leader's cleaning runs (every F-th since it became leader) at or after t. */
+  private cleanerRunAtOrAfter(m: Member, t: number): number {
+    const k = Math.ceil((t - m.schedAnchorS) / this.P - EPS);
+    const k0 = m.leader!.firstRunK;
+    const j = Math.max(0, k - k0);
+    const jc = Math.ceil(j / this.F) * this.F;
+    return m.schedAnchorS + (k0 + jc) * this.P;
+  }
+
+  // ---- actions ----
+
+  private apply(a: Action, now: number): void {
+    switch (a.kind) {
+      case 'fail':
+        return this.heartbeatFailed(a.m, now);
+      case 'slow-check': {
+        const m = a.m;
+        m.lastSlowCheckS = now;
+        // A member's cycle makes two queries, the leader's four; any over T_op fails it.
+        const queries = m === this.leaderMember() ? 4 : 2;
+        for (let i = 0; i < queries; i++) {
+          if (this.db.slowQuery!.sample(this.rng) > this.T_op) return this.heartbeatFailed(m, now);
+        }
+        return;
+      }
+      case 'fence':
+        return this.fence(a.m, now);
+      case 'retry':
+        return this.retry(a.m, now);
+      case 'resume':
+        return this.resume43(a.m, now);
+      case 'elect':
+        return this.elect(a.m, now);
+      case 'sweep':
+        return this.sweep(this.leaderMember()!, now);
+      case 'unassign': {
+        const due = this.pendingUnassign.filter((p) => p.atS <= now + EPS);
+        for (const p of due) {
+          this.pendingUnassign.splice(this.pendingUnassign.indexOf(p), 1);
+          this.unassignOf(p.id);
+        }
+        return;
+      }
+      case 'run':
+        return this.schedulerRun(a.m, now);
+    }
+  }
+
+  /** A heartbeat cycle's query failed or timed out (at tick `now`). */
+  private heartbeatFailed(m: Member, now: number): void {
+    if (this.v44) {
+      m.failTickS = now;
+      m.fenceAtS = now + this.T_op;
+    } else {
+      // 4.3: the heartbeat is not written; the server keeps its tasks and tries again each cycle.
+      const last = Math.max(m.hbAnchorS, now - this.H);
+      if (m === this.leaderMember()) this.leaderBeatS = last;
+      m.leader = null;
+      const row = this.rows.get(m.id);
+      if (row?.member === m) row.beatS = last;
+      m.dbBlocked = true;
+    }
+  }
+
+  /** 4.4: the server marks itself unresponsive: pauses its coordinated tasks and sleeps 2W. */
+  private fence(m: Member, now: number): void {
+    const last = Math.max(m.hbAnchorS, m.failTickS - this.H);
+    if (m === this.leaderMember()) this.leaderBeatS = last;
+    m.leader = null;
+    const row = this.rows.get(m.id);
+    if (row?.member === m) row.beatS = last;
+    m.fenceAtS = NaN;
+    m.fenced = true;
+    m.retryS = now + this.S;
+    for (const t of this.tasks) if (m.tasks.active.has(t.artifact.index)) this.control.stop(m.tasks, t.artifact);
+    // It tries to un-assign its own tasks; that works only if the database answers at all.
+    if (this.dbUp(now)) this.unassignOf(m.id);
+    this.emit('fenced', m.id);
+  }
+
+  /** 4.4: a heartbeat attempt after the sleep: re-join if the database answers in time. */
+  private retry(m: Member, now: number): void {
+    let ok = this.dbUp(now);
+    if (ok && this.db.isSlow(now)) {
+      for (let i = 0; i < 2 && ok; i++) ok = this.db.slowQuery!.sample(this.rng) <= this.T_op;
+    }
+    if (!ok) {
+      m.retryS = now + (m.joining ? JOIN_RETRY_S : this.T_op + this.S);
+      return;
+    }
+    m.fenced = false;
+    m.retryS = NaN;
+    m.lastSlowCheckS = now;
+    this.resumeBeating(m, now);
+    this.unassignOf(m.id);
+    this.emit(m.joining ? 'joined' : 'rejoined', m.id);
+    m.joining = false;
+  }
+
+  /** 4.3: the heartbeat works again; a server that finds itself removed stops its tasks and re-joins. */
+  private resume43(m: Member, now: number): void {
+    m.dbBlocked = false;
+    const wasRemoved = m.removed || !this.rows.has(m.id);
+    // The heartbeat loop, the event poll and the scheduler kept their rhythm through the outage.
+    const { hbAnchorS, evAnchorS, schedAnchorS, lastRunS } = m;
+    this.resumeBeating(m, now);
+    Object.assign(m, { hbAnchorS, evAnchorS, schedAnchorS, lastRunS });
+    if (wasRemoved) {
+      for (const t of this.tasks) if (m.tasks.active.has(t.artifact.index)) this.control.stop(m.tasks, t.artifact);
+      this.emit('self-removed', m.id);
+    }
+  }
+
+  private elect(m: Member, now: number): void {
+    this.leaderId = m.id;
+    const k = Math.ceil((now - m.schedAnchorS) / this.P - EPS);
+    m.leader = { firstRunK: Math.max(0, k), resolver: freshResolverState() };
+    for (const other of this.members) if (other !== m) other.leader = null;
+    this.emit('elected', m.id);
+    this.sweep(m, now);
+  }
+
+  /** The leader removes every member whose heartbeat is W old and writes MEMBER_REMOVED. */
+  private sweep(leader: Member, now: number): void {
+    const removed: string[] = [];
+    for (const row of [...this.rows.values()]) {
+      if (row.id === leader.id || this.rowLive(row, now)) continue;
+      this.rows.delete(row.id);
+      if (row.member !== null) row.member.removed = true;
+      removed.push(row.id);
+      this.emit('removed', row.id);
+    }
+    if (removed.length === 0) return;
+    // Every live server reads the event at its next poll; the first one un-assigns (idempotent).
+    let readS = Infinity;
+    for (const m of this.members) if (this.beating(m)) readS = Math.min(readS, tickAtOrAfter(m.evAnchorS, this.E, now + EPS));
+    for (const id of removed) this.pendingUnassign.push({ atS: readS, id });
+  }
+
+  /** One run of a server's task scheduler. */
+  private schedulerRun(m: Member, now: number): void {
+    m.lastRunS = now;
+    if (m === this.leaderMember()) {
+      const k = Math.round((now - m.schedAnchorS) / this.P);
+      if ((k - m.leader!.firstRunK) % this.F === 0) {
+        // TaskStoreCleaner: un-assign tasks whose node is not live.
+        for (const t of this.tasks) {
+          if (t.destinedId === null) continue;
+          const row = this.rows.get(t.destinedId);
+          if (row === undefined || !this.rowLive(row, now)) {
+            this.emit('unassigned', t.destinedId, t.artifact.name);
+            t.destinedId = null;
+          }
+        }
+      }
+      const live = this.liveIds(now);
+      for (const t of this.tasks) {
+        if (t.destinedId !== null) continue;
+        const target = resolveTask(this.cfg.resolver, m.leader!.resolver, live, this.rng);
+        if (target === null) break;
+        t.destinedId = target;
+        this.emit('assigned', target, t.artifact.name);
+      }
+    }
+    for (const t of this.tasks) {
+      if (t.destinedId === m.id && !m.tasks.active.has(t.artifact.index)) this.control.run(m.tasks, t.artifact, true);
+    }
+  }
+
+  private emit(kind: CoordinationEvent['kind'], node: string, task?: string): void {
+    const ch = this.c.out.coordination;
+    if (ch.active) ch.emit({ workload: this.workload.name, kind, node, task });
+  }
+}
+
+function onGroupTimer(g: CoordinationGroup): void {
+  g.fire();
+}
+
+/** The last tick anchor + k * period (k >= 0) at or before t. */
+function lastTick(anchorS: number, periodS: number, t: number): number {
+  if (t < anchorS) return anchorS;
+  return anchorS + Math.floor((t - anchorS) / periodS + EPS) * periodS;
+}

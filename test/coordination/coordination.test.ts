@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { Accumulator } from '../../sim/experiment/stats.js';
+import { runReplication } from '../../sim/experiment/replication.js';
+import { scenarioFrom } from '../helpers/scenario.js';
+import { gaps, maxConcurrent, mean, traced } from './helpers.js';
+
+/**
+ * Coordination behaviour with default timings (H 5 s, R 3, W 15 s, E 1 s, P 2 s, F 5; facts
+ * A2-A5 and "How takeover timing composes").
+ */
+
+const cluster = (extra = '') => `
+cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: 3
+    coordination: true
+    failures: {crash: null}
+    artifacts:
+      - {kind: scheduled-task, name: t1, interval: 1m}
+      - {kind: scheduled-task, name: t2, at: [1h], every: 2h}
+${extra}`;
+
+describe('takeover after the owner node crashes (composes A)', () => {
+  const s = scenarioFrom(`
+horizon: 40m
+warmup: 20m
+${cluster()}
+faults:
+  - {type: node-crash, at: 30m, runnerOf: t1, repairAfter: none}
+`);
+  const leaderOwned: number[] = [];
+  const all: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const r = traced(s, 11, i);
+    const takeover = r.distributions.get('artifacts.t1.takeoverS')!;
+    expect(takeover).toHaveLength(1);
+    all.push(takeover[0]!);
+    // Who owned t1 and who led when the node died.
+    const before = r.coordination.filter((e) => e.t < 1800);
+    const leader = before.filter((e) => e.kind === 'elected').at(-1)!.node;
+    const owner = before.filter((e) => e.kind === 'assigned' && e.task === 't1').at(-1)!.node;
+    if (leader === owner) leaderOwned.push(takeover[0]!);
+  }
+
+  it('lies in [10 s, 25 s] (the task fires on takeover: Quartz startNow)', () => {
+    expect(Math.min(...all)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...all)).toBeLessThanOrEqual(25);
+  });
+
+  it('has the exact mean when the owner also led: W - H/2 + H/3 + P/2 + P/4 = 15.67 s', () => {
+    // The leader's last heartbeat is U(0,H) before the crash; the first of the two survivors'
+    // heartbeat cycles after W elects (min of two U(0,H): H/3); the new leader's first scheduler
+    // run (U(0,P)) cleans the store and re-assigns; half the time to the other survivor, which
+    // starts it at its next run (U(0,P)).
+    const exact = 15 - 2.5 + 5 / 3 + 1 + 0.5;
+    const acc = new Accumulator();
+    for (const x of leaderOwned) acc.add(x);
+    expect(acc.n).toBeGreaterThan(300);
+    const { ci95 } = acc.summary();
+    expect(ci95![0]).toBeLessThanOrEqual(exact);
+    expect(ci95![1]).toBeGreaterThanOrEqual(exact);
+    expect(ci95![1] - ci95![0]).toBeLessThan(0.5);
+  });
+
+  it('has a mean near the documented 17.5 s over every case (the model is up to 2 s quicker)', () => {
+    const m = mean(all);
+    expect(m).toBeGreaterThan(14.5);
+    expect(m).toBeLessThan(17.5);
+  });
+});
+
+describe('coordination-database outage (composes D)', () => {
+  const D = 120;
+  const s = scenarioFrom(`
+horizon: 30m
+warmup: 5m
+traffic: {mode: requests}
+${cluster()}
+    traffic: {rate: 50/s, serviceTime: {dist: lognormal, median: 20ms, p95: 100ms}}
+faults:
+  - {type: coordination-db-outage, at: 20m, duration: ${D}s}
+`);
+  it(`pauses every coordinated task from within H + T_op of its start until D to D + 40 s after, and fails no request`, () => {
+    const resumed: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const r = traced(s, 3, i);
+      for (const task of ['t1', 't2']) {
+        const g = gaps(r.runners, task).filter(([from]) => from >= 1200);
+        expect(g).toHaveLength(1);
+        const [from, to] = g[0]!;
+        expect(from - 1200).toBeLessThanOrEqual(5 + 1.125 + 1e-6);
+        expect(to - 1200).toBeGreaterThanOrEqual(D);
+        expect(to - 1200).toBeLessThanOrEqual(D + 40);
+        resumed.push(to - 1200 - D);
+      }
+      expect(r.values.get('service.requestSuccessRate')).toBe(1);
+      expect(r.values.get('artifacts.t1.duplicateExecutions')).toBe(0);
+    }
+    // Resumption: the first re-join attempt after the outage (every S + T_op = 31.1 s), then election and runs.
+    expect(mean(resumed)).toBeGreaterThan(5);
+    expect(mean(resumed)).toBeLessThan(30);
+  });
+
+  it('under 4.3 keeps the tasks running through it; the hand-over after it duplicates them (or leaves them) for seconds', () => {
+    const s43 = scenarioFrom(`
+horizon: 30m
+warmup: 5m
+coordination: {miVersion: '4.3'}
+${cluster()}
+faults:
+  - {type: coordination-db-outage, at: 20m, duration: ${D}s}
+`);
+    let withDuplicates = 0;
+    for (let i = 0; i < 40; i++) {
+      const r = traced(s43, 3, i);
+      // Nothing stops during the outage.
+      expect(r.runners.filter((e) => e.t >= 1200 && e.t < 1200 + D)).toEqual([]);
+      const m = maxConcurrent(r.runners, 't1');
+      expect(m).toBeLessThanOrEqual(2);
+      // After it, the first server back leads and takes the tasks of servers not back yet; each of
+      // those stops its copy at its next heartbeat, when it finds itself removed: the overlap (or,
+      // if it stops first, the gap) lasts less than H + 2P.
+      const after = r.runners.filter((e) => e.task === 't1' && e.t >= 1200 + D);
+      if (after.length > 0) expect(after.at(-1)!.t - after[0]!.t).toBeLessThan(5 + 4 + 1e-6);
+      if (m === 2) withDuplicates++;
+    }
+    expect(withDuplicates).toBeGreaterThan(5);
+  });
+});
+
+describe('MI pitfalls (facts A1, A5)', () => {
+  const single = (version: string, extra = '') =>
+    scenarioFrom(`
+horizon: 1h
+warmup: 5m
+coordination: {miVersion: '${version}'}
+cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: 1
+    coordination: true
+    failures: {crash: null}
+    artifacts:
+      - {kind: scheduled-task, name: t1, interval: 1m}
+faults:
+  - {type: pod-crash, at: 20m, workload: mi}
+${extra}`);
+
+  it('4.4: a container restarted within W keeps its node id and runs no tasks until it restarts again', () => {
+    let pitfalls = 0;
+    for (let i = 0; i < 30; i++) {
+      const r = traced(single('4.4', '  - {type: pod-crash, at: 40m, workload: mi}'), 5, i);
+      const dup = r.coordination.find((e) => e.kind === 'duplicate-node');
+      const g = gaps(r.runners, 't1').filter(([from]) => from >= 1200);
+      if (dup && dup.t < 2400) {
+        pitfalls++;
+        // No runner from the first crash until the second crash's restart (the blocked container
+        // wrote no heartbeat, so the node id's row is old by then).
+        expect(g).toHaveLength(1);
+        expect(g[0]![0]).toBeCloseTo(1200, 6);
+        expect(g[0]![1]).toBeGreaterThan(2400);
+        expect(g[0]![1]).toBeLessThan(2400 + 60);
+      } else {
+        expect(g[0]![1] - g[0]![0]).toBeLessThan(60);
+      }
+    }
+    // The first restart is immediate, so the server is back within W nearly always.
+    expect(pitfalls).toBeGreaterThan(20);
+  });
+
+  it('4.3: the same restart runs the task again within seconds', () => {
+    for (let i = 0; i < 30; i++) {
+      const r = traced(single('4.3'), 5, i);
+      expect(r.coordination.some((e) => e.kind === 'duplicate-node')).toBe(false);
+      const g = gaps(r.runners, 't1').filter(([from]) => from >= 1200);
+      expect(g).toHaveLength(1);
+      expect(g[0]![1] - g[0]![0]).toBeLessThan(40);
+    }
+  });
+
+  const paused = (seconds: number) =>
+    scenarioFrom(`
+horizon: 40m
+warmup: 5m
+${cluster('    probes: {liveness: {period: 10s, failureThreshold: 30}}')}
+faults:
+  - {type: jvm-pause, at: 20m, runnerOf: t1, duration: ${seconds}s}
+`);
+
+  it('a JVM pause longer than W moves the tasks and, when the JVM resumes, duplicates them until a restart', () => {
+    for (let i = 0; i < 20; i++) {
+      const r = traced(paused(60), 9, i);
+      expect(maxConcurrent(r.runners, 't1')).toBe(2);
+      // The duplicates persist to the end of the run.
+      const dupes = r.values.get('artifacts.t1.duplicateExecutions')!;
+      expect(dupes).toBeGreaterThan(15);
+    }
+  });
+
+  it('a JVM pause shorter than W - H leaves the tasks where they were: no duplicates', () => {
+    for (let i = 0; i < 20; i++) {
+      const r = traced(paused(9), 9, i);
+      expect(maxConcurrent(r.runners, 't1')).toBe(1);
+      expect(r.coordination.some((e) => e.kind === 'removed')).toBe(false);
+      expect(r.values.get('artifacts.t1.duplicateExecutions')).toBe(0);
+    }
+  });
+});
+
+describe('cost of coordination in events', () => {
+  it('a settled cluster with coordination and tasks costs no events over one without', () => {
+    const base = `
+horizon: 30d
+warmup: 10m
+cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: 3
+    failures: {crash: null}`;
+    const plain = runReplication(scenarioFrom(base), 1, 0).events;
+    const coordinated = runReplication(
+      scenarioFrom(`${base}
+    coordination: true
+    artifacts: [{kind: scheduled-task, name: t1, interval: 1s}, {kind: scheduled-task, name: t2, interval: 1m}]`),
+      1,
+      0,
+    ).events;
+    // Start-up only: joins, the election and the first assignment.
+    expect(coordinated - plain).toBeLessThan(20);
+  });
+});
