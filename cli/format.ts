@@ -1,4 +1,5 @@
 import type { MetricSummary, NestedSummaries, RunResult } from '../sim/experiment/index.js';
+import type { Scenario } from '../sim/scenario/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
 
 type Kind = 'percent' | 'duration' | 'count' | 'hours' | 'rate' | 'ms' | 'plain';
@@ -55,10 +56,40 @@ function workloadRows(results: RunResult[]): Row[] {
   ]);
 }
 
+/** Stateful artifacts: per capability, then per artifact (design.md section 6). */
+function artifactRows(results: RunResult[]): Row[] {
+  const rows: Row[] = [];
+  if (results.some((r) => at(r, 'capabilities.scheduledTasks.availability'))) {
+    rows.push(
+      { label: 'scheduled tasks running (all of them)', get: (r) => at(r, 'capabilities.scheduledTasks.availability'), kind: 'percent' },
+      { label: 'scheduled tasks: missed executions', get: (r) => at(r, 'capabilities.scheduledTasks.missedExecutions'), kind: 'count' },
+      { label: 'scheduled tasks: duplicate executions', get: (r) => at(r, 'capabilities.scheduledTasks.duplicateExecutions'), kind: 'count' },
+    );
+  }
+  const names: string[] = [];
+  for (const r of results) for (const name of Object.keys((r.metrics.artifacts ?? {}) as object)) if (!names.includes(name)) names.push(name);
+  for (const name of names) {
+    const p = `artifacts.${name}`;
+    rows.push(
+      { label: `${name}: running`, get: (r) => at(r, `${p}.availability`), kind: 'percent' },
+      { label: `${name}: takeover time (mean)`, get: (r) => at(r, `${p}.takeoverS.mean`), kind: 'duration' },
+      { label: `${name}: takeover time (p95)`, get: (r) => at(r, `${p}.takeoverS.p95`), kind: 'duration' },
+      { label: `${name}: missed executions`, get: (r) => at(r, `${p}.missedExecutions`), kind: 'count' },
+      { label: `${name}: duplicate executions`, get: (r) => at(r, `${p}.duplicateExecutions`), kind: 'count' },
+    );
+  }
+  return rows;
+}
+
 /** Decimals that show a value's confidence half-width to about two significant digits. */
 function decimalsFor(halfWidth: number, min: number, max: number): number {
   if (!(halfWidth > 0)) return min;
   return Math.max(min, Math.min(max, Math.ceil(-Math.log10(halfWidth)) + 1));
+}
+
+/** A number with `d` decimals and thousands separators: 1,051,200.0. */
+function grouped(x: number, d: number): string {
+  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 }
 
 /** A mean with its 95% CI half-width, in the row's unit. */
@@ -80,7 +111,7 @@ export function formatCell(s: MetricSummary | undefined, kind: Kind): string {
     }
     case 'count': {
       const d = decimalsFor(hw, 1, 3);
-      return `${s.mean.toFixed(d)} ±${hw.toFixed(d)}`;
+      return `${grouped(s.mean, d)} ±${grouped(hw, d)}`;
     }
     case 'hours':
       return `${Math.round(s.mean).toLocaleString('en-US')} ±${Math.round(hw).toLocaleString('en-US')}`;
@@ -119,7 +150,7 @@ function describeRun(r: RunResult): string {
 export function formatRun(r: RunResult): string {
   const head = [`${r.scenario}${r.description ? `: ${firstSentence(r.description)}` : ''}`, describeRun(r), ''];
   const body = table(['metric (mean ±95% CI half-width, per replication)', r.scenario], sections([r]), [r]);
-  return `${head.join('\n')}\n${body}\n${readingNote(false)}`;
+  return `${head.join('\n')}\n${body}\n${readingNote(false, artifactRows([r]).length > 0)}`;
 }
 
 /** The side-by-side table of `deploysim compare`. */
@@ -127,7 +158,7 @@ export function formatCompare(results: RunResult[]): string {
   if (results.length === 0) return '';
   const head = [`Comparing ${results.length} scenarios on common random numbers`, describeRun(results[0]!), ''];
   const body = table(['metric (mean ±95% CI half-width, per replication)', ...results.map((r) => r.scenario)], sections(results), results);
-  return `${head.join('\n')}\n${body}\n${readingNote(true)}`;
+  return `${head.join('\n')}\n${body}\n${readingNote(true, artifactRows(results).length > 0)}`;
 }
 
 function sections(results: RunResult[]): Array<[string, Row[]]> {
@@ -135,11 +166,12 @@ function sections(results: RunResult[]): Array<[string, Row[]]> {
     ['service', SERVICE_ROWS],
     ['requests', results.some((r) => at(r, 'service.requestSuccessRate')) ? TRAFFIC_ROWS : []],
     ['workloads', workloadRows(results)],
+    ['stateful artifacts', artifactRows(results)],
     ['cost', COST_ROWS],
   ];
 }
 
-function readingNote(compare: boolean): string {
+function readingNote(compare: boolean, withArtifacts: boolean): string {
   const lines = [
     '',
     'service: up while every traffic-serving workload would serve a request (with traffic: its load',
@@ -147,6 +179,13 @@ function readingNote(compare: boolean): string {
     'workloads: the same per Deployment; one that serves no traffic is up while a server runs.',
     'Downtime, incidents, failed requests and cost are totals per replication (one horizon).',
   ];
+  if (withArtifacts) {
+    lines.push(
+      'stateful artifacts: running = time some server runs it; takeover = from the last server losing',
+      'it to the next one running it (pooled over replications; p95 interval from order statistics);',
+      'missed = slots no server ran; duplicate = fires of the same slot on a second server.',
+    );
+  }
   if (compare) {
     lines.push(
       'Every scenario ran on the same random streams, so differences between columns come from the',
@@ -159,4 +198,38 @@ function readingNote(compare: boolean): string {
 function firstSentence(text: string): string {
   const s = text.trim().split(/(?<=\.)\s/)[0]!;
   return s.length > 100 ? `${s.slice(0, 97)}...` : s;
+}
+
+/**
+ * The warning `deploysim run` prints (once, on stderr) when a scenario runs a stateful artifact on
+ * more than one server without coordination: each such artifact, where it runs and the duplicate
+ * executions it caused. Null when there is none.
+ */
+export function uncoordinatedWarning(scenario: Scenario, result: RunResult): string | null {
+  const servers = new Map<string, { uncoordinated: string[]; count: number }>();
+  for (const w of scenario.workloads) {
+    for (const a of w.artifacts) {
+      let entry = servers.get(a.name);
+      if (entry === undefined) servers.set(a.name, (entry = { uncoordinated: [], count: 0 }));
+      if (a.pinnedServers.length > 0) entry.count += Math.min(w.replicas, a.pinnedServers.length);
+      else if (w.coordination && a.coordination) entry.count += w.replicas > 0 ? 1 : 0;
+      else {
+        entry.count += w.replicas;
+        if (w.replicas > 1) entry.uncoordinated.push(`${w.replicas} replicas of ${w.name}`);
+        else if (w.replicas === 1) entry.uncoordinated.push(`${w.name}`);
+      }
+    }
+  }
+  const lines: string[] = [];
+  for (const [name, e] of servers) {
+    if (e.count < 2 || e.uncoordinated.length === 0) continue;
+    const dupes = at(result, `artifacts.${name}.duplicateExecutions`)?.mean ?? null;
+    const caused = dupes === null ? '' : `: ${grouped(dupes, 0)} duplicate executions per replication (mean)`;
+    lines.push(`  ${name} runs on ${e.uncoordinated.join(' and ')} without coordination${caused}`);
+  }
+  if (lines.length === 0) return null;
+  return (
+    `warning: scenario ${scenario.name} runs stateful artifacts on more than one server without coordination:\n${lines.join('\n')}\n` +
+    '  (give the workload coordination: true, or keep each artifact in a one-replica Deployment)\n'
+  );
 }

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { compareScenarios, EventLimitError, runExperiment, type ExperimentProgress } from '../sim/experiment/index.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
-import { formatCompare, formatRun } from './format.js';
+import { formatCompare, formatRun, uncoordinatedWarning } from './format.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
 
 /** Where the program writes; tests pass their own. */
@@ -76,6 +76,8 @@ function buildProgram(io: Io): Command {
     .action((arg: string, o: RunOptions) => {
       const scenario = loadScenarioFile(arg, overridesOf(o));
       const result = runExperiment(scenario, progressReporter(io));
+      const warning = uncoordinatedWarning(scenario, result);
+      if (warning !== null) io.err(warning);
       io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result));
     });
 

@@ -41,10 +41,12 @@ const DURATION_LIST: LeafType = listType(DURATION, 'a list of durations such as 
 
 export const coordination: ObjectSpec = object(
   {
+    // facts A1: "Duplicate-node check at startup (4.4 code)" and "(newer code)"; A4: "Reaction
+    // (self-fencing)" (4.4+) and "Pre-4.4 behaviour".
     miVersion: oneOf(
-      ['4.4', '4.3'],
+      ['4.3', '4.4', '4.5'],
       '4.4',
-      'MI coordination behaviour: 4.4 (and later) fences a node whose coordination DB call fails or is slow; 4.3 (and older) keeps running its tasks',
+      '4.4: fences a server whose coordination query fails or is slow, and a container restarted within W (same node id) runs no tasks; 4.5: as 4.4, but that container waits W and then joins; 4.3: no fencing (tasks keep running) and no duplicate-node check',
     ),
     // facts A2: "heartBeatInterval (H)".
     heartbeatInterval: positiveDuration(5 * S, 'H: how often each MI server writes its heartbeat (and the leader sweeps dead members)'),

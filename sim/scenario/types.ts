@@ -24,7 +24,7 @@ export interface Scenario {
 
 /** MI coordination (facts A2-A4): the database and the protocol's timings. */
 export interface CoordinationConfig {
-  miVersion: '4.4' | '4.3';
+  miVersion: '4.3' | '4.4' | '4.5';
   heartbeatInterval: number;
   heartbeatMaxRetry: number;
   memberEventPollPeriod: number;

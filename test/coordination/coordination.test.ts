@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Accumulator } from '../../sim/experiment/stats.js';
 import { runReplication } from '../../sim/experiment/replication.js';
-import { scenarioFrom } from '../helpers/scenario.js';
+import { builtin, scenarioFrom } from '../helpers/scenario.js';
 import { gaps, maxConcurrent, mean, traced } from './helpers.js';
 
 /**
@@ -169,6 +169,22 @@ ${extra}`);
     expect(pitfalls).toBeGreaterThan(20);
   });
 
+  it('4.5: the same restart waits W, then joins and runs the task again', () => {
+    for (let i = 0; i < 30; i++) {
+      const r = traced(single('4.5'), 5, i);
+      const g = gaps(r.runners, 't1').filter(([from]) => from >= 1200);
+      expect(g).toHaveLength(1);
+      const dup = r.coordination.find((e) => e.kind === 'duplicate-node');
+      if (dup) {
+        const joined = r.coordination.find((e) => e.kind === 'joined' && e.t > dup.t)!;
+        expect(joined.t - dup.t).toBeCloseTo(15, 6);
+        expect(g[0]![1]).toBeGreaterThanOrEqual(joined.t);
+        expect(g[0]![1] - joined.t).toBeLessThan(2 * 2 + 1e-6);
+      }
+      expect(g[0]![1] - g[0]![0]).toBeLessThan(60);
+    }
+  });
+
   it('4.3: the same restart runs the task again within seconds', () => {
     for (let i = 0; i < 30; i++) {
       const r = traced(single('4.3'), 5, i);
@@ -228,5 +244,64 @@ workloads:
     ).events;
     // Start-up only: joins, the election and the first assignment.
     expect(coordinated - plain).toBeLessThan(20);
+  });
+});
+
+describe('the built-in patterns', () => {
+  it('uncoordinated-replicas: with n replicas every fire runs n times (n - 1 duplicates)', () => {
+    for (const n of [2, 3, 5]) {
+      const s = builtin('uncoordinated-replicas', [
+        `horizon=2d`,
+        `workloads[0].replicas=${n}`,
+        'workloads[0].failures.crash=none',
+        'cluster.nodePools[0].count=5',
+        'cluster.nodePools[0].failures.crash=none',
+      ]);
+      const v = runReplication(s, 1, 0).values;
+      for (const task of ['recurringOrder_Task', 'scheduleOrder_Task']) {
+        const all = v.get(`artifacts.${task}.executions`)!;
+        const dupes = v.get(`artifacts.${task}.duplicateExecutions`)!;
+        const distinct = all - dupes;
+        // Interval triggers start at each server's own start: the window's edges cut at most one fire per server.
+        expect(Math.abs(dupes - (n - 1) * distinct)).toBeLessThanOrEqual(n - 1);
+        expect(v.get(`artifacts.${task}.missedExecutions`)).toBe(0);
+      }
+    }
+  });
+
+  it('uncoordinated-replicas under failures: nearly n - 1 duplicates per fire', () => {
+    const s = builtin('uncoordinated-replicas', ['horizon=60d', 'replications=4']);
+    for (let i = 0; i < 4; i++) {
+      const v = runReplication(s, 1, i).values;
+      const all = v.get('artifacts.recurringOrder_Task.executions')!;
+      const dupes = v.get('artifacts.recurringOrder_Task.duplicateExecutions')!;
+      const ratio = dupes / (all - dupes);
+      // Restarts shift a server's trigger (it fires at once when it starts again): a fire more or less here and there.
+      expect(ratio).toBeGreaterThan(1.99);
+      expect(ratio).toBeLessThan(2.01);
+    }
+  });
+
+  it('isolated-stateful-pods: a crash of the node under a task pod leaves the task unrun for the eviction path (~6 min)', () => {
+    const withCrash = builtin('isolated-stateful-pods', [
+      'horizon=2h',
+      'warmup=30m',
+      'cluster.nodePools[0].failures.crash=none',
+      'workloads[1].failures.crash=none',
+      'workloads[2].failures.crash=none',
+      'faults=[{type: node-crash, at: 1h, runnerOf: recurringOrder_Task, repairAfter: none}]',
+    ]);
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = traced(withCrash, 4, i);
+      const t = r.distributions.get('artifacts.recurringOrder_Task.takeoverS')!;
+      expect(t).toHaveLength(1);
+      times.push(t[0]!);
+    }
+    // Grace period 50 s - U(0, 10 s) + U(0, 5 s), 300 s toleration, then scheduling, container start and MI start.
+    expect(Math.min(...times)).toBeGreaterThan(330);
+    expect(Math.max(...times)).toBeLessThan(420);
+    expect(mean(times) / 60).toBeGreaterThan(5.7);
+    expect(mean(times) / 60).toBeLessThan(6.3);
   });
 });

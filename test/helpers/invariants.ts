@@ -53,5 +53,30 @@ export function checkInvariants(c: Cluster): void {
   if (upNodes !== c.usage.upNodes || activePods !== c.usage.activePods || Math.abs(activeCpu - c.usage.activeCpuMillicores) > 1e-6) {
     throw new Error('usage totals out of step');
   }
+  checkArtifactInvariants(c);
+}
+
+/**
+ * Stateful artifacts: only a server that runs and answers runs artifacts, at most once each, and
+ * only artifacts its workload deploys (pinned ones only on the servers named). With coordination,
+ * a running coordinated task is one its server was assigned at some point (checked by its event
+ * log in the coordination tests); here: no server runs an artifact its workload does not have.
+ */
+function checkArtifactInvariants(c: Cluster): void {
+  const rt = c.artifacts;
+  if (rt === null) return;
+  for (const a of rt.artifacts) {
+    const pods = new Set<Pod>();
+    for (const r of a.runners) {
+      const pod = r.pod;
+      if (pods.has(pod)) throw new Error(`${a.name} runs twice on ${pod.name}`);
+      pods.add(pod);
+      if (pod.phase !== 'Running' || pod.hung) throw new Error(`${a.name} runs on ${pod.name}, which is ${pod.hung ? 'hung' : pod.phase}`);
+      if (!pod.node?.up) throw new Error(`${a.name} runs on ${pod.name} on a down node`);
+      const config = pod.workload.config.artifacts.find((x) => x.name === a.name);
+      if (config === undefined) throw new Error(`${a.name} runs on ${pod.name}, whose workload does not deploy it`);
+      if (config.pinnedServers.length > 0 && !config.pinnedServers.includes(pod.name)) throw new Error(`pinned ${a.name} runs on ${pod.name}`);
+    }
+  }
 }
 

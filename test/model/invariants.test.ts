@@ -16,6 +16,9 @@ const faultArb = fc.oneof(
   fc.record({ type: fc.constantFrom('pod-crash', 'pod-hang'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1'), podIndex: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ type: fc.constant('scale'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1'), replicas: fc.integer({ min: 0, max: 6 }) }),
   fc.record({ type: fc.constant('rolling-update'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1') }),
+  fc.record({ type: fc.constant('jvm-pause'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1'), podIndex: fc.integer({ min: 0, max: 3 }), duration: duration(1, 120) }),
+  fc.record({ type: fc.constant('coordination-db-outage'), at: duration(60, 40000), duration: duration(1, 900) }),
+  fc.record({ type: fc.constant('coordination-db-slowness'), at: duration(60, 40000), duration: duration(1, 900), queryTime: fc.constant({ dist: 'uniform', min: '0s', max: '3s' }) }),
 );
 
 const workloadArb = (name: string) =>
@@ -46,7 +49,18 @@ const workloadArb = (name: string) =>
     failures: fc.record({
       crash: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '2h' } }),
       hang: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '5h' } }),
+      jvmPause: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '3h' }, duration: { dist: 'uniform', min: '1s', max: '60s' } }),
     }),
+    coordination: fc.boolean(),
+    artifacts: fc.constantFrom(
+      [],
+      [{ kind: 'scheduled-task', name: `${name}-t`, interval: '30s' }],
+      [
+        { kind: 'scheduled-task', name: 'shared', at: ['0s', '30m'], every: '1h' },
+        { kind: 'scheduled-task', name: `${name}-pinned`, interval: '1m', pinnedServers: [`${name}-1`, `${name}-4`] },
+        { kind: 'scheduled-task', name: `${name}-local`, interval: '10s', coordination: false },
+      ],
+    ),
   });
 
 const scenarioArb = fc.record({
@@ -59,6 +73,14 @@ const scenarioArb = fc.record({
     ),
   }),
   workloads: fc.tuple(workloadArb('w0'), workloadArb('w1')),
+  coordination: fc.record({
+    miVersion: fc.constantFrom('4.3', '4.4', '4.5'),
+    resolver: fc.constantFrom({ type: 'active-passive' }, { type: 'round-robin', taskServerCount: 2 }, { type: 'task-node', taskNodes: ['w0-2', 'w1-1'] }),
+    database: fc.constantFrom(
+      {},
+      { failures: { outage: { timeBetween: { dist: 'exponential', mean: '2h' }, duration: '5m' }, slowness: { timeBetween: { dist: 'exponential', mean: '2h' }, duration: '10m' } } },
+    ),
+  }),
   faults: fc.array(faultArb, { maxLength: 8 }),
 });
 

@@ -63,6 +63,7 @@ function scaleTime(s: Scenario, k: number): Scenario {
     switch (spec.kind) {
       case 'leaf':
         if (spec.type === DURATION) return (value as number) * k;
+        if (spec.type.item === DURATION) return (value as number[]).map((v) => v * k);
         return spec.type === RATE ? (value as number) / k : value;
       case 'dist':
         return scaleDistSpec(value as DistSpec, k);
@@ -102,7 +103,7 @@ describe('metamorphic: scaling every duration by k', () => {
     let scaled = 0;
     for (const [metric, va] of a) {
       const vb = b.get(metric)!;
-      const factor = /(downtimeS|mttrS|Hours)$|latencyMs/.test(metric) ? k : /Rps$/.test(metric) ? 1 / k : 1;
+      const factor = /(downtimeS|mttrS|Hours)$|latencyMs|takeoverS/.test(metric) ? k : /Rps$/.test(metric) ? 1 / k : 1;
       // Latency quantiles come from a histogram with 0.1% buckets; request counts are sums of fluid flows.
       const tolerance = /latencyMs/.test(metric) ? 2e-3 : /^service\.requests\./.test(metric) ? 1e-6 : 1e-9;
       if (factor !== 1) {

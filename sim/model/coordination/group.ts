@@ -109,7 +109,10 @@ export class CoordinationGroup {
   readonly F: number;
   readonly T_op: number;
   readonly S: number;
+  /** 4.4 and later: fencing and the duplicate-node check. */
   readonly v44: boolean;
+  /** 4.5: a duplicate node waits W and joins instead of running no tasks. */
+  readonly waitOnDuplicate: boolean;
   readonly members: Member[] = [];
   readonly rows = new Map<string, Row>();
   leaderId: string | null = null;
@@ -139,7 +142,8 @@ export class CoordinationGroup {
     // facts A2: "Per-DB-operation timeout" (0.075 W) and "Sleep after a DB error/timeout" (2 W).
     this.T_op = 0.075 * this.W;
     this.S = 2 * this.W;
-    this.v44 = cfg.miVersion === '4.4';
+    this.v44 = cfg.miVersion !== '4.3';
+    this.waitOnDuplicate = cfg.miVersion === '4.5';
     this.tasks = coordinated.map((artifact) => ({ artifact, destinedId: null }));
     this.rng = c.streams.stream(`coordination/${workload.name}`);
     db.listeners.push(() => this.replan());
@@ -156,10 +160,12 @@ export class CoordinationGroup {
     const id = tasks.pod.name;
     const row = this.rows.get(id);
     const dbDown = this.db.isDown(now);
-    if (this.v44 && !dbDown && row !== undefined && now - this.rowBeat(row, now) < this.W) {
+    const duplicate = this.v44 && !dbDown && row !== undefined && now - this.rowBeat(row, now) < this.W;
+    if (duplicate) {
       this.emit('duplicate-node', id);
-      return null;
+      if (!this.waitOnDuplicate) return null;
     }
+    const waiting = dbDown || duplicate;
     const m: Member = {
       id,
       tasks,
@@ -170,9 +176,10 @@ export class CoordinationGroup {
       lastRunS: -Infinity,
       lastSlowCheckS: -Infinity,
       frozen: false,
-      fenced: dbDown,
-      joining: dbDown,
-      retryS: dbDown ? now + JOIN_RETRY_S : NaN,
+      fenced: waiting,
+      joining: waiting,
+      // 4.5: the heartbeat thread sleeps W before its first cycle.
+      retryS: duplicate ? now + this.W : dbDown ? now + JOIN_RETRY_S : NaN,
       failTickS: NaN,
       fenceAtS: NaN,
       dbBlocked: false,
@@ -181,7 +188,7 @@ export class CoordinationGroup {
       leader: null,
     };
     this.members.push(m);
-    if (!dbDown) {
+    if (!waiting) {
       if (row !== undefined) row.member = m;
       else this.rows.set(id, { id, member: m, beatS: now });
       // A fresh server owns nothing: what an earlier container of this node id held is re-resolved.
