@@ -12,7 +12,9 @@ import { mmcMinimalLoop, mmcOnEngine, type MmcParams } from './mmc.js';
  *   1. engine events per second on an M/M/c model written on the public API, against a minimal
  *      typed-array heap loop doing the same work (the ratio is what the engine costs);
  *   2. simulated cluster-years per second for `multiple-replicas` with its default failure rates;
- *   3. peak memory of one replication at two horizons ten times apart.
+ *   3. the same for `multiple-replicas-coordination` (coordination database and scheduled tasks);
+ *   4. simulated requests per second in requests mode;
+ *   5. peak memory of one replication at two horizons ten times apart.
  */
 
 function timeIt<T>(fn: () => T): { value: T; seconds: number } {
@@ -47,17 +49,14 @@ function engineBench(): void {
   console.log(`   (both served ${engine.value.served} customers; mean in system ${engine.value.meanInSystem.toFixed(3)})`);
 }
 
-function clusterYearsBench(): void {
-  console.log('\n2. Simulated cluster-years per second, multiple-replicas, default failure rates, one core');
-  for (const [label, traffic] of [
-    ['failure-only (no traffic)', ['workloads[0].traffic=none']],
-    ['with its traffic, fluid mode', ['traffic.mode=fluid']],
-  ] as const) {
+/** Cluster-years per second of a built-in pattern, per traffic setting and replication length. */
+function clusterYears(name: string, cases: ReadonlyArray<readonly [string, readonly string[]]>): void {
+  for (const [label, overrides] of cases) {
     for (const [horizonYears, replications] of [
       [1, 4000],
       [100, 40],
     ] as const) {
-      const scenario = loadScenarioFile('multiple-replicas', [...traffic, `horizon=${horizonYears}y`, `replications=${replications}`]);
+      const scenario = loadScenarioFile(name, [...overrides, `horizon=${horizonYears}y`, `replications=${replications}`]);
       for (let i = 0; i < 200 / horizonYears; i++) runReplication(scenario, 99, i); // warm-up
       let events = 0;
       const run = bestOf(3, () => {
@@ -74,8 +73,25 @@ function clusterYearsBench(): void {
   console.log('   (acceptance >= 2,000 cluster-years/s, goal 10,000)');
 }
 
+function clusterYearsBench(): void {
+  console.log('\n2. Simulated cluster-years per second, multiple-replicas, default failure rates, one core');
+  clusterYears('multiple-replicas', [
+    ['failure-only (no traffic)', ['workloads[0].traffic=none']],
+    ['with its traffic, fluid mode', ['traffic.mode=fluid']],
+  ]);
+}
+
+function coordinationBench(): void {
+  console.log('\n3. Simulated cluster-years per second, multiple-replicas-coordination (coordination database, a 1-minute');
+  console.log('   task and a fixed-times task, fires counted from their schedules), default failure rates, one core');
+  clusterYears('multiple-replicas-coordination', [
+    ['failure-only (no traffic)', ['workloads[0].traffic=none']],
+    ['with its traffic, fluid mode', ['traffic.mode=fluid']],
+  ]);
+}
+
 function requestsBench(): void {
-  console.log('\n3. Simulated requests per second through the full model (front, pods, metrics), requests mode, one core');
+  console.log('\n4. Simulated requests per second through the full model (front, pods, metrics), requests mode, one core');
   const rate = 5000;
   const scenario = loadScenarioFile('multiple-replicas', ['traffic.mode=requests', `workloads[0].traffic.rate=${rate}/s`, 'horizon=40m', 'replications=3']);
   runReplication(scenario, 99, 0); // warm-up
@@ -97,7 +113,7 @@ function requestsBench(): void {
 }
 
 function memoryBench(): void {
-  console.log('\n4. Memory against horizon: one replication of multiple-replicas, a fresh process each');
+  console.log('\n5. Memory against horizon: one replication of multiple-replicas, a fresh process each');
   const script = fileURLToPath(new URL('./memory.js', import.meta.url));
   const cases: Array<[string, string[], [string, string]]> = [
     ['failure-only', ['workloads[0].traffic=none'], ['10000y', '100000y']],
@@ -126,5 +142,6 @@ function memoryBench(): void {
 
 engineBench();
 clusterYearsBench();
+coordinationBench();
 requestsBench();
 memoryBench();

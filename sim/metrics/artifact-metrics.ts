@@ -4,11 +4,11 @@ import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
 import type { MetricValues } from './replication-metrics.js';
 import { UpDownTracker } from './up-down.js';
+import { timeTolerance } from '../model/kube/probes.js';
 
 /** Per-replication samples of a distribution metric (pooled across replications by the experiment). */
 export type DistributionValues = Map<string, number[]>;
 
-const EPS = 1e-9;
 
 interface Active {
   runner: Runner;
@@ -107,7 +107,8 @@ export class TaskAccount {
 
   /** Slots of the last execution's schedule strictly after it and before `until`, not counted yet. */
   private countMissed(until: number): void {
-    const a = Math.max(this.lastExecS + EPS, this.missedUntilS, this.windowS);
+    const after = this.lastExecS === -Infinity ? -Infinity : this.lastExecS + 2 * timeTolerance(this.lastExecS);
+    const a = Math.max(after, this.missedUntilS, this.windowS);
     if (until > a) this.missed += this.artifact.schedule.count(this.refAnchorS, a, until);
     this.missedUntilS = Math.max(this.missedUntilS, until);
   }

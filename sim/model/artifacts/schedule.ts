@@ -1,4 +1,5 @@
 import type { ScheduledTaskConfig } from '../../scenario/types.js';
+import { tickAtOrAfter, timeTolerance } from '../kube/probes.js';
 
 /**
  * When a scheduled task fires, as arithmetic: fires are never simulated one by one. An interval
@@ -15,24 +16,21 @@ export interface FireSchedule {
   lastBefore(anchorS: number, t: number): number;
 }
 
-const EPS = 1e-9;
-
-/** Number of k >= 0 with anchor + k * period in [a, b). */
+/** Number of k >= 0 with anchor + k * period in [a, b) (a fire within rounding of a bound is at it). */
 function combCount(anchorS: number, periodS: number, a: number, b: number): number {
   if (b <= a) return 0;
-  const lo = Math.max(0, Math.ceil((a - anchorS) / periodS - EPS));
-  const hi = Math.ceil((b - anchorS) / periodS - EPS); // first k with anchor + k p >= b
+  const lo = Math.max(0, Math.ceil((a - anchorS - timeTolerance(a)) / periodS));
+  const hi = Math.max(0, Math.ceil((b - anchorS - timeTolerance(b)) / periodS)); // first k with anchor + k p >= b
   return Math.max(0, hi - lo);
 }
 
 function combFirstAtOrAfter(anchorS: number, periodS: number, t: number): number {
-  if (t <= anchorS) return anchorS;
-  return anchorS + Math.ceil((t - anchorS) / periodS - EPS) * periodS;
+  return tickAtOrAfter(anchorS, periodS, t);
 }
 
 function combLastBefore(anchorS: number, periodS: number, t: number): number {
-  if (t <= anchorS) return -Infinity;
-  return anchorS + (Math.ceil((t - anchorS) / periodS - EPS) - 1) * periodS;
+  if (t <= anchorS + timeTolerance(t)) return -Infinity;
+  return anchorS + (Math.ceil((t - anchorS - timeTolerance(t)) / periodS) - 1) * periodS;
 }
 
 export function intervalSchedule(intervalS: number): FireSchedule {

@@ -3,7 +3,7 @@ import { NO_EVENT, type EventHandle } from '../../engine/simulation.js';
 import type { CoordinationConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import type { Workload } from '../kube/types.js';
-import { tickAtOrAfter } from '../kube/probes.js';
+import { tickAtOrAfter, tickAtOrBefore, timeTolerance as tol } from '../kube/probes.js';
 import type { Artifact, PodArtifacts } from '../artifacts/types.js';
 import type { CoordinationDatabase } from './database.js';
 import { freshResolverState, resolverCanAssign, resolveTask, type ResolverState } from './resolvers.js';
@@ -30,7 +30,6 @@ import { freshResolverState, resolverCanAssign, resolveTask, type ResolverState 
  * costs no events.
  */
 
-const EPS = 1e-7;
 
 /** facts A2: "Joining when the DB is down at startup" (joinGroup retries every 5 s). */
 const JOIN_RETRY_S = 5;
@@ -240,12 +239,12 @@ export class CoordinationGroup {
   /** The last heartbeat a row holds at time t. */
   rowBeat(row: Row, t: number): number {
     const m = row.member;
-    if (m !== null && this.beating(m)) return Math.max(m.hbAnchorS, lastTick(m.hbAnchorS, this.H, t));
+    if (m !== null && this.beating(m)) return Math.max(m.hbAnchorS, tickAtOrBefore(m.hbAnchorS, this.H, t));
     return row.beatS;
   }
 
   private rowLive(row: Row, t: number): boolean {
-    return t - this.rowBeat(row, t) < this.W - EPS;
+    return t - this.rowBeat(row, t) < this.W - tol(t);
   }
 
   /** Live node ids at t, in the order the database lists them (join order). */
@@ -295,7 +294,7 @@ export class CoordinationGroup {
   /** The member's last heartbeat now (valid while it beats). */
   private heartbeatOf(m: Member): number {
     const row = this.rows.get(m.id);
-    return row !== undefined && row.member === m ? this.rowBeat(row, this.c.sim.nowS) : lastTick(m.hbAnchorS, this.H, this.c.sim.nowS);
+    return row !== undefined && row.member === m ? this.rowBeat(row, this.c.sim.nowS) : tickAtOrBefore(m.hbAnchorS, this.H, this.c.sim.nowS);
   }
 
   private dbUp(t: number): boolean {
@@ -321,7 +320,7 @@ export class CoordinationGroup {
     const now = this.c.sim.nowS;
     for (let guard = 0; guard < 10000; guard++) {
       const next = this.next(now);
-      if (next === null || next.t > now + EPS) break;
+      if (next === null || next.t > now + tol(now)) break;
       this.apply(next.a, now);
     }
     this.replan();
@@ -331,7 +330,7 @@ export class CoordinationGroup {
   private next(now: number): { t: number; a: Action } | null {
     let best: { t: number; a: Action } | null = null;
     const offer = (t: number, a: Action): void => {
-      if (t < Infinity && (best === null || t < best.t - EPS)) best = { t: Math.max(t, now), a };
+      if (t < Infinity && (best === null || t < best.t - tol(t))) best = { t: Math.max(t, now), a };
     };
     const db = this.db;
     const leader = this.leaderMember();
@@ -357,7 +356,7 @@ export class CoordinationGroup {
       }
       // 4.4: a heartbeat cycle that meets a slow database may time out.
       if (this.v44 && db.slowUntilS > now) {
-        const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.slowFromS, m.lastSlowCheckS + EPS));
+        const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.slowFromS, after(m.lastSlowCheckS)));
         if (t < db.slowUntilS) offer(t, { kind: 'slow-check', m });
       }
     }
@@ -365,7 +364,7 @@ export class CoordinationGroup {
     const upAt = downNow ? this.db.downUntilS : now;
     // Elections: a beating member whose heartbeat cycle finds the leader's heartbeat older than W.
     if (leader === null || !this.beating(leader)) {
-      const staleFrom = this.leaderId === null ? -Infinity : this.leaderBeatS + this.W + EPS;
+      const staleFrom = this.leaderId === null ? -Infinity : after(this.leaderBeatS + this.W);
       for (const m of this.members) {
         if (!this.beating(m)) continue;
         offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(upAt, staleFrom)), { kind: 'elect', m });
@@ -376,7 +375,7 @@ export class CoordinationGroup {
       for (const row of this.rows.values()) {
         if (row.id === leader.id) continue;
         if (row.member !== null && this.beating(row.member)) continue;
-        offer(tickAtOrAfter(leader.hbAnchorS, this.H, Math.max(upAt, row.beatS + this.W - EPS)), { kind: 'sweep' });
+        offer(tickAtOrAfter(leader.hbAnchorS, this.H, Math.max(upAt, row.beatS + this.W)), { kind: 'sweep' });
       }
     }
     for (const p of this.pendingUnassign) offer(Math.max(p.atS, upAt), { kind: 'unassign' });
@@ -388,7 +387,7 @@ export class CoordinationGroup {
       let work = this.tasks.some((t) => t.destinedId === m.id && !m.tasks.active.has(t.artifact.index));
       const isLeader = m === leader;
       if (isLeader && canResolve) work = true;
-      const from = Math.max(upAt, m.lastRunS + EPS);
+      const from = Math.max(upAt, after(m.lastRunS));
       if (work) offer(tickAtOrAfter(m.schedAnchorS, this.P, from), { kind: 'run', m });
       else if (isLeader) {
         // The cleaner: the first cleaning run after some assigned task's node stops being live.
@@ -407,7 +406,7 @@ export class CoordinationGroup {
 
   /** The first of the leader's cleaning runs (every F-th since it became leader) at or after t. */
   private cleanerRunAtOrAfter(m: Member, t: number): number {
-    const k = Math.ceil((t - m.schedAnchorS) / this.P - EPS);
+    const k = Math.ceil((t - m.schedAnchorS - tol(t)) / this.P);
     const k0 = m.leader!.firstRunK;
     const j = Math.max(0, k - k0);
     const jc = Math.ceil(j / this.F) * this.F;
@@ -441,7 +440,7 @@ export class CoordinationGroup {
       case 'sweep':
         return this.sweep(this.leaderMember()!, now);
       case 'unassign': {
-        const due = this.pendingUnassign.filter((p) => p.atS <= now + EPS);
+        const due = this.pendingUnassign.filter((p) => p.atS <= now + tol(now));
         for (const p of due) {
           this.pendingUnassign.splice(this.pendingUnassign.indexOf(p), 1);
           this.unassignOf(p.id);
@@ -520,7 +519,7 @@ export class CoordinationGroup {
 
   private elect(m: Member, now: number): void {
     this.leaderId = m.id;
-    const k = Math.ceil((now - m.schedAnchorS) / this.P - EPS);
+    const k = Math.ceil((now - m.schedAnchorS - tol(now)) / this.P);
     m.leader = { firstRunK: Math.max(0, k), resolver: freshResolverState() };
     for (const other of this.members) if (other !== m) other.leader = null;
     this.emit('elected', m.id);
@@ -540,7 +539,7 @@ export class CoordinationGroup {
     if (removed.length === 0) return;
     // Every live server reads the event at its next poll; the first one un-assigns (idempotent).
     let readS = Infinity;
-    for (const m of this.members) if (this.beating(m)) readS = Math.min(readS, tickAtOrAfter(m.evAnchorS, this.E, now + EPS));
+    for (const m of this.members) if (this.beating(m)) readS = Math.min(readS, tickAtOrAfter(m.evAnchorS, this.E, after(now)));
     for (const id of removed) this.pendingUnassign.push({ atS: readS, id });
   }
 
@@ -584,8 +583,7 @@ function onGroupTimer(g: CoordinationGroup): void {
   g.fire();
 }
 
-/** The last tick anchor + k * period (k >= 0) at or before t. */
-function lastTick(anchorS: number, periodS: number, t: number): number {
-  if (t < anchorS) return anchorS;
-  return anchorS + Math.floor((t - anchorS) / periodS + EPS) * periodS;
+/** The earliest time strictly (beyond rounding) after t. */
+function after(t: number): number {
+  return Number.isFinite(t) ? t + 2 * tol(t) : t;
 }

@@ -11,18 +11,33 @@ import type { ProbeConfig } from '../../scenario/types.js';
  * Kubernetes docs (and domain-facts A8) say readiness delays start after startup success.
  */
 
-/** First tick anchor + k * period (k >= 0 integer) at or after t. */
-export function tickAtOrAfter(anchorS: number, periodS: number, tS: number): number {
-  if (tS <= anchorS) return anchorS;
-  const k = Math.ceil((tS - anchorS) / periodS - 1e-9);
-  const tick = anchorS + k * periodS;
-  return tick < tS ? tick + periodS : tick;
+/**
+ * How far apart two times may be and still be the same instant: rounding of anchor + k * period
+ * grows with the time's magnitude (a few ulps: about 1e-6 s after 50 years), so the tolerance does.
+ */
+export function timeTolerance(tS: number): number {
+  return Math.max(1e-9, Math.abs(tS) * 2e-15);
 }
 
-/** First tick strictly after t. */
+/** First tick anchor + k * period (k >= 0 integer) at or after t (a tick within rounding of t counts). */
+export function tickAtOrAfter(anchorS: number, periodS: number, tS: number): number {
+  if (tS <= anchorS) return anchorS;
+  const tol = timeTolerance(tS);
+  const k = Math.max(0, Math.ceil((tS - anchorS - tol) / periodS));
+  const tick = anchorS + k * periodS;
+  return tick < tS - tol ? tick + periodS : tick;
+}
+
+/** First tick strictly after t (beyond rounding). */
 export function tickAfter(anchorS: number, periodS: number, tS: number): number {
   const tick = tickAtOrAfter(anchorS, periodS, tS);
-  return tick > tS ? tick : tick + periodS;
+  return tick > tS + timeTolerance(tS) ? tick : tick + periodS;
+}
+
+/** Last tick at or before t (anchor itself if t is earlier). */
+export function tickAtOrBefore(anchorS: number, periodS: number, tS: number): number {
+  if (tS <= anchorS) return anchorS;
+  return anchorS + Math.floor((tS - anchorS + timeTolerance(tS)) / periodS) * periodS;
 }
 
 /**
