@@ -89,16 +89,7 @@ export interface CoordinationEvent {
   task?: string;
 }
 
-type Action =
-  | { kind: 'fail'; m: Member }
-  | { kind: 'slow-check'; m: Member }
-  | { kind: 'fence'; m: Member }
-  | { kind: 'retry'; m: Member }
-  | { kind: 'resume'; m: Member }
-  | { kind: 'elect'; m: Member }
-  | { kind: 'sweep' }
-  | { kind: 'unassign' }
-  | { kind: 'run'; m: Member };
+type ActionKind = 'fail' | 'slow-check' | 'fence' | 'retry' | 'resume' | 'elect' | 'sweep' | 'unassign' | 'run';
 
 export class CoordinationGroup {
   readonly H: number;
@@ -304,8 +295,7 @@ export class CoordinationGroup {
   // ---- planning: the next moment something happens ----
 
   private replan(): void {
-    const next = this.next(this.c.sim.nowS);
-    const at = next === null ? Infinity : next.t;
+    const at = this.plan(this.c.sim.nowS);
     if (at === this.timerAtS) return;
     this.c.sim.cancel(this.timer);
     this.timer = NO_EVENT;
@@ -319,45 +309,58 @@ export class CoordinationGroup {
     this.timerAtS = NaN;
     const now = this.c.sim.nowS;
     for (let guard = 0; guard < 10000; guard++) {
-      const next = this.next(now);
-      if (next === null || next.t > now + tol(now)) break;
-      this.apply(next.a, now);
+      if (this.plan(now) > now + tol(now)) break;
+      this.apply(this.bestKind, this.bestMember!, now);
     }
     this.replan();
   }
 
-  /** The earliest pending action (ties: in the order listed, members in join order). */
-  private next(now: number): { t: number; a: Action } | null {
-    let best: { t: number; a: Action } | null = null;
-    const offer = (t: number, a: Action): void => {
-      if (t < Infinity && (best === null || t < best.t - tol(t))) best = { t: Math.max(t, now), a };
-    };
+  // The earliest pending action, found by `plan` (kept in fields: planning allocates nothing).
+  private bestT = Infinity;
+  private bestKind: ActionKind = 'run';
+  private bestMember: Member | null = null;
+
+  private offer(t: number, kind: ActionKind, m: Member | null, now: number): void {
+    // NaN never wins; ties go to the first offered (the order below, members in join order).
+    if (t < Infinity && (this.bestT === Infinity || t < this.bestT - tol(t))) {
+      this.bestT = Math.max(t, now);
+      this.bestKind = kind;
+      this.bestMember = m;
+    }
+  }
+
+  /** Finds the earliest pending action; returns its time (Infinity: none). */
+  private plan(now: number): number {
+    this.bestT = Infinity;
+    this.bestMember = null;
     const db = this.db;
     const leader = this.leaderMember();
-    for (const m of this.members) {
+    const members = this.members;
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
       if (m.gone || m.frozen) continue;
       if (m.fenced) {
-        offer(m.retryS, { kind: 'retry', m });
+        this.offer(m.retryS, 'retry', m, now);
         continue;
       }
       if (!Number.isNaN(m.fenceAtS)) {
-        offer(m.fenceAtS, { kind: 'fence', m });
+        this.offer(m.fenceAtS, 'fence', m, now);
         continue;
       }
       if (m.dbBlocked) {
         // 4.3: the first heartbeat once the database is back.
-        offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.downUntilS)), { kind: 'resume', m });
+        this.offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.downUntilS)), 'resume', m, now);
         continue;
       }
       // A heartbeat cycle that meets a down database.
       if (db.downUntilS > now) {
         const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.downFromS));
-        if (t < db.downUntilS) offer(t, { kind: 'fail', m });
+        if (t < db.downUntilS) this.offer(t, 'fail', m, now);
       }
       // 4.4: a heartbeat cycle that meets a slow database may time out.
       if (this.v44 && db.slowUntilS > now) {
         const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.slowFromS, after(m.lastSlowCheckS)));
-        if (t < db.slowUntilS) offer(t, { kind: 'slow-check', m });
+        if (t < db.slowUntilS) this.offer(t, 'slow-check', m, now);
       }
     }
     const downNow = !this.dbUp(now);
@@ -365,43 +368,50 @@ export class CoordinationGroup {
     // Elections: a beating member whose heartbeat cycle finds the leader's heartbeat older than W.
     if (leader === null || !this.beating(leader)) {
       const staleFrom = this.leaderId === null ? -Infinity : after(this.leaderBeatS + this.W);
-      for (const m of this.members) {
-        if (!this.beating(m)) continue;
-        offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(upAt, staleFrom)), { kind: 'elect', m });
+      for (let i = 0; i < members.length; i++) {
+        const m = members[i]!;
+        if (this.beating(m)) this.offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(upAt, staleFrom)), 'elect', m, now);
       }
     }
     // Sweeps: the leader's heartbeat cycle that finds a member's heartbeat W old.
     if (leader !== null && this.beating(leader)) {
       for (const row of this.rows.values()) {
-        if (row.id === leader.id) continue;
-        if (row.member !== null && this.beating(row.member)) continue;
-        offer(tickAtOrAfter(leader.hbAnchorS, this.H, Math.max(upAt, row.beatS + this.W)), { kind: 'sweep' });
+        if (row.id === leader.id || (row.member !== null && this.beating(row.member))) continue;
+        this.offer(tickAtOrAfter(leader.hbAnchorS, this.H, Math.max(upAt, row.beatS + this.W)), 'sweep', leader, now);
       }
     }
-    for (const p of this.pendingUnassign) offer(Math.max(p.atS, upAt), { kind: 'unassign' });
+    const pending = this.pendingUnassign;
+    for (let i = 0; i < pending.length; i++) this.offer(Math.max(pending[i]!.atS, upAt), 'unassign', null, now);
     // Scheduler runs with work: starting tasks assigned to the server; on the leader, cleaning and resolving.
-    const live = downNow ? [] : this.liveIds(now);
-    const canResolve = resolverCanAssign(this.cfg.resolver, live) && this.tasks.some((t) => t.destinedId === null);
-    for (const m of this.members) {
+    const tasks = this.tasks;
+    let unassigned = false;
+    for (let j = 0; j < tasks.length; j++) if (tasks[j]!.destinedId === null) unassigned = true;
+    const canResolve = unassigned && !downNow && leader !== null && resolverCanAssign(this.cfg.resolver, this.liveIds(now));
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
       if (!this.beating(m)) continue;
-      let work = this.tasks.some((t) => t.destinedId === m.id && !m.tasks.active.has(t.artifact.index));
       const isLeader = m === leader;
-      if (isLeader && canResolve) work = true;
+      let work = isLeader && canResolve;
+      for (let j = 0; j < tasks.length && !work; j++) {
+        const t = tasks[j]!;
+        if (t.destinedId === m.id && !m.tasks.active.has(t.artifact.index)) work = true;
+      }
       const from = Math.max(upAt, after(m.lastRunS));
-      if (work) offer(tickAtOrAfter(m.schedAnchorS, this.P, from), { kind: 'run', m });
+      if (work) this.offer(tickAtOrAfter(m.schedAnchorS, this.P, from), 'run', m, now);
       else if (isLeader) {
         // The cleaner: the first cleaning run after some assigned task's node stops being live.
         let notLiveFrom = Infinity;
-        for (const t of this.tasks) {
-          if (t.destinedId === null) continue;
-          const row = this.rows.get(t.destinedId);
+        for (let j = 0; j < tasks.length; j++) {
+          const id = tasks[j]!.destinedId;
+          if (id === null) continue;
+          const row = this.rows.get(id);
           const until = row === undefined ? -Infinity : row.member !== null && this.beating(row.member) ? Infinity : row.beatS + this.W;
-          notLiveFrom = Math.min(notLiveFrom, until);
+          if (until < notLiveFrom) notLiveFrom = until;
         }
-        if (notLiveFrom < Infinity) offer(this.cleanerRunAtOrAfter(m, Math.max(from, notLiveFrom)), { kind: 'run', m });
+        if (notLiveFrom < Infinity) this.offer(this.cleanerRunAtOrAfter(m, Math.max(from, notLiveFrom)), 'run', m, now);
       }
     }
-    return best;
+    return this.bestT;
   }
 
   /** The first of the leader's cleaning runs (every F-th since it became leader) at or after t. */
@@ -415,12 +425,11 @@ export class CoordinationGroup {
 
   // ---- actions ----
 
-  private apply(a: Action, now: number): void {
-    switch (a.kind) {
+  private apply(kind: ActionKind, m: Member, now: number): void {
+    switch (kind) {
       case 'fail':
-        return this.heartbeatFailed(a.m, now);
+        return this.heartbeatFailed(m, now);
       case 'slow-check': {
-        const m = a.m;
         m.lastSlowCheckS = now;
         // A member's cycle makes two queries, the leader's four; any over T_op fails it.
         const queries = m === this.leaderMember() ? 4 : 2;
@@ -430,25 +439,27 @@ export class CoordinationGroup {
         return;
       }
       case 'fence':
-        return this.fence(a.m, now);
+        return this.fence(m, now);
       case 'retry':
-        return this.retry(a.m, now);
+        return this.retry(m, now);
       case 'resume':
-        return this.resume43(a.m, now);
+        return this.resume43(m, now);
       case 'elect':
-        return this.elect(a.m, now);
+        return this.elect(m, now);
       case 'sweep':
-        return this.sweep(this.leaderMember()!, now);
+        return this.sweep(m, now);
       case 'unassign': {
-        const due = this.pendingUnassign.filter((p) => p.atS <= now + tol(now));
-        for (const p of due) {
-          this.pendingUnassign.splice(this.pendingUnassign.indexOf(p), 1);
+        const pending = this.pendingUnassign;
+        for (let i = pending.length - 1; i >= 0; i--) {
+          const p = pending[i]!;
+          if (p.atS > now + tol(now)) continue;
+          pending.splice(i, 1);
           this.unassignOf(p.id);
         }
         return;
       }
       case 'run':
-        return this.schedulerRun(a.m, now);
+        return this.schedulerRun(m, now);
     }
   }
 
