@@ -166,7 +166,11 @@ export function enumType(values: readonly string[]): LeafType {
   return {
     name: values.join(' | '),
     expected: `one of ${values.join(', ')}`,
-    parse: (v) => (typeof v === 'string' && values.includes(v) ? v : undefined),
+    // A value that reads as a number in YAML (miVersion: 4.4) matches by its text.
+    parse: (v) => {
+      const text = typeof v === 'number' ? String(v) : v;
+      return typeof text === 'string' && values.includes(text) ? text : undefined;
+    },
     format: (v) => v,
   };
 }

@@ -177,6 +177,38 @@ describe.concurrent('run on every built-in pattern', () => {
   });
 });
 
+describe.concurrent('stateful artifacts in the CLI', () => {
+  test('run warns once on stderr about artifacts on several servers without coordination, naming them and their duplicates', async () => {
+    const r = await deploysim(['run', 'uncoordinated-replicas', ...FAST]);
+    expectExit(r, 0);
+    expect(r.stderr.match(/^warning:/gm), describeRun(r)).toHaveLength(1);
+    expect(r.stderr).toMatch(/recurringOrder_Task runs on 3 replicas of mi without coordination: [\d,]+ duplicate executions per replication \(mean\)/);
+    expect(r.stderr).toMatch(/scheduleOrder_Task runs on 3 replicas of mi without coordination/);
+    const [dupes] = tableRow(r.stdout, 'recurringOrder_Task: duplicate executions');
+    expect(Number(dupes!.split(' ')[0]!.replace(/,/g, ''))).toBeGreaterThan(50_000);
+    expectNoStackTrace(r);
+  });
+
+  test('no warning where the artifacts are coordinated or alone in their pods; the table shows each artifact', async () => {
+    for (const name of ['multiple-replicas-coordination', 'isolated-stateful-pods', 'single-replica']) {
+      const r = await deploysim(['run', name, ...FAST]);
+      expectExit(r, 0);
+      expect(r.stderr, describeRun(r)).not.toMatch(/warning/);
+      for (const label of ['scheduled tasks running (all of them)', 'recurringOrder_Task: running', 'recurringOrder_Task: takeover time (mean)', 'scheduleOrder_Task: missed executions']) {
+        expect(tableRow(r.stdout, label)).toHaveLength(1);
+      }
+    }
+  });
+
+  test('--json carries the artifact metrics, takeover as mean, p95 and max', async () => {
+    const r = parseJson<RunJson>(await deploysim(['run', 'multiple-replicas-coordination', ...FAST, '--json']));
+    const m = r.metrics as unknown as Record<string, Record<string, Record<string, unknown>>>;
+    const task = m.artifacts!.recurringOrder_Task!;
+    for (const key of ['availability', 'executions', 'missedExecutions', 'duplicateExecutions', 'takeovers']) expect(task[key]).toHaveProperty('mean');
+    for (const key of ['mean', 'p95', 'max']) expect((task.takeoverS as Record<string, unknown>)[key]).toHaveProperty('n');
+  });
+});
+
 describe.concurrent('run --json', () => {
   const args = ['run', 'single-replica', '--json', '--replications', '4', '--horizon', '30d'];
 

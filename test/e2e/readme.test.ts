@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { deploysim, describeRun, expectNoStackTrace, requireBuilt, ROOT } from './cli-process.js';
+import { formatScenarioError, loadScenarioText } from '../../sim/scenario/index.js';
 
 const README = join(ROOT, 'README.md');
 const SHELL_FENCES = new Set(['sh', 'bash', 'shell', 'console']);
@@ -126,6 +127,25 @@ describe('README examples', () => {
     const r = await deploysim(fastArgs(c.args));
     expect(r.status, `README.md line ${c.line}: \`${c.text}\` failed\n${describeRun(r)}`).toBe(0);
     expectNoStackTrace(r);
+  });
+});
+
+describe('README scenario examples', () => {
+  const blocks: Array<{ line: number; text: string }> = [];
+  if (existsSync(README)) {
+    const lines = readFileSync(README, 'utf8').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (!/^\s*```ya?ml\s*$/.test(lines[i]!)) continue;
+      const start = i + 1;
+      const body: string[] = [];
+      while (++i < lines.length && !/^\s*```/.test(lines[i]!)) body.push(lines[i]!);
+      blocks.push({ line: start + 1, text: body.join('\n') });
+    }
+  }
+
+  test.each(blocks.map((b) => [`README.md:${b.line}`, b] as const))('%s is a valid scenario', (_name, b) => {
+    const r = loadScenarioText(b.text, `README.md:${b.line}`);
+    expect(r.errors.map(formatScenarioError)).toEqual([]);
   });
 });
 
