@@ -50,10 +50,12 @@ export function runReplication(scenario: Scenario, seed: number, index: number, 
     const limit = scenario.limits.maxEventsPerReplication;
     let reason = sim.run({ untilS: scenario.warmup, maxEvents: limit });
     cluster.traffic?.flush();
+    cluster.artifacts?.flush();
     metrics.startWindow(scenario.warmup);
     if (reason !== 'maxEvents') reason = sim.run({ untilS: scenario.horizon, maxEvents: limit - sim.eventsExecuted });
     if (reason === 'maxEvents') throw new EventLimitError(scenario.name, index, limit, sim.nowS);
     cluster.traffic?.flush();
+    cluster.artifacts?.flush();
     const values = metrics.finish(scenario.horizon);
     return { values, distributions: metrics.distributions, events: sim.eventsExecuted };
   } catch (e) {

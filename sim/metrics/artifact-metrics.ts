@@ -5,6 +5,10 @@ import type { Cluster } from '../model/kube/cluster.js';
 import type { MetricValues } from './replication-metrics.js';
 import { UpDownTracker } from './up-down.js';
 import { timeTolerance } from '../model/kube/probes.js';
+import { Histogram } from './histogram.js';
+import { makeDistribution } from '../engine/distributions.js';
+import type { ProcessorFlow, ProcessorModel } from '../model/artifacts/processor.js';
+import type { ArtifactConfig, MessageProcessorConfig } from '../scenario/types.js';
 
 /** Per-replication samples of a distribution metric (pooled across replications by the experiment). */
 export type DistributionValues = Map<string, number[]>;
@@ -75,6 +79,11 @@ export class TaskAccount {
   /** Accounts every runner's fires up to t and starts new segments there. */
   private closeSegments(t: number): void {
     const s = this.artifact.schedule;
+    if (s === null) {
+      // Not a scheduled task: only who runs it is tracked (coverage, takeovers).
+      for (const a of this.active) a.segStartS = t;
+      return;
+    }
     const from = (x: number): number => Math.max(x, this.windowS);
     if (this.active.length === 0) {
       this.countMissed(t);
@@ -109,70 +118,188 @@ export class TaskAccount {
   private countMissed(until: number): void {
     const after = this.lastExecS === -Infinity ? -Infinity : this.lastExecS + 2 * timeTolerance(this.lastExecS);
     const a = Math.max(after, this.missedUntilS, this.windowS);
-    if (until > a) this.missed += this.artifact.schedule.count(this.refAnchorS, a, until);
+    const s = this.artifact.schedule;
+    if (s !== null && until > a) this.missed += s.count(this.refAnchorS, a, until);
     this.missedUntilS = Math.max(this.missedUntilS, until);
   }
 }
 
 /**
- * Metrics of the stateful artifacts (design.md section 6): per artifact `availability` (time with
- * a runner), `executions`, `missedExecutions`, `duplicateExecutions`, `takeovers` and the
- * `takeoverS` distribution (a runner lost to the next one running); per capability the time every
- * artifact of that kind had a runner and the totals.
+ * A message processor's flows (processor.flow): messages delivered and dropped, the backlog's
+ * peak, the delivery delay distribution (queueing in the store, or the wait for the next poll
+ * when it was empty, plus the forwarding time), time with an active consumer and with two or more
+ * (ordering no longer guaranteed).
  */
-export class ArtifactMetrics {
-  private readonly tasks: TaskAccount[];
-  private readonly allTasks = new UpDownTracker();
-  private uncovered: number;
+export class ProcessorAccount {
+  readonly active = new UpDownTracker();
+  private measuring = false;
+  delivered = 0;
+  dropped = 0;
+  backlogMax = 0;
+  parallelS = 0;
+  readonly delayMs = new Histogram();
+  private readonly forwardMs: number;
+  private deactivationsAtStart = 0;
 
-  constructor(c: Cluster, bus: EventBus<ModelEvents>) {
-    const artifacts = c.artifacts?.artifacts ?? [];
-    this.tasks = artifacts.map((a) => new TaskAccount(a));
-    this.uncovered = this.tasks.length;
-    this.allTasks.set(0, this.uncovered === 0);
-    bus.on('artifact.runner', ({ runner, started }) => {
-      const t = c.sim.nowS;
-      const acc = this.tasks[runner.artifact.index]!;
-      const was = acc.coverage.isUp;
-      acc.change(t, runner, started);
-      const is = acc.coverage.isUp;
-      if (was !== is) this.uncovered += is ? -1 : 1;
-      this.allTasks.set(t, this.uncovered === 0);
-    });
+  constructor(readonly model: ProcessorModel) {
+    const cfg = model.artifact.config as MessageProcessorConfig;
+    this.forwardMs = cfg.type === 'forwarding' ? makeDistribution(cfg.forwardTime).mean * 1000 : 0;
+    this.interval = cfg.interval;
+    this.active.set(0, false);
   }
 
-  get empty(): boolean {
-    return this.tasks.length === 0;
+  private readonly interval: number;
+
+  flow(f: ProcessorFlow): void {
+    this.active.set(f.fromS, f.active > 0);
+    if (!this.measuring) return;
+    this.delivered += f.delivered;
+    this.dropped += f.dropped;
+    if (f.backlogFrom > this.backlogMax) this.backlogMax = f.backlogFrom;
+    if (f.backlogTo > this.backlogMax) this.backlogMax = f.backlogTo;
+    if (f.active >= 2) this.parallelS += f.toS - f.fromS;
+    if (f.delivered > 0) {
+      // The delivered messages' delays are spread evenly between the two ends: record a few points.
+      const w = f.delivered / DELAY_POINTS;
+      for (let i = 0; i < DELAY_POINTS; i++) {
+        const u = (i + 0.5) / DELAY_POINTS;
+        const waitS = f.idle ? u * this.interval : f.delayFrom + u * (f.delayTo - f.delayFrom);
+        this.delayMs.record(waitS * 1000 + this.forwardMs, w);
+      }
+    }
   }
 
   startWindow(t: number): void {
-    for (const a of this.tasks) a.startWindow(t);
-    this.allTasks.startWindow(t);
+    this.measuring = true;
+    this.delivered = this.dropped = this.backlogMax = this.parallelS = 0;
+    this.backlogMax = this.model.currentBacklog;
+    this.delayMs.reset();
+    this.deactivationsAtStart = this.model.deactivations;
+    this.active.startWindow(t);
+  }
+
+  finish(t: number): void {
+    this.active.set(t, this.model.activeCount > 0);
+    this.active.finish(t);
+    this.measuring = false;
+  }
+
+  get deactivations(): number {
+    return this.model.deactivations - this.deactivationsAtStart;
+  }
+}
+
+const DELAY_POINTS = 8;
+
+/**
+ * Metrics of the stateful artifacts (design.md section 6): per artifact `availability` (time with
+ * a runner; for a message processor, an active one), `executions` (fires; messages delivered),
+ * `missedExecutions` (slots nobody ran; messages dropped), `duplicateExecutions`, `takeovers` and
+ * the `takeoverS` distribution (a runner lost to the next one running); for message processors
+ * also `backlogMax`, `deliveryDelayMs` (mean, p99), `deactivations` and `parallelFraction`; per
+ * capability the time every artifact of that kind was available and the totals.
+ */
+export class ArtifactMetrics {
+  private readonly accounts: TaskAccount[];
+  private readonly processors: Array<ProcessorAccount | null>;
+  private readonly capabilities: Array<{ key: string; members: number[]; up: UpDownTracker; down: number }>;
+
+  constructor(c: Cluster, bus: EventBus<ModelEvents>) {
+    const rt = c.artifacts;
+    const artifacts = rt?.artifacts ?? [];
+    this.accounts = artifacts.map((a) => new TaskAccount(a));
+    this.processors = artifacts.map((a) => (rt?.processors[a.index] ? new ProcessorAccount(rt.processors[a.index]!) : null));
+    this.capabilities = CAPABILITIES.map(([key, kind]) => {
+      const members = artifacts.filter((a) => a.config.kind === kind).map((a) => a.index);
+      const up = new UpDownTracker();
+      up.set(0, members.length === 0);
+      return { key, members, up, down: members.length };
+    }).filter((cap) => cap.members.length > 0);
+    const isUp = (i: number): boolean => (this.processors[i] ? this.processors[i]!.active.isUp : this.accounts[i]!.coverage.isUp);
+    const track = (i: number, was: boolean, t: number): void => {
+      const is = isUp(i);
+      if (was === is) return;
+      for (const cap of this.capabilities) {
+        if (!cap.members.includes(i)) continue;
+        cap.down += is ? -1 : 1;
+        cap.up.set(t, cap.down === 0);
+      }
+    };
+    bus.on('artifact.runner', ({ runner, started }) => {
+      const i = runner.artifact.index;
+      const was = isUp(i);
+      this.accounts[i]!.change(c.sim.nowS, runner, started);
+      track(i, was, c.sim.nowS);
+    });
+    bus.on('processor.flow', (f) => {
+      const i = f.artifact.index;
+      const was = isUp(i);
+      this.processors[i]!.flow(f);
+      track(i, was, f.fromS);
+    });
+  }
+
+  startWindow(t: number): void {
+    for (const a of this.accounts) a.startWindow(t);
+    for (const p of this.processors) p?.startWindow(t);
+    for (const cap of this.capabilities) cap.up.startWindow(t);
   }
 
   finish(t: number, spanS: number, into: MetricValues, dists: DistributionValues): void {
-    if (this.tasks.length === 0) return;
-    let missed = 0;
-    let duplicates = 0;
-    let executions = 0;
-    for (const a of this.tasks) {
+    const totals = new Map<string, { executions: number; missed: number; duplicates: number; deactivations: number }>();
+    for (const a of this.accounts) {
       a.finish(t);
-      const p = `artifacts.${a.artifact.name}`;
-      into.set(`${p}.availability`, 1 - a.coverage.downS / spanS);
-      into.set(`${p}.downtimeS`, a.coverage.downS);
-      into.set(`${p}.executions`, a.executions + a.duplicates);
-      into.set(`${p}.missedExecutions`, a.missed);
+      const art = a.artifact;
+      const p = `artifacts.${art.name}`;
+      const proc = this.processors[art.index];
+      let executions = a.executions + a.duplicates;
+      let missed = a.missed;
+      let deactivations = 0;
+      if (proc) {
+        proc.finish(t);
+        executions = proc.delivered;
+        missed = proc.dropped;
+        deactivations = proc.deactivations;
+        into.set(`${p}.availability`, 1 - proc.active.downS / spanS);
+        into.set(`${p}.downtimeS`, proc.active.downS);
+        into.set(`${p}.backlogMax`, proc.backlogMax);
+        into.set(`${p}.deactivations`, deactivations);
+        into.set(`${p}.parallelFraction`, proc.parallelS / spanS);
+        const [p99] = proc.delayMs.quantiles([0.99]);
+        into.set(`${p}.deliveryDelayMs.mean`, proc.delivered > 0 ? proc.delayMs.mean : NaN);
+        into.set(`${p}.deliveryDelayMs.p99`, proc.delivered > 0 ? p99! : NaN);
+      } else {
+        into.set(`${p}.availability`, 1 - a.coverage.downS / spanS);
+        into.set(`${p}.downtimeS`, a.coverage.downS);
+      }
+      into.set(`${p}.executions`, executions);
+      into.set(`${p}.missedExecutions`, missed);
       into.set(`${p}.duplicateExecutions`, a.duplicates);
       into.set(`${p}.takeovers`, a.takeovers.length);
       dists.set(`${p}.takeoverS`, [...a.takeovers]);
-      missed += a.missed;
-      duplicates += a.duplicates;
-      executions += a.executions + a.duplicates;
+      const key = art.config.kind;
+      const tot = totals.get(key) ?? { executions: 0, missed: 0, duplicates: 0, deactivations: 0 };
+      tot.executions += executions;
+      tot.missed += missed;
+      tot.duplicates += a.duplicates;
+      tot.deactivations += deactivations;
+      totals.set(key, tot);
     }
-    this.allTasks.finish(t);
-    into.set('capabilities.scheduledTasks.availability', 1 - this.allTasks.downS / spanS);
-    into.set('capabilities.scheduledTasks.executions', executions);
-    into.set('capabilities.scheduledTasks.missedExecutions', missed);
-    into.set('capabilities.scheduledTasks.duplicateExecutions', duplicates);
+    for (const cap of this.capabilities) {
+      cap.up.finish(t);
+      const kind = CAPABILITIES.find(([key]) => key === cap.key)![1];
+      const tot = totals.get(kind)!;
+      into.set(`capabilities.${cap.key}.availability`, 1 - cap.up.downS / spanS);
+      into.set(`capabilities.${cap.key}.executions`, tot.executions);
+      into.set(`capabilities.${cap.key}.missedExecutions`, tot.missed);
+      into.set(`capabilities.${cap.key}.duplicateExecutions`, tot.duplicates);
+      if (kind === 'message-processor') into.set(`capabilities.${cap.key}.deactivations`, tot.deactivations);
+    }
   }
 }
+
+/** The capabilities summarised in the table, by artifact kind. */
+const CAPABILITIES: Array<[string, ArtifactConfig['kind']]> = [
+  ['scheduledTasks', 'scheduled-task'],
+  ['messageProcessors', 'message-processor'],
+];

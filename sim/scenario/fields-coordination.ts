@@ -1,5 +1,6 @@
 import type { DistSpec } from '../engine/distributions.js';
 import {
+  RATE,
   bool,
   dist,
   DURATION,
@@ -10,6 +11,7 @@ import {
   object,
   oneOf,
   positiveDuration,
+  duration,
   type ObjectSpec,
   type UnionSpec,
   type LeafType,
@@ -127,6 +129,33 @@ export const artifact: UnionSpec = {
         every: positiveDuration(1 * D, 'with at: the cycle the fixed times repeat in'),
       },
       'a scheduled task: interval or fixed times; counts expected, executed, missed and duplicated fires',
+    ),
+    'message-processor': object(
+      {
+        ...artifactCommon,
+        // facts A6: "Types" (forwarding: reliable, deletes on success; sampling: one message per interval to a sequence).
+        type: oneOf(['forwarding', 'sampling'], 'forwarding', 'forwarding: store -> endpoint, retried, deactivates after the last attempt; sampling: one message per interval to a sequence, not retried'),
+        feedRate: leaf(RATE, 1, 'messages per second stored in its durable message store (JMS, JDBC or RabbitMQ: shared by every server)'),
+        // facts A6: "interval (forwarding interval)" (1000 ms).
+        interval: positiveDuration(1 * S, 'poll interval: an idle processor looks at the store this often; a sampling processor takes one message each time'),
+        // Assumption: one backend call of a small integration.
+        forwardTime: dist(lognormal(0.05 * S, 0.2 * S), 'time to forward one message (the backend call); a forwarding processor sends one at a time'),
+        // facts A6: "client.retry.interval" (1000 ms), "max.delivery.attempts" (4), "max.delivery.drop" (Disabled).
+        retryInterval: duration(1 * S, 'client.retry.interval: wait between delivery attempts of a message'),
+        maxDeliveryAttempts: int(4, 'max.delivery.attempts', 1, 1000),
+        dropAfterMaxAttempts: bool(false, 'max.delivery.drop: drop the message after the last attempt and go on (false: the processor deactivates, the message stays)'),
+        // Assumption: no published rate; off unless given.
+        backendFailures: object(
+          {
+            timeBetween: dist({ dist: 'exponential', mean: 30 * D }, 'time from the end of one backend outage to the start of the next'),
+            duration: dist(lognormal(2 * 60 * S, 30 * 60 * S), 'length of a backend outage (every delivery fails)'),
+          },
+          'stochastic outages of the endpoint it forwards to; off unless given',
+          { nullable: true, default: null },
+        ),
+        reactivateAfter: dist(null, 'time until an operator re-activates a deactivated processor (Management API or ICP); none: only a restart or a takeover does', { nullable: true }),
+      },
+      'a message processor on a durable message store: backlog, delivery delay, deactivations',
     ),
   },
 };

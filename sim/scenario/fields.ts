@@ -212,7 +212,7 @@ const workload = object(
     serving,
     traffic: workloadTraffic,
     coordination: workloadCoordination,
-    artifacts: array(artifact, [], 'stateful artifacts (scheduled tasks) deployed on every pod of the workload'),
+    artifacts: array(artifact, [], 'stateful artifacts (scheduled tasks, message processors) deployed on every pod of the workload'),
     failures: object(
       {
         // facts C: "Pod/container crash rate" (no published number; suggested exponential, MTBF 7-30 days).
@@ -277,6 +277,10 @@ const fault: UnionSpec = {
     'jvm-pause': object(
       { at, ...podTarget, duration: positiveDuration(undefined, 'length of the pause') },
       'the JVM freezes (full GC, heap dump): no heartbeats, requests or task fires, then it resumes where it was (liveness may kill it first)',
+    ),
+    'backend-failure': object(
+      { at, artifact: leaf(ARTIFACT_NAME, undefined, 'the message processor whose endpoint fails'), duration: positiveDuration(undefined, 'length of the outage') },
+      'the endpoint a message processor forwards to fails every delivery for a while',
     ),
     'coordination-db-outage': object(
       { at, duration: positiveDuration(undefined, 'length of the outage') },

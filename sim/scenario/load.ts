@@ -114,6 +114,7 @@ function crossCheck(
   const workloadsKnown = s.workloads !== undefined && !workloads.some((w, i) => w?.name === undefined || broken(`workloads[${i}].name`));
   const workloadNames = workloads.map((w) => w?.name).filter((n): n is string => n !== undefined);
   const artifactsKnown = workloadsKnown && !workloads.some((_w, i) => broken(`workloads[${i}].artifacts`));
+  const processorNames = [...new Set(workloads.flatMap((w) => (w?.artifacts ?? []).filter((a) => a?.kind === 'message-processor').map((a) => a.name)).filter((n): n is string => n !== undefined))];
   const artifactNames = [...new Set(workloads.flatMap((w) => (w?.artifacts ?? []).map((a) => a?.name)).filter((n): n is string => n !== undefined))];
   workloads.forEach((w, i) => {
     const st = w?.strategy;
@@ -149,6 +150,10 @@ function crossCheck(
         fail(`${path}.runnerOf`, `an artifact name (${artifactNames.join(', ') || 'the scenario has none'})`, JSON.stringify(f.runnerOf));
       } else if (f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
         fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));
+      }
+    } else if (f.type === 'backend-failure') {
+      if (f.artifact !== undefined && artifactsKnown && !processorNames.includes(f.artifact)) {
+        fail(`${path}.artifact`, `a message processor of the scenario (${processorNames.join(', ') || 'it has none'})`, JSON.stringify(f.artifact));
       }
     } else if ('workload' in f && f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
       fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));

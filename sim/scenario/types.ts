@@ -54,7 +54,21 @@ export interface ScheduledTaskConfig extends ArtifactCommon {
   every: number;
 }
 
-export type ArtifactConfig = ScheduledTaskConfig;
+/** A message processor on a durable store (facts A6). */
+export interface MessageProcessorConfig extends ArtifactCommon {
+  kind: 'message-processor';
+  type: 'forwarding' | 'sampling';
+  feedRate: number;
+  interval: number;
+  forwardTime: DistSpec;
+  retryInterval: number;
+  maxDeliveryAttempts: number;
+  dropAfterMaxAttempts: boolean;
+  backendFailures: { timeBetween: DistSpec; duration: DistSpec } | null;
+  reactivateAfter: DistSpec | null;
+}
+
+export type ArtifactConfig = ScheduledTaskConfig | MessageProcessorConfig;
 
 /** How requests are simulated: one by one, or as flows integrated between state changes. */
 export interface TrafficConfig {
@@ -196,6 +210,7 @@ export type FaultConfig =
   | ({ type: 'pod-hang'; at: number } & PodTarget)
   | ({ type: 'jvm-pause'; at: number; duration: number } & PodTarget)
   | { type: 'coordination-db-outage'; at: number; duration: number }
+  | { type: 'backend-failure'; at: number; artifact: string; duration: number }
   | { type: 'coordination-db-slowness'; at: number; duration: number; queryTime: DistSpec }
   | { type: 'scale'; at: number; workload: string; replicas: number }
   | { type: 'rolling-update'; at: number; workload: string; image?: string };

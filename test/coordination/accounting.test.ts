@@ -136,7 +136,7 @@ describe('task accounting', () => {
           t += gap + len;
         }
         acc.finish(t + 1000);
-        expect(acc.executions + acc.missed).toBe(a.schedule.count(0, 0, t + 1000));
+        expect(acc.executions + acc.missed).toBe(a.schedule!.count(0, 0, t + 1000));
         expect(acc.duplicates).toBe(0);
       }),
     );

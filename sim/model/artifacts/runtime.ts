@@ -1,9 +1,10 @@
 import type { ArtifactConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
-import type { Pod, Workload } from '../kube/types.js';
+import type { Pod } from '../kube/types.js';
 import { CoordinationDatabase } from '../coordination/database.js';
 import { CoordinationGroup, type Member, type RunnerControl } from '../coordination/group.js';
 import { scheduleOf } from './schedule.js';
+import { ProcessorModel } from './processor.js';
 import type { Artifact, PodArtifacts, Runner } from './types.js';
 
 /** What the Kubernetes model tells the artifacts about pods. */
@@ -28,6 +29,8 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   private readonly local: Artifact[][];
   private readonly pods = new Map<Pod, PodArtifacts>();
   private readonly members = new Map<PodArtifacts, Member>();
+  /** Per artifact index: its message-processor model (null for other kinds). */
+  readonly processors: Array<ProcessorModel | null> = [];
 
   constructor(private readonly c: Cluster) {
     this.database = new CoordinationDatabase(c);
@@ -35,9 +38,10 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     const artifactOf = (config: ArtifactConfig): Artifact => {
       let a = byName.get(config.name);
       if (a === undefined) {
-        a = { index: this.artifacts.length, name: config.name, config, schedule: scheduleOf(config), runners: [] };
+        a = { index: this.artifacts.length, name: config.name, config, schedule: config.kind === 'scheduled-task' ? scheduleOf(config) : null, runners: [] };
         byName.set(config.name, a);
         this.artifacts.push(a);
+        this.processors.push(config.kind === 'message-processor' ? new ProcessorModel(c, a) : null);
       }
       return a;
     };
@@ -62,6 +66,17 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
 
   start(): void {
     this.database.start();
+    for (const p of this.processors) p?.start();
+  }
+
+  /** Brings the message-processor flows up to now (the metrics integrate them). */
+  flush(): void {
+    for (const p of this.processors) p?.flush();
+  }
+
+  processorNamed(name: string): ProcessorModel | null {
+    const a = this.artifacts.find((x) => x.name === name);
+    return a === undefined ? null : this.processors[a.index]!;
   }
 
   podChanged(pod: Pod): void {
@@ -140,6 +155,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     const runner: Runner = { artifact, pod: st.pod, anchorS, sinceS: now, coordinated };
     st.active.set(artifact.index, runner);
     artifact.runners.push(runner);
+    this.processors[artifact.index]?.runnerChanged(runner, true);
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: true });
   }
@@ -150,16 +166,8 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     if (runner === undefined) return;
     st.active.delete(artifact.index);
     artifact.runners.splice(artifact.runners.indexOf(runner), 1);
+    this.processors[artifact.index]?.runnerChanged(runner, false);
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: false });
-  }
-
-  /** The workloads that run an artifact on more than one server without coordination. */
-  uncoordinatedMultiRunners(): Array<{ artifact: Artifact; workload: Workload }> {
-    const out: Array<{ artifact: Artifact; workload: Workload }> = [];
-    this.c.workloads.forEach((w, i) => {
-      for (const a of this.local[i]!) if (a.config.pinnedServers.length === 0 && w.config.replicas > 1) out.push({ artifact: a, workload: w });
-    });
-    return out;
   }
 }

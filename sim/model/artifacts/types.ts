@@ -10,7 +10,8 @@ export interface Artifact {
   readonly index: number;
   readonly name: string;
   readonly config: ArtifactConfig;
-  readonly schedule: FireSchedule;
+  /** Scheduled tasks: when they fire (null for other kinds). */
+  readonly schedule: FireSchedule | null;
   /** Runners running it now, in the order they started. */
   readonly runners: Runner[];
 }

@@ -68,6 +68,15 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
       if (pod) target = pauseContainer(c, pod, fault.duration) ? pod.name : `${pod.name} (not applied: its container is ${pod.hung ? 'hung' : pod.phase})`;
       break;
     }
+    case 'backend-failure': {
+      const p = c.artifacts?.processorNamed(fault.artifact) ?? null;
+      if (p === null) target = `${fault.artifact} (not applied: not a message processor of the scenario)`;
+      else {
+        target = fault.artifact;
+        p.backendDown(fault.duration);
+      }
+      break;
+    }
     case 'coordination-db-outage':
     case 'coordination-db-slowness': {
       const db = c.artifacts?.database;

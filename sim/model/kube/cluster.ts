@@ -57,6 +57,8 @@ const CHANNEL_NAMES = {
   lbAvailability: 'lb.availability',
   artifactRunner: 'artifact.runner',
   coordination: 'coordination',
+  processorFlow: 'processor.flow',
+  processorState: 'processor.state',
 } as const;
 
 function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
@@ -76,6 +78,8 @@ function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
     lbAvailability: bus.channel(n.lbAvailability),
     artifactRunner: bus.channel(n.artifactRunner),
     coordination: bus.channel(n.coordination),
+    processorFlow: bus.channel(n.processorFlow),
+    processorState: bus.channel(n.processorState),
   };
 }
 
