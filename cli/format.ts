@@ -73,25 +73,34 @@ function artifactRows(results: RunResult[]): Row[] {
       { label: 'message processors: messages dropped', get: (r) => at(r, 'capabilities.messageProcessors.missedExecutions'), kind: 'count' },
     );
   }
+  if (results.some((r) => at(r, 'capabilities.inboundEndpoints.availability'))) {
+    rows.push(
+      { label: 'inbound endpoints consuming (all of them)', get: (r) => at(r, 'capabilities.inboundEndpoints.availability'), kind: 'percent' },
+      { label: 'inbound endpoints: messages lost', get: (r) => at(r, 'capabilities.inboundEndpoints.missedExecutions'), kind: 'count' },
+      { label: 'inbound endpoints: messages consumed twice or more', get: (r) => at(r, 'capabilities.inboundEndpoints.duplicateExecutions'), kind: 'count' },
+    );
+  }
   const names: string[] = [];
   for (const r of results) for (const name of Object.keys((r.metrics.artifacts ?? {}) as object)) if (!names.includes(name)) names.push(name);
   for (const name of names) {
     const p = `artifacts.${name}`;
-    const processor = results.some((r) => at(r, `${p}.backlogMax`));
+    const flow = results.some((r) => at(r, `${p}.backlogMax`));
+    const processor = results.some((r) => at(r, `${p}.deactivations`));
     rows.push(
-      { label: `${name}: ${processor ? 'active' : 'running'}`, get: (r) => at(r, `${p}.availability`), kind: 'percent' },
+      { label: `${name}: ${processor ? 'active' : flow ? 'consuming' : 'running'}`, get: (r) => at(r, `${p}.availability`), kind: 'percent' },
       { label: `${name}: takeover time (mean)`, get: (r) => at(r, `${p}.takeoverS.mean`), kind: 'duration' },
       { label: `${name}: takeover time (p95)`, get: (r) => at(r, `${p}.takeoverS.p95`), kind: 'duration' },
     );
-    if (processor) {
+    if (flow) {
       rows.push(
-        { label: `${name}: messages delivered`, get: (r) => at(r, `${p}.executions`), kind: 'count' },
-        { label: `${name}: messages dropped`, get: (r) => at(r, `${p}.missedExecutions`), kind: 'count' },
+        { label: `${name}: messages ${processor ? 'delivered' : 'consumed'}`, get: (r) => at(r, `${p}.executions`), kind: 'count' },
+        { label: `${name}: messages ${processor ? 'dropped' : 'lost'}`, get: (r) => at(r, `${p}.missedExecutions`), kind: 'count' },
+        { label: `${name}: duplicate consumptions`, get: (r) => at(r, `${p}.duplicateExecutions`), kind: 'count' },
         { label: `${name}: backlog max (messages)`, get: (r) => at(r, `${p}.backlogMax`), kind: 'count' },
         { label: `${name}: delivery delay p99 (ms)`, get: (r) => at(r, `${p}.deliveryDelayMs.p99`), kind: 'ms' },
-        { label: `${name}: deactivations`, get: (r) => at(r, `${p}.deactivations`), kind: 'count' },
-        { label: `${name}: two or more active (order lost)`, get: (r) => at(r, `${p}.parallelFraction`), kind: 'percent' },
       );
+      if (processor) rows.push({ label: `${name}: deactivations`, get: (r) => at(r, `${p}.deactivations`), kind: 'count' });
+      rows.push({ label: `${name}: two or more consuming (order lost)`, get: (r) => at(r, `${p}.parallelFraction`), kind: 'percent' });
     } else {
       rows.push(
         { label: `${name}: missed executions`, get: (r) => at(r, `${p}.missedExecutions`), kind: 'count' },

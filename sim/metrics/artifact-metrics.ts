@@ -7,8 +7,10 @@ import { UpDownTracker } from './up-down.js';
 import { timeTolerance } from '../model/kube/probes.js';
 import { Histogram } from './histogram.js';
 import { makeDistribution } from '../engine/distributions.js';
-import type { ProcessorFlow, ProcessorModel } from '../model/artifacts/processor.js';
-import type { ArtifactConfig, MessageProcessorConfig } from '../scenario/types.js';
+import { ProcessorModel } from '../model/artifacts/processor.js';
+import type { InboundModel } from '../model/artifacts/inbound.js';
+import type { ArtifactFlow } from '../model/artifacts/flow.js';
+import type { ArtifactConfig } from '../scenario/types.js';
 
 /** Per-replication samples of a distribution metric (pooled across replications by the experiment). */
 export type DistributionValues = Map<string, number[]>;
@@ -125,56 +127,86 @@ export class TaskAccount {
 }
 
 /**
- * A message processor's flows (processor.flow): messages delivered and dropped, the backlog's
- * peak, the delivery delay distribution (queueing in the store, or the wait for the next poll
- * when it was empty, plus the forwarding time), time with an active consumer and with two or more
- * (ordering no longer guaranteed).
+ * A message processor's or inbound endpoint's flows (artifact.flow): messages delivered, their
+ * duplicates and the ones lost, the backlog's peak, the delivery delay distribution (queueing in
+ * the store, or the wait for the next poll when it was empty, plus the processing time), time with
+ * an active consumer (and its gaps: for an inbound endpoint the takeover, which may wait for the
+ * broker), and with two or more (ordering no longer guaranteed).
  */
-export class ProcessorAccount {
+export class FlowAccount {
   readonly active = new UpDownTracker();
   private measuring = false;
+  private windowS = Infinity;
   delivered = 0;
+  duplicated = 0;
   dropped = 0;
   backlogMax = 0;
   parallelS = 0;
   readonly delayMs = new Histogram();
-  private readonly forwardMs: number;
+  /** Gaps of the active signal that ended (inbound endpoints report these as takeovers). */
+  readonly gaps: number[] = [];
+  private gapSinceS = NaN;
+  private readonly processMs: number;
   private deactivationsAtStart = 0;
+  private idleDelivered = 0;
+  private pollS = 0;
 
-  constructor(readonly model: ProcessorModel) {
-    const cfg = model.artifact.config as MessageProcessorConfig;
-    this.forwardMs = cfg.type === 'forwarding' ? makeDistribution(cfg.forwardTime).mean * 1000 : 0;
-    this.interval = cfg.interval;
+  constructor(readonly model: ProcessorModel | InboundModel) {
+    const cfg = model.artifact.config;
+    this.processMs =
+      cfg.kind === 'message-processor'
+        ? cfg.type === 'forwarding'
+          ? makeDistribution(cfg.forwardTime).mean * 1000
+          : 0
+        : cfg.kind === 'inbound-endpoint'
+          ? makeDistribution(cfg.processingTime).mean * 1000
+          : 0;
     this.active.set(0, false);
   }
 
-  private readonly interval: number;
-
-  flow(f: ProcessorFlow): void {
-    this.active.set(f.fromS, f.active > 0);
+  flow(f: ArtifactFlow): void {
+    const up = f.active > 0;
+    if (up !== this.active.isUp) {
+      if (!up) this.gapSinceS = f.fromS;
+      else if (!Number.isNaN(this.gapSinceS)) {
+        if (this.gapSinceS >= this.windowS && f.fromS > this.gapSinceS) this.gaps.push(f.fromS - this.gapSinceS);
+        this.gapSinceS = NaN;
+      }
+    }
+    this.active.set(f.fromS, up);
     if (!this.measuring) return;
     this.delivered += f.delivered;
+    this.duplicated += f.duplicated;
     this.dropped += f.dropped;
     if (f.backlogFrom > this.backlogMax) this.backlogMax = f.backlogFrom;
     if (f.backlogTo > this.backlogMax) this.backlogMax = f.backlogTo;
     if (f.active >= 2) this.parallelS += f.toS - f.fromS;
     if (f.delivered > 0) {
-      // The delivered messages' delays are spread evenly between the two ends: record a few points.
-      const w = f.delivered / DELAY_POINTS;
-      for (let i = 0; i < DELAY_POINTS; i++) {
-        const u = (i + 0.5) / DELAY_POINTS;
-        const waitS = f.idle ? u * this.interval : f.delayFrom + u * (f.delayTo - f.delayFrom);
-        this.delayMs.record(waitS * 1000 + this.forwardMs, w);
+      if (f.idle) {
+        // Every message from an empty store waited U(0, poll): the same range, recorded once at the end.
+        this.idleDelivered += f.delivered;
+        this.pollS = f.pollS;
+      } else {
+        // The delivered messages' delays are spread evenly between the two ends.
+        const [fromS, toS] = f.delayFrom <= f.delayTo ? [f.delayFrom, f.delayTo] : [f.delayTo, f.delayFrom];
+        this.delayMs.recordUniform(fromS * 1000 + this.processMs, toS * 1000 + this.processMs, f.delivered);
       }
     }
   }
 
+  redelivered(): void {
+    if (this.measuring) this.duplicated++;
+  }
+
   startWindow(t: number): void {
     this.measuring = true;
-    this.delivered = this.dropped = this.backlogMax = this.parallelS = 0;
+    this.windowS = t;
+    this.delivered = this.duplicated = this.dropped = this.parallelS = 0;
     this.backlogMax = this.model.currentBacklog;
+    this.gaps.length = 0;
     this.delayMs.reset();
-    this.deactivationsAtStart = this.model.deactivations;
+    this.idleDelivered = 0;
+    this.deactivationsAtStart = this.deactivationsNow();
     this.active.startWindow(t);
   }
 
@@ -182,14 +214,19 @@ export class ProcessorAccount {
     this.active.set(t, this.model.activeCount > 0);
     this.active.finish(t);
     this.measuring = false;
+    this.delayMs.recordUniform(this.processMs, this.pollS * 1000 + this.processMs, this.idleDelivered, 2048);
+    this.idleDelivered = 0;
+  }
+
+  private deactivationsNow(): number {
+    return this.model instanceof ProcessorModel ? this.model.deactivations : 0;
   }
 
   get deactivations(): number {
-    return this.model.deactivations - this.deactivationsAtStart;
+    return this.deactivationsNow() - this.deactivationsAtStart;
   }
 }
 
-const DELAY_POINTS = 8;
 
 /**
  * Metrics of the stateful artifacts (design.md section 6): per artifact `availability` (time with
@@ -201,14 +238,14 @@ const DELAY_POINTS = 8;
  */
 export class ArtifactMetrics {
   private readonly accounts: TaskAccount[];
-  private readonly processors: Array<ProcessorAccount | null>;
+  private readonly processors: Array<FlowAccount | null>;
   private readonly capabilities: Array<{ key: string; members: number[]; up: UpDownTracker; down: number }>;
 
   constructor(c: Cluster, bus: EventBus<ModelEvents>) {
     const rt = c.artifacts;
     const artifacts = rt?.artifacts ?? [];
     this.accounts = artifacts.map((a) => new TaskAccount(a));
-    this.processors = artifacts.map((a) => (rt?.processors[a.index] ? new ProcessorAccount(rt.processors[a.index]!) : null));
+    this.processors = artifacts.map((a) => (rt?.flows[a.index] ? new FlowAccount(rt.flows[a.index]!) : null));
     this.capabilities = CAPABILITIES.map(([key, kind]) => {
       const members = artifacts.filter((a) => a.config.kind === kind).map((a) => a.index);
       const up = new UpDownTracker();
@@ -231,12 +268,13 @@ export class ArtifactMetrics {
       this.accounts[i]!.change(c.sim.nowS, runner, started);
       track(i, was, c.sim.nowS);
     });
-    bus.on('processor.flow', (f) => {
+    bus.on('artifact.flow', (f) => {
       const i = f.artifact.index;
       const was = isUp(i);
       this.processors[i]!.flow(f);
       track(i, was, f.fromS);
     });
+    bus.on('artifact.redelivery', ({ artifact }) => this.processors[artifact.index]!.redelivered());
   }
 
   startWindow(t: number): void {
@@ -254,16 +292,21 @@ export class ArtifactMetrics {
       const proc = this.processors[art.index];
       let executions = a.executions + a.duplicates;
       let missed = a.missed;
+      let duplicates = a.duplicates;
       let deactivations = 0;
+      let takeovers = a.takeovers;
       if (proc) {
         proc.finish(t);
-        executions = proc.delivered;
+        executions = proc.delivered + proc.duplicated;
         missed = proc.dropped;
+        duplicates = proc.duplicated;
         deactivations = proc.deactivations;
+        // An inbound endpoint consumes again when a broker gives the new server the messages.
+        if (art.config.kind === 'inbound-endpoint') takeovers = proc.gaps;
         into.set(`${p}.availability`, 1 - proc.active.downS / spanS);
         into.set(`${p}.downtimeS`, proc.active.downS);
         into.set(`${p}.backlogMax`, proc.backlogMax);
-        into.set(`${p}.deactivations`, deactivations);
+        if (art.config.kind === 'message-processor') into.set(`${p}.deactivations`, deactivations);
         into.set(`${p}.parallelFraction`, proc.parallelS / spanS);
         const [p99] = proc.delayMs.quantiles([0.99]);
         into.set(`${p}.deliveryDelayMs.mean`, proc.delivered > 0 ? proc.delayMs.mean : NaN);
@@ -274,14 +317,14 @@ export class ArtifactMetrics {
       }
       into.set(`${p}.executions`, executions);
       into.set(`${p}.missedExecutions`, missed);
-      into.set(`${p}.duplicateExecutions`, a.duplicates);
-      into.set(`${p}.takeovers`, a.takeovers.length);
-      dists.set(`${p}.takeoverS`, [...a.takeovers]);
+      into.set(`${p}.duplicateExecutions`, duplicates);
+      into.set(`${p}.takeovers`, takeovers.length);
+      dists.set(`${p}.takeoverS`, [...takeovers]);
       const key = art.config.kind;
       const tot = totals.get(key) ?? { executions: 0, missed: 0, duplicates: 0, deactivations: 0 };
       tot.executions += executions;
       tot.missed += missed;
-      tot.duplicates += a.duplicates;
+      tot.duplicates += duplicates;
       tot.deactivations += deactivations;
       totals.set(key, tot);
     }
@@ -302,4 +345,5 @@ export class ArtifactMetrics {
 const CAPABILITIES: Array<[string, ArtifactConfig['kind']]> = [
   ['scheduledTasks', 'scheduled-task'],
   ['messageProcessors', 'message-processor'],
+  ['inboundEndpoints', 'inbound-endpoint'],
 ];

@@ -59,6 +59,48 @@ export class Histogram {
     if (value > this.max) this.max = value;
   }
 
+  /**
+   * Records `weight` spread evenly over [lo, hi] (values known only as a uniform range, e.g. the
+   * delays of a fluid flow). Within the exact unit buckets each gets the share it covers; a range
+   * beyond them is cut into at most `slices` equal slices, each recorded at its middle, so a
+   * quantile is off by at most half a slice.
+   */
+  recordUniform(lo: number, hi: number, weight: number, slices = 16): void {
+    if (!(weight > 0) || !(lo >= 0)) return;
+    if (!(hi > lo)) {
+      this.record(lo, weight);
+      return;
+    }
+    if (hi <= LINEAR && hi - lo <= slices) {
+      // Unit buckets, no more than the slices: each gets exactly the share of the range it covers.
+      const span = hi - lo;
+      for (let i = Math.floor(lo); i < hi; i++) {
+        const overlap = Math.min(i + 1, hi) - Math.max(i, lo);
+        if (overlap <= 0) continue;
+        const w = (weight * overlap) / span;
+        const b = i >> BLOCK_BITS;
+        (this.blocks[b] ??= new Float64Array(BLOCK))[i & (BLOCK - 1)] += w;
+        this.blockTotals[b] += w;
+      }
+    } else this.recordSlices(lo, hi, weight, slices);
+    this.count += weight;
+    this.sum += ((lo + hi) / 2) * weight;
+    if (lo < this.min) this.min = lo;
+    if (hi > this.max) this.max = hi;
+  }
+
+  private recordSlices(lo: number, hi: number, weight: number, slices: number): void {
+    const n = Math.max(1, Math.min(slices, indexOf(hi) - indexOf(lo) + 1));
+    const width = (hi - lo) / n;
+    const w = weight / n;
+    for (let k = 0; k < n; k++) {
+      const i = indexOf(lo + (k + 0.5) * width);
+      const b = i >> BLOCK_BITS;
+      (this.blocks[b] ??= new Float64Array(BLOCK))[i & (BLOCK - 1)] += w;
+      this.blockTotals[b] += w;
+    }
+  }
+
   get mean(): number {
     return this.count > 0 ? this.sum / this.count : NaN;
   }

@@ -1,8 +1,9 @@
 import type { Node, Pod, PodPhase, Workload } from './kube/types.js';
 import type { RequestDone } from './traffic/requests-mode.js';
 import type { FluidIncrement } from './traffic/fluid.js';
-import type { RunnerChange } from './artifacts/types.js';
-import type { ProcessorFlow, ProcessorModel } from './artifacts/processor.js';
+import type { Artifact, RunnerChange } from './artifacts/types.js';
+import type { ProcessorModel } from './artifacts/processor.js';
+import type { ArtifactFlow } from './artifacts/flow.js';
 import type { CoordinationEvent } from './coordination/group.js';
 
 /** Totals the cost metrics integrate over time. */
@@ -50,8 +51,10 @@ export interface ModelEvents {
   'artifact.runner': RunnerChange;
   /** Something happened in a coordination cluster (join, election, removal, assignment, fencing). */
   coordination: CoordinationEvent;
-  /** A message processor's store and consumers over an interval (one payload object, reused). */
-  'processor.flow': ProcessorFlow;
+  /** A message processor's or inbound endpoint's store and consumers over an interval (one payload object, reused). */
+  'artifact.flow': ArtifactFlow;
+  /** A broker delivered again a message a dead consumer held (it is processed twice if it had been processed). */
+  'artifact.redelivery': { artifact: Artifact; delayS: number };
   /** A message processor deactivated or was re-activated on some server. */
   'processor.state': ProcessorModel;
 }

@@ -157,6 +157,27 @@ export const artifact: UnionSpec = {
       },
       'a message processor on a durable message store: backlog, delivery delay, deactivations',
     ),
+    'inbound-endpoint': object(
+      {
+        ...artifactCommon,
+        // facts A1: "Artifacts that need coordination" (file, JMS, Kafka polling; MQTT, RabbitMQ event-based).
+        protocol: oneOf(['file', 'jms', 'kafka', 'mqtt', 'rabbitmq'], undefined, 'file, jms, kafka (polling) or mqtt, rabbitmq (event-based)'),
+        destination: oneOf(['queue', 'topic'], 'queue', 'jms: a queue (servers share the messages) or a non-durable topic (each subscriber gets every message)'),
+        messageRate: leaf(RATE, 1, 'messages (files) per second arriving at the source'),
+        // facts A7: "coordination=true" (a polling endpoint runs every interval, floored to 1000 ms).
+        interval: positiveDuration(1 * S, 'polling endpoints: poll interval (an idle poller sees a new message within it)'),
+        // Assumption: a small mediation per message.
+        processingTime: dist(lognormal(0.02 * S, 0.1 * S), 'time to process one message; a server consumes one at a time'),
+        // facts A7: "RabbitMQ broker-side detection" (heartbeat 60 s) and "Kafka consumer failure detection" (session.timeout.ms 45 s).
+        brokerDetection: duration(
+          undefined,
+          'time the broker takes to notice a consumer that died without closing (kafka: its partitions wait that long; rabbitmq: its unacknowledged message comes back then); default: kafka 45s, rabbitmq 60s, none for the others',
+          0,
+          { nullable: true, optional: true },
+        ),
+      },
+      'a polling (file, JMS, Kafka) or event-based (MQTT, RabbitMQ) inbound endpoint: with coordination one consumer; without, every server consumes and the protocol decides whether that shares or duplicates the work',
+    ),
   },
 };
 

@@ -49,7 +49,18 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   errors.push(...crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc, (path) => v.locs.has(path), (path) => [...failed].some((f) => f === path || f.startsWith(`${path}.`) || f.startsWith(`${path}[`))));
   if (errors.length > 0) return { errors: sortErrors(errors) };
   if (scenario.name === undefined) scenario.name = defaultName(file);
+  resolveProtocolDefaults(scenario as Scenario);
   return { scenario: scenario as Scenario, errors: [] };
+}
+
+/** Fields whose default depends on another field are filled in here, so the resolved scenario shows them. */
+function resolveProtocolDefaults(s: Scenario): void {
+  for (const w of s.workloads) {
+    for (const a of w.artifacts) {
+      // facts A7: "Kafka consumer failure detection" (45 s) and "RabbitMQ broker-side detection" (60 s).
+      if (a.kind === 'inbound-endpoint' && a.brokerDetection === undefined) a.brokerDetection = a.protocol === 'kafka' ? 45 : a.protocol === 'rabbitmq' ? 60 : null;
+    }
+  }
 }
 
 function defaultName(file: string): string {

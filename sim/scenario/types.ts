@@ -68,7 +68,19 @@ export interface MessageProcessorConfig extends ArtifactCommon {
   reactivateAfter: DistSpec | null;
 }
 
-export type ArtifactConfig = ScheduledTaskConfig | MessageProcessorConfig;
+/** An inbound endpoint (facts A7). */
+export interface InboundEndpointConfig extends ArtifactCommon {
+  kind: 'inbound-endpoint';
+  protocol: 'file' | 'jms' | 'kafka' | 'mqtt' | 'rabbitmq';
+  destination: 'queue' | 'topic';
+  messageRate: number;
+  interval: number;
+  processingTime: DistSpec;
+  /** Left out: the protocol's default (kafka 45 s, rabbitmq 60 s, others none). */
+  brokerDetection?: number | null;
+}
+
+export type ArtifactConfig = ScheduledTaskConfig | MessageProcessorConfig | InboundEndpointConfig;
 
 /** How requests are simulated: one by one, or as flows integrated between state changes. */
 export interface TrafficConfig {

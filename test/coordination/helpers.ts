@@ -13,6 +13,10 @@ export interface Traced extends ReplicationOutcome {
   runners: RunnerLog[];
   coordination: Array<CoordinationEvent & { t: number }>;
   faults: Array<{ t: number; type: string; target: string }>;
+  /** Every flow of message processors and inbound endpoints (copies). */
+  flows: Array<{ artifact: string; fromS: number; toS: number; backlogFrom: number; backlogTo: number; active: number }>;
+  /** The backlog (of the one flow artifact) when measuring started. */
+  startBacklog: number;
 }
 
 /** Runs one replication and records every runner change, coordination event and fault. */
@@ -20,14 +24,17 @@ export function traced(s: Scenario, seed: number, index: number): Traced {
   const runners: RunnerLog[] = [];
   const coordination: Traced['coordination'] = [];
   const faults: Traced['faults'] = [];
+  const flows: Traced['flows'] = [];
   const out = runReplication(s, seed, index, {
     onStart(c, bus) {
       bus.on('artifact.runner', ({ runner, started }) => runners.push({ t: c.sim.nowS, task: runner.artifact.name, pod: runner.pod.name, started }));
       bus.on('coordination', (e) => coordination.push({ ...e, t: c.sim.nowS }));
       bus.on('fault', (f) => faults.push({ ...f, t: c.sim.nowS }));
+      bus.on('artifact.flow', (f) => flows.push({ artifact: f.artifact.name, fromS: f.fromS, toS: f.toS, backlogFrom: f.backlogFrom, backlogTo: f.backlogTo, active: f.active }));
     },
   });
-  return { ...out, runners, coordination, faults };
+  const startBacklog = flows.filter((f) => f.toS <= s.warmup).at(-1)?.backlogTo ?? 0;
+  return { ...out, runners, coordination, faults, flows, startBacklog };
 }
 
 /** The gaps (no runner at all) of a task: [from, to) pairs, to = Infinity while open. */

@@ -65,6 +65,12 @@ export function checkInvariants(c: Cluster): void {
 function checkArtifactInvariants(c: Cluster): void {
   const rt = c.artifacts;
   if (rt === null) return;
+  for (const f of rt.flows) {
+    if (f === null) continue;
+    f.flush();
+    if (!(f.currentBacklog >= -1e-6)) throw new Error(`${f.artifact.name} has a negative backlog ${f.currentBacklog}`);
+    if (f.activeCount > f.artifact.runners.length) throw new Error(`${f.artifact.name} has more active consumers than runners`);
+  }
   for (const a of rt.artifacts) {
     const pods = new Set<Pod>();
     for (const r of a.runners) {

@@ -60,6 +60,11 @@ const workloadArb = (name: string) =>
         { kind: 'scheduled-task', name: `${name}-pinned`, interval: '1m', pinnedServers: [`${name}-1`, `${name}-4`] },
         { kind: 'scheduled-task', name: `${name}-local`, interval: '10s', coordination: false },
       ],
+      [
+        { kind: 'message-processor', name: `${name}-mp`, feedRate: '20/s', dropAfterMaxAttempts: false, reactivateAfter: '10m', backendFailures: { timeBetween: { dist: 'exponential', mean: '2h' }, duration: '5m' } },
+        { kind: 'inbound-endpoint', name: `${name}-kafka`, protocol: 'kafka', messageRate: '5/s' },
+        { kind: 'inbound-endpoint', name: `${name}-mqtt`, protocol: 'mqtt', messageRate: '5/s', coordination: false },
+      ],
     ),
   });
 

@@ -4,6 +4,7 @@ import { NO_EVENT, type EventHandle } from '../../engine/simulation.js';
 import type { MessageProcessorConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import type { Artifact, Runner } from './types.js';
+import { Store } from './flow.js';
 
 /**
  * A message processor on a durable message store (design.md 4.6; facts A6), as a flow: messages
@@ -16,30 +17,8 @@ import type { Artifact, Runner } from './types.js';
  * A deactivated processor stays so until an operator re-activates it (`reactivateAfter`) or its
  * server changes (a restart, a takeover: the new one starts active).
  *
- * The store is integrated between state changes (no per-message events). With a constant feed
- * rate, FIFO order and fluid flow, the message leaving the store at time t waited B(t) / feedRate,
- * B the backlog then; a message that finds the store empty waits for the next poll.
+ * The store is a flow (flow.ts): integrated between state changes, no per-message events.
  */
-
-/** `processor.flow`: the processor over [fromS, toS] (one payload object, reused: copy what you keep). */
-export interface ProcessorFlow {
-  artifact: Artifact;
-  fromS: number;
-  toS: number;
-  /** Consumers active (running and not deactivated) over the interval. */
-  active: number;
-  backlogFrom: number;
-  backlogTo: number;
-  /** Messages forwarded (sampled) successfully. */
-  delivered: number;
-  /** Messages dropped (after the last attempt, or sampled while the endpoint was down). */
-  dropped: number;
-  /** Queueing delay (s) of the messages delivered, going linearly from the first to the last. */
-  delayFrom: number;
-  delayTo: number;
-  /** Whether the store was empty: then each message also waited for the next poll, U(0, interval). */
-  idle: boolean;
-}
 
 interface Consumer {
   runner: Runner;
@@ -51,13 +30,11 @@ export class ProcessorModel {
   private readonly cfg: MessageProcessorConfig;
   private readonly consumers: Consumer[] = [];
   private backendUp = true;
-  private backlog = 0;
-  private lastS = 0;
+  private readonly store: Store;
   private readonly forwardTime: Distribution;
   private readonly reactivate: Distribution | null;
   private readonly outage: { timeBetween: Distribution; duration: Distribution } | null;
   private readonly rng: Rng;
-  private readonly flow: ProcessorFlow;
   /** Deactivations so far (the metrics read it). */
   deactivations = 0;
 
@@ -70,7 +47,7 @@ export class ProcessorModel {
     this.reactivate = cfg.reactivateAfter ? makeDistribution(cfg.reactivateAfter) : null;
     this.outage = cfg.backendFailures ? { timeBetween: makeDistribution(cfg.backendFailures.timeBetween), duration: makeDistribution(cfg.backendFailures.duration) } : null;
     this.rng = c.streams.stream(`artifact/${artifact.name}/processor`);
-    this.flow = { artifact, fromS: 0, toS: 0, active: 0, backlogFrom: 0, backlogTo: 0, delivered: 0, dropped: 0, delayFrom: 0, delayTo: 0, idle: true };
+    this.store = new Store(c, artifact, cfg.feedRate);
   }
 
   start(): void {
@@ -84,11 +61,11 @@ export class ProcessorModel {
   }
 
   get currentBacklog(): number {
-    return this.backlog;
+    return this.store.backlog;
   }
 
   /** A server started or stopped running the processor. */
-  runnerChanged(runner: Runner, started: boolean): void {
+  runnerChanged(runner: Runner, started: boolean, _abrupt = false): void {
     this.flush();
     if (started) {
       const k: Consumer = { runner, deactivated: false, timer: NO_EVENT };
@@ -146,7 +123,7 @@ export class ProcessorModel {
     if (cfg.type !== 'forwarding' || cfg.dropAfterMaxAttempts) return;
     const lambda = cfg.feedRate;
     let waitS = 0;
-    if (this.backlog <= 0) {
+    if (this.store.backlog <= 0) {
       if (!(lambda > 0)) return;
       waitS = -Math.log(1 - this.rng()) / lambda + this.rng() * cfg.interval;
     }
@@ -175,62 +152,20 @@ export class ProcessorModel {
     if (!this.backendUp) this.armDeactivation(k);
   }
 
-  /** Messages per second one active consumer takes from the store, and whether they are delivered. */
-  private perConsumer(): { rate: number; delivers: boolean } {
-    const cfg = this.cfg;
-    if (cfg.type === 'sampling') return { rate: 1 / cfg.interval, delivers: this.backendUp };
-    if (this.backendUp) return { rate: 1 / this.forwardTime.mean, delivers: true };
-    if (!cfg.dropAfterMaxAttempts) return { rate: 0, delivers: false }; // retrying its message until it deactivates
-    const cycleS = (cfg.maxDeliveryAttempts - 1) * cfg.retryInterval + cfg.maxDeliveryAttempts * this.forwardTime.mean;
-    return { rate: 1 / cycleS, delivers: false };
-  }
-
   /** Integrates the store up to now and announces the flow. */
   flush(): void {
-    const now = this.c.sim.nowS;
-    const from = this.lastS;
-    if (now <= from) return;
-    this.lastS = now;
-    const lambda = this.cfg.feedRate;
+    const cfg = this.cfg;
     const active = this.activeCount;
-    const { rate, delivers } = this.perConsumer();
-    const capacity = active * rate;
-    let t = from;
-    let b = this.backlog;
-    while (t < now) {
-      if (b > 0 || lambda > capacity) {
-        // Backlogged: departures at capacity; the store drains to empty first if it can.
-        const net = lambda - capacity;
-        let end = now;
-        if (net < 0 && b + net * (now - t) < 0) end = t - b / net;
-        const b1 = end === now ? b + net * (end - t) : 0;
-        this.emitFlow(t, end, active, b, b1, capacity * (end - t), delivers, lambda);
-        b = b1;
-        t = end;
-      } else {
-        // The store stays empty: every message leaves as it comes, after the next poll.
-        this.emitFlow(t, now, active, 0, 0, lambda * (now - t), delivers, lambda);
-        t = now;
-      }
+    let rate: number;
+    let delivers = this.backendUp;
+    if (cfg.type === 'sampling') rate = 1 / cfg.interval;
+    else if (this.backendUp) rate = 1 / this.forwardTime.mean;
+    else if (!cfg.dropAfterMaxAttempts) rate = 0; // retrying its message until it deactivates
+    else {
+      rate = 1 / ((cfg.maxDeliveryAttempts - 1) * cfg.retryInterval + cfg.maxDeliveryAttempts * this.forwardTime.mean);
+      delivers = false;
     }
-    this.backlog = b;
-  }
-
-  private emitFlow(fromS: number, toS: number, active: number, b0: number, b1: number, departed: number, delivers: boolean, lambda: number): void {
-    const ch = this.c.out.processorFlow;
-    if (!ch.active) return;
-    const f = this.flow;
-    f.fromS = fromS;
-    f.toS = toS;
-    f.active = active;
-    f.backlogFrom = b0;
-    f.backlogTo = b1;
-    f.delivered = delivers ? departed : 0;
-    f.dropped = delivers ? 0 : departed;
-    f.delayFrom = lambda > 0 ? b0 / lambda : 0;
-    f.delayTo = lambda > 0 ? b1 / lambda : 0;
-    f.idle = b0 <= 0 && b1 <= 0;
-    ch.emit(f);
+    this.store.advance({ capacity: active * rate, delivers, extraCopies: 0, lostWithoutConsumer: false, active, pollS: cfg.interval });
   }
 }
 

@@ -5,6 +5,7 @@ import { CoordinationDatabase } from '../coordination/database.js';
 import { CoordinationGroup, type Member, type RunnerControl } from '../coordination/group.js';
 import { scheduleOf } from './schedule.js';
 import { ProcessorModel } from './processor.js';
+import { InboundModel } from './inbound.js';
 import type { Artifact, PodArtifacts, Runner } from './types.js';
 
 /** What the Kubernetes model tells the artifacts about pods. */
@@ -29,8 +30,8 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   private readonly local: Artifact[][];
   private readonly pods = new Map<Pod, PodArtifacts>();
   private readonly members = new Map<PodArtifacts, Member>();
-  /** Per artifact index: its message-processor model (null for other kinds). */
-  readonly processors: Array<ProcessorModel | null> = [];
+  /** Per artifact index: its flow model (message processors, inbound endpoints; null for tasks). */
+  readonly flows: Array<ProcessorModel | InboundModel | null> = [];
 
   constructor(private readonly c: Cluster) {
     this.database = new CoordinationDatabase(c);
@@ -41,7 +42,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
         a = { index: this.artifacts.length, name: config.name, config, schedule: config.kind === 'scheduled-task' ? scheduleOf(config) : null, runners: [] };
         byName.set(config.name, a);
         this.artifacts.push(a);
-        this.processors.push(config.kind === 'message-processor' ? new ProcessorModel(c, a) : null);
+        this.flows.push(config.kind === 'message-processor' ? new ProcessorModel(c, a) : config.kind === 'inbound-endpoint' ? new InboundModel(c, a) : null);
       }
       return a;
     };
@@ -66,17 +67,18 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
 
   start(): void {
     this.database.start();
-    for (const p of this.processors) p?.start();
+    for (const f of this.flows) if (f instanceof ProcessorModel) f.start();
   }
 
-  /** Brings the message-processor flows up to now (the metrics integrate them). */
+  /** Brings the flows of message processors and inbound endpoints up to now (the metrics integrate them). */
   flush(): void {
-    for (const p of this.processors) p?.flush();
+    for (const f of this.flows) f?.flush();
   }
 
   processorNamed(name: string): ProcessorModel | null {
     const a = this.artifacts.find((x) => x.name === name);
-    return a === undefined ? null : this.processors[a.index]!;
+    const f = a === undefined ? null : this.flows[a.index]!;
+    return f instanceof ProcessorModel ? f : null;
   }
 
   podChanged(pod: Pod): void {
@@ -116,7 +118,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   private freeze(st: PodArtifacts): void {
     if (st.frozen !== null) return;
     const suspended = [...st.active.values()];
-    for (const r of suspended) this.stop(st, r.artifact);
+    for (const r of suspended) this.stop(st, r.artifact, true);
     st.frozen = suspended;
     const m = this.members.get(st);
     if (m) this.groupOf(st).frozen(m);
@@ -132,7 +134,9 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   }
 
   private containerStopped(st: PodArtifacts): void {
-    for (const r of [...st.active.values()]) this.stop(st, r.artifact);
+    // A terminating server closes its consumers; a crashed or lost one leaves them to the broker.
+    const abrupt = st.pod.phase !== 'Terminating';
+    for (const r of [...st.active.values()]) this.stop(st, r.artifact, abrupt);
     st.frozen = null;
     this.pods.delete(st.pod);
     const m = this.members.get(st);
@@ -155,18 +159,21 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     const runner: Runner = { artifact, pod: st.pod, anchorS, sinceS: now, coordinated };
     st.active.set(artifact.index, runner);
     artifact.runners.push(runner);
-    this.processors[artifact.index]?.runnerChanged(runner, true);
+    this.flows[artifact.index]?.runnerChanged(runner, true, false);
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: true });
   }
 
-  /** Stops (pauses) the artifact on the pod's server; its trigger stays registered. */
-  stop(st: PodArtifacts, artifact: Artifact): void {
+  /**
+   * Stops (pauses) the artifact on the pod's server; its trigger stays registered. `abrupt`: the
+   * server died or froze without closing its connections (brokers notice only later).
+   */
+  stop(st: PodArtifacts, artifact: Artifact, abrupt = false): void {
     const runner = st.active.get(artifact.index);
     if (runner === undefined) return;
     st.active.delete(artifact.index);
     artifact.runners.splice(artifact.runners.indexOf(runner), 1);
-    this.processors[artifact.index]?.runnerChanged(runner, false);
+    this.flows[artifact.index]?.runnerChanged(runner, false, abrupt);
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: false });
   }

@@ -57,7 +57,8 @@ const CHANNEL_NAMES = {
   lbAvailability: 'lb.availability',
   artifactRunner: 'artifact.runner',
   coordination: 'coordination',
-  processorFlow: 'processor.flow',
+  artifactFlow: 'artifact.flow',
+  artifactRedelivery: 'artifact.redelivery',
   processorState: 'processor.state',
 } as const;
 
@@ -78,7 +79,8 @@ function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
     lbAvailability: bus.channel(n.lbAvailability),
     artifactRunner: bus.channel(n.artifactRunner),
     coordination: bus.channel(n.coordination),
-    processorFlow: bus.channel(n.processorFlow),
+    artifactFlow: bus.channel(n.artifactFlow),
+    artifactRedelivery: bus.channel(n.artifactRedelivery),
     processorState: bus.channel(n.processorState),
   };
 }

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { makeDistribution } from '../../sim/engine/distributions.js';
+import { scenarioFrom } from '../helpers/scenario.js';
+import { traced } from './helpers.js';
+
+/** Message processors (facts A6) and inbound endpoints (facts A7) as flows on their stores. */
+
+const scenario = (artifact: string, coordination: boolean, faults: string[] = [], replicas = 3) =>
+  scenarioFrom(`
+horizon: 3h
+warmup: 10m
+cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: ${replicas}
+    coordination: ${coordination}
+    failures: {crash: null}
+    artifacts:
+      - ${artifact}
+faults:
+${faults.map((f) => `  - ${f}`).join('\n') || '  []'}
+`.replace('faults:\n  []', 'faults: []'));
+
+const v = (r: { values: Map<string, number> }, name: string, key: string) => r.values.get(`artifacts.${name}.${key}`)!;
+const windowS = 3 * 3600 - 600;
+
+describe('message processors', () => {
+  const mp = (extra = '') => `{kind: message-processor, name: mp, feedRate: 10/s${extra}}`;
+
+  it('conserve messages: delivered + dropped + backlog left = fed, whatever fails', () => {
+    for (const [extra, faults] of [
+      ['', ['{type: backend-failure, at: 1h, artifact: mp, duration: 5m}']],
+      [', dropAfterMaxAttempts: true', ['{type: backend-failure, at: 1h, artifact: mp, duration: 5m}', '{type: node-crash, at: 2h, runnerOf: mp, repairAfter: none}']],
+      [', type: sampling, interval: 50ms', ['{type: backend-failure, at: 1h, artifact: mp, duration: 5m}']],
+    ] as const) {
+      for (const coordination of [true, false]) {
+        const s = scenario(mp(extra), coordination, [...faults]);
+        const r = traced(s, 2, 0);
+        const left = r.values.get('artifacts.mp.backlogMax')! >= 0 ? backlogAtEnd(r) : 0;
+        const total = v(r, 'mp', 'executions') - v(r, 'mp', 'duplicateExecutions') + v(r, 'mp', 'missedExecutions') + left;
+        expect(Math.abs(total - 10 * windowS - r.startBacklog)).toBeLessThan(1e-6 * 10 * windowS);
+        expect(v(r, 'mp', 'duplicateExecutions')).toBe(0);
+      }
+    }
+  });
+
+  it('deactivate after the last attempt during an endpoint outage and stay so until a takeover; the backlog grows at the feed rate', () => {
+    const s = scenario(mp(), true, ['{type: backend-failure, at: 1h, artifact: mp, duration: 5m}', '{type: node-crash, at: 2h, runnerOf: mp, repairAfter: none}']);
+    const r = traced(s, 2, 0);
+    expect(v(r, 'mp', 'deactivations')).toBe(1);
+    // Deactivated from about 1h + 3 attempts until the crash of its server at 2h, then ~16 s of takeover.
+    const down = v(r, 'mp', 'downtimeS');
+    expect(down).toBeGreaterThan(3600 - 10);
+    expect(down).toBeLessThan(3600 + 30);
+    expect(v(r, 'mp', 'backlogMax')).toBeGreaterThan(10 * 3590);
+    expect(v(r, 'mp', 'missedExecutions')).toBe(0);
+  });
+
+  it('with dropAfterMaxAttempts drop one message per (attempts - 1) x retry interval + attempts x forward time, and never deactivate', () => {
+    const s = scenario(mp(', dropAfterMaxAttempts: true'), true, ['{type: backend-failure, at: 1h, artifact: mp, duration: 10m}']);
+    const r = traced(s, 2, 0);
+    const cycleS = 3 * 1 + 4 * makeDistribution({ dist: 'lognormal', median: 0.05, p95: 0.2 }).mean;
+    expect(v(r, 'mp', 'missedExecutions')).toBeCloseTo(600 / cycleS, 6);
+    expect(v(r, 'mp', 'deactivations')).toBe(0);
+    expect(v(r, 'mp', 'availability')).toBe(1);
+  });
+
+  it('an operator re-activation ends the deactivation after reactivateAfter', () => {
+    const s = scenario(mp(', reactivateAfter: 20m'), true, ['{type: backend-failure, at: 1h, artifact: mp, duration: 5m}']);
+    const r = traced(s, 2, 0);
+    expect(v(r, 'mp', 'downtimeS')).toBeCloseTo(1200, 6);
+    expect(v(r, 'mp', 'availability')).toBeCloseTo(1 - 1200 / windowS, 9);
+  });
+
+  it('on several uncoordinated servers consume in parallel (order lost) and each deactivates', () => {
+    const s = scenario(mp(), false, ['{type: backend-failure, at: 1h, artifact: mp, duration: 5m}']);
+    const r = traced(s, 2, 0);
+    expect(v(r, 'mp', 'deactivations')).toBe(3);
+    // Three servers consumed together until the outage (50 of the 170 measured minutes), then none.
+    expect(v(r, 'mp', 'parallelFraction')).toBeCloseTo(50 / 170, 2);
+  });
+
+  it('delay an idle store by the poll: p99 near 0.99 x interval + forward time', () => {
+    const s = scenario(mp(', forwardTime: 10ms'), true);
+    const r = traced(s, 2, 0);
+    expect(v(r, 'mp', 'deliveryDelayMs.p99')).toBeGreaterThan(985);
+    expect(v(r, 'mp', 'deliveryDelayMs.p99')).toBeLessThan(1005);
+    expect(v(r, 'mp', 'deliveryDelayMs.mean')).toBeCloseTo(510, 0);
+  });
+});
+
+describe('inbound endpoints: the protocol decides what several consumers do', () => {
+  const ie = (protocol: string, extra = '') => `{kind: inbound-endpoint, name: ie, protocol: ${protocol}, messageRate: 10/s${extra}}`;
+
+  it('uncoordinated on 3 servers: topics, MQTT and directories are consumed 3 times; queues, Kafka and RabbitMQ shared', () => {
+    for (const [protocol, copies] of [
+      ['mqtt', 3],
+      ['file', 3],
+      ['jms, destination: topic', 3],
+      ['jms', 1],
+      ['kafka', 1],
+      ['rabbitmq', 1],
+    ] as const) {
+      const r = traced(scenario(ie(protocol), false), 2, 0);
+      const consumed = v(r, 'ie', 'executions');
+      const dupes = v(r, 'ie', 'duplicateExecutions');
+      expect(consumed - dupes, protocol).toBeCloseTo(10 * windowS, 3);
+      expect(dupes, protocol).toBeCloseTo((copies - 1) * 10 * windowS, 3);
+      expect(v(r, 'ie', 'parallelFraction'), protocol).toBe(1);
+    }
+  });
+
+  it('coordinated: one consumer; a topic loses what is published during the takeover, a queue keeps it', () => {
+    for (const [protocol, lost] of [
+      ['mqtt', true],
+      ['jms, destination: topic', true],
+      ['jms', false],
+      ['file', false],
+    ] as const) {
+      const r = traced(scenario(ie(protocol), true, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
+      const gap = r.distributions.get('artifacts.ie.takeoverS')!;
+      expect(gap, protocol).toHaveLength(1);
+      expect(gap[0]!).toBeGreaterThan(10);
+      expect(gap[0]!).toBeLessThan(25);
+      expect(v(r, 'ie', 'parallelFraction')).toBe(0);
+      if (lost) expect(v(r, 'ie', 'missedExecutions')).toBeCloseTo(10 * gap[0]!, 6);
+      else {
+        expect(v(r, 'ie', 'missedExecutions')).toBe(0);
+        expect(v(r, 'ie', 'backlogMax')).toBeCloseTo(10 * gap[0]!, 6);
+      }
+    }
+  });
+
+  it('kafka: after a consumer dies without leaving, its partitions wait for the session timeout (45 s) even after coordination moved it', () => {
+    for (const coordination of [true, false]) {
+      const r = traced(scenario(ie('kafka'), coordination, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
+      expect(r.distributions.get('artifacts.ie.takeoverS')).toEqual([45]);
+      expect(v(r, 'ie', 'backlogMax')).toBeCloseTo(450, 6);
+    }
+    // A graceful stop (a drain) leaves the group at once: no wait.
+    const drained = traced(scenario(ie('kafka'), false, ['{type: node-drain, at: 2h, runnerOf: ie}']), 2, 0);
+    expect(drained.distributions.get('artifacts.ie.takeoverS')).toEqual([]);
+  });
+
+  it('rabbitmq: a consumer that dies holding a message has it delivered again after the heartbeat timeout', () => {
+    const r = traced(scenario(ie('rabbitmq'), false, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
+    expect(v(r, 'ie', 'duplicateExecutions')).toBe(1);
+    const graceful = traced(scenario(ie('rabbitmq'), false, ['{type: node-drain, at: 2h, runnerOf: ie}']), 2, 0);
+    expect(v(graceful, 'ie', 'duplicateExecutions')).toBe(0);
+  });
+});
+
+/** The backlog at the horizon, from the last flow. */
+function backlogAtEnd(r: ReturnType<typeof traced>): number {
+  return r.flows.at(-1)?.backlogTo ?? 0;
+}
