@@ -56,6 +56,13 @@ function workloadRows(results: RunResult[]): Row[] {
   ]);
 }
 
+/** A summary in milliseconds, in seconds (for the duration format). */
+function inSeconds(s: MetricSummary | undefined): MetricSummary | undefined {
+  if (s === undefined) return undefined;
+  const k = (x: number | null): number | null => (x === null ? null : x / 1000);
+  return { mean: k(s.mean), ci95: s.ci95 === null ? null : [s.ci95[0] / 1000, s.ci95[1] / 1000], min: k(s.min), max: k(s.max), n: s.n };
+}
+
 /** Stateful artifacts: per capability, then per artifact (design.md section 6). */
 function artifactRows(results: RunResult[]): Row[] {
   const rows: Row[] = [];
@@ -97,7 +104,7 @@ function artifactRows(results: RunResult[]): Row[] {
         { label: `${name}: messages ${processor ? 'dropped' : 'lost'}`, get: (r) => at(r, `${p}.missedExecutions`), kind: 'count' },
         { label: `${name}: duplicate consumptions`, get: (r) => at(r, `${p}.duplicateExecutions`), kind: 'count' },
         { label: `${name}: backlog max (messages)`, get: (r) => at(r, `${p}.backlogMax`), kind: 'count' },
-        { label: `${name}: delivery delay p99 (ms)`, get: (r) => at(r, `${p}.deliveryDelayMs.p99`), kind: 'ms' },
+        { label: `${name}: delivery delay p99`, get: (r) => inSeconds(at(r, `${p}.deliveryDelayMs.p99`)), kind: 'duration' },
       );
       if (processor) rows.push({ label: `${name}: deactivations`, get: (r) => at(r, `${p}.deactivations`), kind: 'count' });
       rows.push({ label: `${name}: two or more consuming (order lost)`, get: (r) => at(r, `${p}.parallelFraction`), kind: 'percent' });
@@ -211,9 +218,11 @@ function readingNote(compare: boolean, withArtifacts: boolean): string {
   ];
   if (withArtifacts) {
     lines.push(
-      'stateful artifacts: running = time some server runs it; takeover = from the last server losing',
-      'it to the next one running it (pooled over replications; p95 interval from order statistics);',
-      'missed = slots no server ran; duplicate = fires of the same slot on a second server.',
+      'stateful artifacts: running (active, consuming) = time some server runs it (a message processor',
+      'not deactivated; an inbound endpoint getting messages); takeover = from the last server losing it',
+      'to the next one running it (pooled over replications; p95 interval from order statistics);',
+      'missed = slots no server ran; duplicate = fires of the same slot, or copies of the same message,',
+      'on a second server; backlog and delivery delay are those of the store the artifact consumes.',
     );
   }
   if (compare) {

@@ -55,7 +55,7 @@ function successAt(base: Scenario, shares: number[], rps: number): number {
   s.warmup = Math.max(s.warmup, WARMUP_S);
   s.horizon = s.warmup + PROBE_S;
   s.replications = 1;
-  for (const pool of s.cluster.nodePools) pool.failures.crash = null;
+  for (const pool of s.cluster.nodePools) Object.assign(pool.failures, { crash: null, partition: null, clockSkew: null });
   s.coordination.database.failures = { outage: null, slowness: null };
   let k = 0;
   for (const w of s.workloads) {

@@ -6,6 +6,7 @@ import type { ModelEvents } from './events.js';
 import { createCluster, type Cluster } from './kube/cluster.js';
 import { reconcile } from './kube/deployment.js';
 import { armNodeCrash } from './faults/node-failures.js';
+import { armNetworkFaults } from './faults/network.js';
 import { scheduleScriptedFaults } from './faults/scripted.js';
 import { startTraffic } from './traffic/index.js';
 import { ArtifactRuntime } from './artifacts/runtime.js';
@@ -22,7 +23,10 @@ export function startCluster(sim: Simulation, streams: RandomStreams, scenario: 
     c.artifacts = new ArtifactRuntime(c);
     c.artifacts.start();
   }
-  for (const node of c.nodes) armNodeCrash(c, node);
+  for (const node of c.nodes) {
+    armNodeCrash(c, node);
+    armNetworkFaults(c, node);
+  }
   for (const w of c.workloads) reconcile(c, w);
   scheduleScriptedFaults(c, scenario.faults);
   return c;

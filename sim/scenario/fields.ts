@@ -36,6 +36,12 @@ const MIN = 60;
 const H = 3600;
 const D = 86400;
 
+const partitionSide = oneOf(
+  ['both', 'control-plane', 'database'],
+  'both',
+  'what the node can no longer reach: the control plane (the kubelet loses its lease; the pods run on), the coordination database (its servers fence themselves, 4.4), or both',
+);
+
 const constant = (value: number): DistSpec => ({ dist: 'constant', value });
 const lognormal = (median: number, p95: number): DistSpec => ({ dist: 'lognormal', median, p95 });
 
@@ -116,6 +122,27 @@ const nodePool = object(
         ),
         // facts C: "HPC systems" (repair time lognormal, mean from under 1 h to over a day).
         repairTime: dist(lognormal(1 * H, 8 * H), 'time from a crash until the node is back: a reboot of the same machine (its images are still there)'),
+        // facts C: "Google new-cluster first year" (router failures and network maintenances cut
+        // machines off for minutes to an hour; no per-node rate): off unless given.
+        partition: object(
+          {
+            timeBetween: dist({ dist: 'exponential', mean: 365 * D }, 'time from the end of one partition of the node to the start of the next'),
+            duration: dist(lognormal(5 * MIN, 1 * H), 'how long the node stays cut off'),
+            from: partitionSide,
+          },
+          'stochastic network partitions of each node; off unless given',
+          { nullable: true, default: null },
+        ),
+        // Assumption: NTP keeps clocks within milliseconds; a broken sync drifts a node off.
+        clockSkew: object(
+          {
+            timeBetween: dist({ dist: 'exponential', mean: 365 * D }, 'time from the end of one clock excursion of the node to the start of the next'),
+            offset: dist({ dist: 'uniform', min: -30 * S, max: 30 * S }, 'how far the node clock is off (positive: ahead)'),
+            duration: dist(lognormal(1 * H, 24 * H), 'how long until the clock is corrected'),
+          },
+          'stochastic clock excursions of each node (MI judges heartbeats by the writers’ clocks); off unless given',
+          { nullable: true, default: null },
+        ),
       },
       'failure processes of every node in the pool',
     ),
@@ -263,6 +290,24 @@ const fault: UnionSpec = {
         }),
       },
       'the node dies abruptly (its pods stop at once; the control plane notices after the grace period)',
+    ),
+    'node-partition': object(
+      {
+        at,
+        ...nodeTarget,
+        duration: duration(undefined, 'time until the network heals; none: never', 0, { nullable: true }),
+        from: partitionSide,
+      },
+      'the node is cut off from the network: from the control plane (lease lost, pods evicted and replaced, but they run on), from the coordination database, or both',
+    ),
+    'clock-skew': object(
+      {
+        at,
+        ...nodeTarget,
+        offset: duration(undefined, 'how far the node clock is off, e.g. 20s (ahead) or -20s (behind)', -Infinity),
+        duration: duration(null, 'time until the clock is corrected; none: never', 0, { nullable: true }),
+      },
+      "the node's clock is off: MI writes heartbeats with it and judges the others' by it",
     ),
     'node-drain': object(
       {

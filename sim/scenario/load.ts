@@ -143,7 +143,7 @@ function crossCheck(
     if (!f) return;
     const path = `faults[${i}]`;
     if (f.at !== undefined && horizon !== undefined && f.at >= horizon) fail(`${path}.at`, `a time before the horizon (${formatDuration(horizon)})`, formatDuration(f.at));
-    if (f.type === 'node-crash' || f.type === 'node-drain') {
+    if (f.type === 'node-crash' || f.type === 'node-drain' || f.type === 'node-partition' || f.type === 'clock-skew') {
       const given = ['node', 'nodeOf', 'runnerOf'].filter((k) => written(`${path}.${k}`));
       if (given.length !== 1) {
         fail(path, 'exactly one of node, nodeOf and runnerOf', given.length === 0 ? 'none' : given.join(' and '));

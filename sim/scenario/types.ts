@@ -142,8 +142,16 @@ export interface NodePoolConfig {
   memory: number;
   zones: string[];
   imagePrePulled: boolean;
-  failures: { crash: { timeToFailure: DistSpec } | null; repairTime: DistSpec };
+  failures: {
+    crash: { timeToFailure: DistSpec } | null;
+    repairTime: DistSpec;
+    partition: { timeBetween: DistSpec; duration: DistSpec; from: PartitionSide } | null;
+    clockSkew: { timeBetween: DistSpec; offset: DistSpec; duration: DistSpec } | null;
+  };
 }
+
+/** What a partitioned node can no longer reach. */
+export type PartitionSide = 'both' | 'control-plane' | 'database';
 
 export interface ProbeConfig {
   initialDelay: number;
@@ -218,6 +226,8 @@ export interface PodTarget {
 export type FaultConfig =
   | ({ type: 'node-crash'; at: number; repairAfter: number | null | undefined } & NodeTarget)
   | ({ type: 'node-drain'; at: number; uncordonAfter: number | null } & NodeTarget)
+  | ({ type: 'node-partition'; at: number; duration: number | null; from: PartitionSide } & NodeTarget)
+  | ({ type: 'clock-skew'; at: number; offset: number; duration: number | null } & NodeTarget)
   | ({ type: 'pod-crash'; at: number } & PodTarget)
   | ({ type: 'pod-hang'; at: number } & PodTarget)
   | ({ type: 'jvm-pause'; at: number; duration: number } & PodTarget)

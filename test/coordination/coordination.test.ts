@@ -305,3 +305,79 @@ describe('the built-in patterns', () => {
     expect(mean(times) / 60).toBeLessThan(6.3);
   });
 });
+
+describe('network partitions and clock skew (design.md 4.7)', () => {
+  const partitioned = (version: string, from: string, replicas: number, coordination: boolean) =>
+    scenarioFrom(`
+horizon: 2h
+warmup: 10m
+coordination: {miVersion: '${version}'}
+cluster: {nodePools: [{name: w, count: 4, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: ${replicas}
+    coordination: ${coordination}
+    failures: {crash: null}
+    artifacts:
+      - {kind: scheduled-task, name: t1, interval: 1m}
+faults:
+  - {type: node-partition, at: 30m, runnerOf: t1, duration: 20m, from: ${from}}
+`);
+
+  it('4.4, cut off from everything: the runner fences itself and a survivor takes over, no duplicate', () => {
+    for (let i = 0; i < 20; i++) {
+      const r = traced(partitioned('4.4', 'both', 3, true), 6, i);
+      expect(maxConcurrent(r.runners, 't1')).toBe(1);
+      const g = gaps(r.runners, 't1').filter(([from]) => from >= 1800);
+      expect(g).toHaveLength(1);
+      expect(g[0]![0] - 1800).toBeLessThanOrEqual(5 + 1.125 + 1e-6);
+      expect(g[0]![1] - 1800).toBeGreaterThan(10);
+      expect(g[0]![1] - 1800).toBeLessThan(25);
+    }
+  });
+
+  it('4.3, cut off from the database: both sides run the task for the whole partition', () => {
+    for (let i = 0; i < 20; i++) {
+      const r = traced(partitioned('4.3', 'database', 3, true), 6, i);
+      expect(maxConcurrent(r.runners, 't1')).toBe(2);
+      const stop = r.runners.find((e) => e.t > 3000 && !e.started)!;
+      expect(stop.t - 3000).toBeLessThan(5 + 1e-6); // it stops at its first heartbeat after the heal
+      expect(r.values.get('artifacts.t1.duplicateExecutions')).toBeGreaterThan(15);
+    }
+  });
+
+  it('cut off from the control plane: with coordination the old pod keeps the task alone; without, the replacement duplicates it until the heal', () => {
+    for (let i = 0; i < 10; i++) {
+      const coordinated = traced(partitioned('4.4', 'control-plane', 3, true), 6, i);
+      expect(maxConcurrent(coordinated.runners, 't1')).toBe(1);
+      const isolated = traced(partitioned('4.4', 'control-plane', 1, false), 6, i);
+      expect(maxConcurrent(isolated.runners, 't1')).toBe(2);
+      // The replacement starts after the eviction path (~6 min); the old pod stops when the partition heals.
+      const start = isolated.runners.find((e) => e.t > 1800 && e.started)!;
+      expect(start.t - 1800).toBeGreaterThan(330);
+      expect(start.t - 1800).toBeLessThan(420);
+      expect(isolated.runners.find((e) => e.t >= 3000 && !e.started)!.t).toBeCloseTo(3000, 0);
+    }
+  });
+
+  const skewed = (offset: string) =>
+    scenarioFrom(`
+horizon: 1h
+warmup: 10m
+${cluster()}
+faults:
+  - {type: clock-skew, at: 30m, runnerOf: t1, offset: ${offset}, duration: 10m}
+`);
+
+  it('a runner whose clock is behind by more than W - H looks dead to the others: its task moves and runs twice', () => {
+    for (let i = 0; i < 10; i++) {
+      const behind = traced(skewed('-20s'), 7, i);
+      expect(maxConcurrent(behind.runners, 't1')).toBe(2);
+      expect(behind.coordination.filter((e) => e.kind === 'removed' && e.t >= 1800).length).toBeGreaterThan(10);
+      // A few seconds of skew change nothing.
+      const small = traced(skewed('-4s'), 7, i);
+      expect(maxConcurrent(small.runners, 't1')).toBe(1);
+      expect(small.coordination.filter((e) => e.t >= 1800)).toEqual([]);
+    }
+  });
+});

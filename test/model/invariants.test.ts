@@ -18,6 +18,8 @@ const faultArb = fc.oneof(
   fc.record({ type: fc.constant('rolling-update'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1') }),
   fc.record({ type: fc.constant('jvm-pause'), at: duration(60, 40000), workload: fc.constantFrom('w0', 'w1'), podIndex: fc.integer({ min: 0, max: 3 }), duration: duration(1, 120) }),
   fc.record({ type: fc.constant('coordination-db-outage'), at: duration(60, 40000), duration: duration(1, 900) }),
+  fc.record({ type: fc.constant('node-partition'), at: duration(60, 40000), node: fc.constantFrom('a-1', 'a-2', 'b-1'), duration: fc.oneof(duration(1, 3000), fc.constant('none')), from: fc.constantFrom('both', 'control-plane', 'database') }),
+  fc.record({ type: fc.constant('clock-skew'), at: duration(60, 40000), node: fc.constantFrom('a-1', 'a-2', 'b-1'), offset: fc.integer({ min: -40, max: 40 }).map((x) => `${x}s`), duration: duration(1, 3000) }),
   fc.record({ type: fc.constant('coordination-db-slowness'), at: duration(60, 40000), duration: duration(1, 900), queryTime: fc.constant({ dist: 'uniform', min: '0s', max: '3s' }) }),
 );
 
@@ -73,7 +75,20 @@ const scenarioArb = fc.record({
   warmup: fc.constant('10m'),
   cluster: fc.record({
     nodePools: fc.tuple(
-      fc.record({ name: fc.constant('a'), count: fc.constant(3), cpu: fc.constantFrom('2', '4'), failures: fc.constant({ crash: { timeToFailure: { dist: 'exponential', mean: '8h' } }, repairTime: '20m' }) }),
+      fc.record({
+        name: fc.constant('a'),
+        count: fc.constant(3),
+        cpu: fc.constantFrom('2', '4'),
+        failures: fc.constantFrom(
+          { crash: { timeToFailure: { dist: 'exponential', mean: '8h' } }, repairTime: '20m' },
+          {
+            crash: { timeToFailure: { dist: 'exponential', mean: '8h' } },
+            repairTime: '20m',
+            partition: { timeBetween: { dist: 'exponential', mean: '4h' }, duration: '15m', from: 'both' },
+            clockSkew: { timeBetween: { dist: 'exponential', mean: '4h' }, duration: '30m' },
+          },
+        ),
+      }),
       fc.record({ name: fc.constant('b'), count: fc.integer({ min: 1, max: 2 }), zones: fc.constant(['zone-z']), failures: fc.constant({ crash: 'none' }) }),
     ),
   }),

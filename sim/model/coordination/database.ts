@@ -2,6 +2,7 @@ import { makeDistribution, type Distribution } from '../../engine/distributions.
 import type { Rng } from '../../engine/random.js';
 import type { DistSpec } from '../../engine/distributions.js';
 import type { Cluster } from '../kube/cluster.js';
+import type { Node } from '../kube/types.js';
 
 /**
  * The coordination database (WSO2_COORDINATION_DB) as the servers see it: up, down (every query
@@ -61,6 +62,49 @@ export class CoordinationDatabase {
 
   isDown(t: number): boolean {
     return t >= this.downFromS && t < this.downUntilS;
+  }
+
+  /** Nodes cut off from the database (a network partition), each over [from, until). */
+  private readonly cuts = new Map<Node, { from: number; until: number }>();
+
+  /** The node cannot reach the database from now for `durationS` (Infinity: until further notice). */
+  cutNode(node: Node, durationS: number): void {
+    const now = this.c.sim.nowS;
+    const cut = this.cuts.get(node);
+    const from = cut !== undefined && now >= cut.from && now < cut.until ? cut.from : now;
+    const until = Math.max(cut !== undefined && now < cut.until ? cut.until : now, now + durationS);
+    this.cuts.set(node, { from, until });
+    if (until < Infinity) this.c.sim.scheduleAt(until, onChange, this);
+    this.changed();
+  }
+
+  /** Whether a server on `node` reaches the database at t. */
+  reachable(node: Node | null, t: number): boolean {
+    if (this.isDown(t)) return false;
+    const cut = node === null ? undefined : this.cuts.get(node);
+    return cut === undefined || t < cut.from || t >= cut.until;
+  }
+
+  /**
+   * The first stretch, from `now` on, in which a server on `node` cannot reach the database (the
+   * outage and the node's cut merged when they overlap): [from, until), or null if none is known.
+   */
+  unreachableWindow(node: Node | null, now: number): { from: number; until: number } | null {
+    const windows: Array<{ from: number; until: number }> = [];
+    if (this.downUntilS > now) windows.push({ from: this.downFromS, until: this.downUntilS });
+    const cut = node === null ? undefined : this.cuts.get(node);
+    if (cut !== undefined && cut.until > now) windows.push({ from: cut.from, until: cut.until });
+    if (windows.length === 0) return null;
+    windows.sort((a, b) => a.from - b.from);
+    const w = { ...windows[0]! };
+    for (const x of windows.slice(1)) if (x.from <= w.until) w.until = Math.max(w.until, x.until);
+    return w;
+  }
+
+  /** When a server on `node` reaches the database again (now if it does). */
+  reachableFrom(node: Node | null, now: number): number {
+    if (this.reachable(node, now)) return now;
+    return this.unreachableWindow(node, now)!.until;
   }
 
   isSlow(t: number): boolean {

@@ -56,8 +56,9 @@ export interface Member {
   fenceAtS: number;
   /** 4.3: heartbeats failing (the database is down); tasks keep running. */
   dbBlocked: boolean;
-  /** Its row was swept while the process lived. */
+  /** Its row was swept while the process lived, and when. */
   removed: boolean;
+  removedAtS: number;
   gone: boolean;
   /** Leader state: run index of its first run as leader (cleaning cadence) and its resolver. */
   leader: { firstRunK: number; resolver: ResolverState } | null;
@@ -66,8 +67,10 @@ export interface Member {
 interface Row {
   readonly id: string;
   member: Member | null;
-  /** The last heartbeat written, when no beating member keeps it fresh. */
+  /** The last heartbeat written (real time), when no beating member keeps it fresh. */
   beatS: number;
+  /** How far the writer's clock was ahead when it wrote it (heartbeats carry the writer's clock). */
+  skewS: number;
 }
 
 interface Task {
@@ -89,7 +92,7 @@ export interface CoordinationEvent {
   task?: string;
 }
 
-type ActionKind = 'fail' | 'slow-check' | 'fence' | 'retry' | 'resume' | 'elect' | 'sweep' | 'unassign' | 'run';
+type ActionKind = 'fail' | 'slow-check' | 'fence' | 'retry' | 'resume' | 'elect' | 'sweep' | 'unassign' | 'run' | 'reinsert';
 
 export class CoordinationGroup {
   readonly H: number;
@@ -106,8 +109,9 @@ export class CoordinationGroup {
   readonly members: Member[] = [];
   readonly rows = new Map<string, Row>();
   leaderId: string | null = null;
-  /** The coordinator heartbeat (LEADER_STATUS_TABLE) once the leader stopped writing it. */
+  /** The coordinator heartbeat (LEADER_STATUS_TABLE) once the leader stopped writing it, and its writer's clock skew. */
   private leaderBeatS = -Infinity;
+  private leaderSkewS = 0;
   readonly tasks: Task[];
   /** MEMBER_REMOVED events not read yet: when the first live server reads them, and for whom. */
   private readonly pendingUnassign: Array<{ atS: number; id: string }> = [];
@@ -149,8 +153,9 @@ export class CoordinationGroup {
     const now = this.c.sim.nowS;
     const id = tasks.pod.name;
     const row = this.rows.get(id);
-    const dbDown = this.db.isDown(now);
-    const duplicate = this.v44 && !dbDown && row !== undefined && now - this.rowBeat(row, now) < this.W;
+    const dbDown = !this.db.reachable(tasks.pod.node, now);
+    const readerSkew = tasks.pod.node?.clockOffsetS ?? 0;
+    const duplicate = this.v44 && !dbDown && row !== undefined && this.apparentAge(row, now, readerSkew) < this.W;
     if (duplicate) {
       this.emit('duplicate-node', id);
       if (!this.waitOnDuplicate) return null;
@@ -174,13 +179,14 @@ export class CoordinationGroup {
       fenceAtS: NaN,
       dbBlocked: false,
       removed: false,
+      removedAtS: -Infinity,
       gone: false,
       leader: null,
     };
     this.members.push(m);
     if (!waiting) {
       if (row !== undefined) row.member = m;
-      else this.rows.set(id, { id, member: m, beatS: now });
+      else this.rows.set(id, { id, member: m, beatS: now, skewS: 0 });
       // A fresh server owns nothing: what an earlier container of this node id held is re-resolved.
       this.unassignOf(id);
       this.emit('joined', id);
@@ -227,6 +233,22 @@ export class CoordinationGroup {
     return !m.gone && !m.frozen && !m.fenced && !m.dbBlocked;
   }
 
+  /** How far the member's node clock is ahead of real time. */
+  private skewOf(m: Member): number {
+    return m.tasks.pod.node?.clockOffsetS ?? 0;
+  }
+
+  /** The clock skew the row's heartbeat carries. */
+  private rowSkew(row: Row): number {
+    const m = row.member;
+    return m !== null && this.beating(m) ? this.skewOf(m) : row.skewS;
+  }
+
+  /** The heartbeat's age as a reader whose clock is `readerSkewS` ahead sees it at t. */
+  private apparentAge(row: Row, t: number, readerSkewS: number): number {
+    return t + readerSkewS - (this.rowBeat(row, t) + this.rowSkew(row));
+  }
+
   /** The last heartbeat a row holds at time t. */
   rowBeat(row: Row, t: number): number {
     const m = row.member;
@@ -234,22 +256,30 @@ export class CoordinationGroup {
     return row.beatS;
   }
 
-  private rowLive(row: Row, t: number): boolean {
-    return t - this.rowBeat(row, t) < this.W - tol(t);
+  /** Live as the leader (whose clock is `readerSkewS` ahead) judges it: heartbeat younger than W. */
+  private rowLive(row: Row, t: number, readerSkewS: number): boolean {
+    return this.apparentAge(row, t, readerSkewS) < this.W - tol(t);
   }
 
-  /** Live node ids at t, in the order the database lists them (join order). */
-  private liveIds(t: number): string[] {
+  /** Live node ids at t as `reader` judges them, in the order the database lists them (join order). */
+  private liveIds(t: number, reader: Member): string[] {
     const ids: string[] = [];
-    for (const row of this.rows.values()) if (this.rowLive(row, t)) ids.push(row.id);
+    const skew = this.skewOf(reader);
+    for (const row of this.rows.values()) if (this.rowLive(row, t, skew)) ids.push(row.id);
     return ids;
   }
 
   private stopBeating(m: Member): void {
     if (!this.beating(m)) return;
-    if (m === this.leaderMember()) this.leaderBeatS = this.heartbeatOf(m);
+    if (m === this.leaderMember()) {
+      this.leaderBeatS = this.heartbeatOf(m);
+      this.leaderSkewS = this.skewOf(m);
+    }
     const row = this.rows.get(m.id);
-    if (row?.member === m) row.beatS = this.rowBeat(row, this.c.sim.nowS);
+    if (row?.member === m) {
+      row.beatS = this.rowBeat(row, this.c.sim.nowS);
+      row.skewS = this.skewOf(m);
+    }
   }
 
   /** Heartbeats (and polls and scheduler runs) start again now; a removed row is written anew. */
@@ -261,7 +291,7 @@ export class CoordinationGroup {
     m.schedAnchorS = now + this.rng() * this.P;
     m.lastRunS = -Infinity;
     let row = this.rows.get(m.id);
-    if (row === undefined) this.rows.set(m.id, (row = { id: m.id, member: m, beatS: now }));
+    if (row === undefined) this.rows.set(m.id, (row = { id: m.id, member: m, beatS: now, skewS: 0 }));
     row.member = m;
     m.removed = false;
   }
@@ -290,6 +320,16 @@ export class CoordinationGroup {
 
   private dbUp(t: number): boolean {
     return !this.db.isDown(t);
+  }
+
+  /** Whether the member's server reaches the database at t (outages, its node's cut). */
+  private reaches(m: Member, t: number): boolean {
+    return this.db.reachable(m.tasks.pod.node, t);
+  }
+
+  /** When the member's server reaches the database again (now if it does). */
+  private upAtFor(m: Member, now: number): number {
+    return this.db.reachableFrom(m.tasks.pod.node, now);
   }
 
   // ---- planning: the next moment something happens ----
@@ -348,14 +388,15 @@ export class CoordinationGroup {
         continue;
       }
       if (m.dbBlocked) {
-        // 4.3: the first heartbeat once the database is back.
-        this.offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.downUntilS)), 'resume', m, now);
+        // 4.3: the first heartbeat once the database answers again.
+        this.offer(tickAtOrAfter(m.hbAnchorS, this.H, this.upAtFor(m, now)), 'resume', m, now);
         continue;
       }
-      // A heartbeat cycle that meets a down database.
-      if (db.downUntilS > now) {
-        const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.downFromS));
-        if (t < db.downUntilS) this.offer(t, 'fail', m, now);
+      // A heartbeat cycle that meets a database it cannot reach (an outage, its node cut off).
+      const cut = db.unreachableWindow(m.tasks.pod.node, now);
+      if (cut !== null) {
+        const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, cut.from));
+        if (t < cut.until) this.offer(t, 'fail', m, now);
       }
       // 4.4: a heartbeat cycle that meets a slow database may time out.
       if (this.v44 && db.slowUntilS > now) {
@@ -365,19 +406,42 @@ export class CoordinationGroup {
     }
     const downNow = !this.dbUp(now);
     const upAt = downNow ? this.db.downUntilS : now;
-    // Elections: a beating member whose heartbeat cycle finds the leader's heartbeat older than W.
-    if (leader === null || !this.beating(leader)) {
-      const staleFrom = this.leaderId === null ? -Infinity : after(this.leaderBeatS + this.W);
-      for (let i = 0; i < members.length; i++) {
-        const m = members[i]!;
-        if (this.beating(m)) this.offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(upAt, staleFrom)), 'elect', m, now);
+    // Elections: a beating member whose heartbeat cycle finds the leader's heartbeat older than W
+    // (by its own clock: a clock ahead of the leader's sees it older).
+    const leaderBeating = leader !== null && this.beating(leader);
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
+      if (!this.beating(m) || m === leader) continue;
+      const from = this.upAtFor(m, now);
+      if (!leaderBeating) {
+        // Stale when t + skew(m) - (beat + skew(writer)) > W.
+        const staleFrom = this.leaderId === null ? -Infinity : after(this.leaderBeatS + this.leaderSkewS - this.skewOf(m) + this.W);
+        this.offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(from, staleFrom)), 'elect', m, now);
+      } else if (this.skewOf(m) - this.skewOf(leader!) > this.W - this.H) {
+        // A live leader looks dead only to a clock far enough ahead, at the cycles where the
+        // leader's last beat is old enough (the two heartbeats have one period: a fixed phase).
+        const t = tickAtOrAfter(m.hbAnchorS, this.H, from);
+        const age = t - tickAtOrBefore(leader!.hbAnchorS, this.H, t) + this.skewOf(m) - this.skewOf(leader!);
+        if (age > this.W + tol(t)) this.offer(t, 'elect', m, now);
       }
+      // A beating server whose row was swept writes it again at its next heartbeat (MEMBER_ADDED).
+      if (!this.rows.has(m.id)) this.offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(from, after(m.removedAtS))), 'reinsert', m, now);
     }
-    // Sweeps: the leader's heartbeat cycle that finds a member's heartbeat W old.
-    if (leader !== null && this.beating(leader)) {
+    // Sweeps: the leader's heartbeat cycle that finds a member's heartbeat W old (by its clock).
+    if (leaderBeating) {
+      const from = this.upAtFor(leader!, now);
+      const skewL = this.skewOf(leader!);
       for (const row of this.rows.values()) {
-        if (row.id === leader.id || (row.member !== null && this.beating(row.member))) continue;
-        this.offer(tickAtOrAfter(leader.hbAnchorS, this.H, Math.max(upAt, row.beatS + this.W)), 'sweep', leader, now);
+        if (row.id === leader!.id) continue;
+        if (row.member !== null && this.beating(row.member)) {
+          // Only a skewed clock makes a live member look dead: at a fixed phase of the two heartbeats.
+          const lag = skewL - this.skewOf(row.member);
+          if (lag <= this.W - this.H) continue;
+          const t = tickAtOrAfter(leader!.hbAnchorS, this.H, from);
+          if (this.apparentAge(row, t, skewL) >= this.W - tol(t)) this.offer(t, 'sweep', leader, now);
+          continue;
+        }
+        this.offer(tickAtOrAfter(leader!.hbAnchorS, this.H, Math.max(from, row.beatS + row.skewS - skewL + this.W)), 'sweep', leader, now);
       }
     }
     const pending = this.pendingUnassign;
@@ -386,7 +450,7 @@ export class CoordinationGroup {
     const tasks = this.tasks;
     let unassigned = false;
     for (let j = 0; j < tasks.length; j++) if (tasks[j]!.destinedId === null) unassigned = true;
-    const canResolve = unassigned && !downNow && leader !== null && resolverCanAssign(this.cfg.resolver, this.liveIds(now));
+    const canResolve = unassigned && !downNow && leader !== null && resolverCanAssign(this.cfg.resolver, this.liveIds(now, leader));
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
       if (!this.beating(m)) continue;
@@ -396,7 +460,7 @@ export class CoordinationGroup {
         const t = tasks[j]!;
         if (t.destinedId === m.id && !m.tasks.active.has(t.artifact.index)) work = true;
       }
-      const from = Math.max(upAt, after(m.lastRunS));
+      const from = Math.max(this.upAtFor(m, now), after(m.lastRunS));
       if (work) this.offer(tickAtOrAfter(m.schedAnchorS, this.P, from), 'run', m, now);
       else if (isLeader) {
         // The cleaner: the first cleaning run after some assigned task's node stops being live.
@@ -405,7 +469,8 @@ export class CoordinationGroup {
           const id = tasks[j]!.destinedId;
           if (id === null) continue;
           const row = this.rows.get(id);
-          const until = row === undefined ? -Infinity : row.member !== null && this.beating(row.member) ? Infinity : row.beatS + this.W;
+          const until =
+            row === undefined ? -Infinity : row.member !== null && this.beating(row.member) ? Infinity : row.beatS + row.skewS - this.skewOf(m) + this.W;
           if (until < notLiveFrom) notLiveFrom = until;
         }
         if (notLiveFrom < Infinity) this.offer(this.cleanerRunAtOrAfter(m, Math.max(from, notLiveFrom)), 'run', m, now);
@@ -460,6 +525,13 @@ export class CoordinationGroup {
       }
       case 'run':
         return this.schedulerRun(m, now);
+      case 'reinsert': {
+        // Its heartbeat finds no row and inserts one: a member again (its tasks were re-resolved meanwhile).
+        this.rows.set(m.id, { id: m.id, member: m, beatS: now, skewS: this.skewOf(m) });
+        m.removed = false;
+        this.emit('joined', m.id);
+        return;
+      }
     }
   }
 
@@ -471,7 +543,10 @@ export class CoordinationGroup {
     } else {
       // 4.3: the heartbeat is not written; the server keeps its tasks and tries again each cycle.
       const last = Math.max(m.hbAnchorS, now - this.H);
-      if (m === this.leaderMember()) this.leaderBeatS = last;
+      if (m === this.leaderMember()) {
+        this.leaderBeatS = last;
+        this.leaderSkewS = this.skewOf(m);
+      }
       m.leader = null;
       const row = this.rows.get(m.id);
       if (row?.member === m) row.beatS = last;
@@ -482,7 +557,10 @@ export class CoordinationGroup {
   /** 4.4: the server marks itself unresponsive: pauses its coordinated tasks and sleeps 2W. */
   private fence(m: Member, now: number): void {
     const last = Math.max(m.hbAnchorS, m.failTickS - this.H);
-    if (m === this.leaderMember()) this.leaderBeatS = last;
+    if (m === this.leaderMember()) {
+      this.leaderBeatS = last;
+      this.leaderSkewS = this.skewOf(m);
+    }
     m.leader = null;
     const row = this.rows.get(m.id);
     if (row?.member === m) row.beatS = last;
@@ -491,13 +569,13 @@ export class CoordinationGroup {
     m.retryS = now + this.S;
     for (const t of this.tasks) if (m.tasks.active.has(t.artifact.index)) this.control.stop(m.tasks, t.artifact);
     // It tries to un-assign its own tasks; that works only if the database answers at all.
-    if (this.dbUp(now)) this.unassignOf(m.id);
+    if (this.reaches(m, now)) this.unassignOf(m.id);
     this.emit('fenced', m.id);
   }
 
   /** 4.4: a heartbeat attempt after the sleep: re-join if the database answers in time. */
   private retry(m: Member, now: number): void {
-    let ok = this.dbUp(now);
+    let ok = this.reaches(m, now);
     if (ok && this.db.isSlow(now)) {
       for (let i = 0; i < 2 && ok; i++) ok = this.db.slowQuery!.sample(this.rng) <= this.T_op;
     }
@@ -541,9 +619,12 @@ export class CoordinationGroup {
   private sweep(leader: Member, now: number): void {
     const removed: string[] = [];
     for (const row of [...this.rows.values()]) {
-      if (row.id === leader.id || this.rowLive(row, now)) continue;
+      if (row.id === leader.id || this.rowLive(row, now, this.skewOf(leader))) continue;
       this.rows.delete(row.id);
-      if (row.member !== null) row.member.removed = true;
+      if (row.member !== null) {
+        row.member.removed = true;
+        row.member.removedAtS = now;
+      }
       removed.push(row.id);
       this.emit('removed', row.id);
     }
@@ -564,13 +645,13 @@ export class CoordinationGroup {
         for (const t of this.tasks) {
           if (t.destinedId === null) continue;
           const row = this.rows.get(t.destinedId);
-          if (row === undefined || !this.rowLive(row, now)) {
+          if (row === undefined || !this.rowLive(row, now, this.skewOf(m))) {
             this.emit('unassigned', t.destinedId, t.artifact.name);
             t.destinedId = null;
           }
         }
       }
-      const live = this.liveIds(now);
+      const live = this.liveIds(now, m);
       for (const t of this.tasks) {
         if (t.destinedId !== null) continue;
         const target = resolveTask(this.cfg.resolver, m.leader!.resolver, live, this.rng);

@@ -8,6 +8,7 @@ import { makeDistribution } from '../../engine/distributions.js';
 import { crashNode } from '../kube/node-lifecycle.js';
 import type { Node, Pod } from '../kube/types.js';
 import { drawRepairTime } from './node-failures.js';
+import { partitionNode, skewClock } from './network.js';
 
 /** Schedules the scenario's scripted faults (`faults:`), each at its `at` time. */
 export function scheduleScriptedFaults(c: Cluster, faults: readonly FaultConfig[]): void {
@@ -44,6 +45,17 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
         target = node.name;
         crashNode(c, node, fault.repairAfter === undefined ? drawRepairTime(node) : fault.repairAfter);
       } else if (node) target = `${node.name} (not applied: already down)`;
+      break;
+    }
+    case 'node-partition':
+    case 'clock-skew': {
+      const node = targetNode(c, fault);
+      if (node?.up) {
+        target = node.name;
+        const durationS = fault.duration === null ? Infinity : fault.duration;
+        if (fault.type === 'node-partition') partitionNode(c, node, durationS, fault.from);
+        else skewClock(c, node, fault.offset, durationS);
+      } else if (node) target = `${node.name} (not applied: it is down)`;
       break;
     }
     case 'node-drain': {

@@ -118,6 +118,10 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
         up: true,
         condition: 'Ready',
         cordoned: false,
+        apiCut: false,
+        apiCutUntilS: -Infinity,
+        clockOffsetS: 0,
+        clockUntilS: -Infinity,
         pods: [],
         images: new Set(pool.imagePrePulled ? scenario.workloads.map((w) => w.image) : []),
         pulls: new Map(),
@@ -200,6 +204,8 @@ export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
 /** Changes a pod's Ready condition and announces it. */
 export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
   if (pod.apiReady === ready) return;
+  // A kubelet cut off from the control plane cannot report its pods Ready (it can still lose them).
+  if (ready && pod.node?.apiCut) return;
   pod.apiReady = ready;
   if (ready) pod.readySinceS = c.sim.nowS;
   refreshPodCounts(c, pod);

@@ -2,7 +2,7 @@ import { NO_EVENT } from '../../engine/simulation.js';
 import { armNodeCrash } from '../faults/node-failures.js';
 import { setApiReady, type Cluster } from './cluster.js';
 import { reconcile } from './deployment.js';
-import { abortPulls, resumeAfterNodeRepair, stopOnNodeCrash } from './kubelet.js';
+import { abortPulls, resumeAfterNodeRepair, stopOnNodeCrash, terminatePod } from './kubelet.js';
 import { tickAfter } from './probes.js';
 import { clusterChanged } from './scheduler.js';
 import type { Node, Workload } from './types.js';
@@ -31,7 +31,7 @@ export function crashNode(c: Cluster, node: Node, repairAfterS: number | null): 
   c.usage.upNodes--;
   for (const pod of [...node.pods]) stopOnNodeCrash(c, pod);
   c.out.clusterUsage.emit(c.usage);
-  if (node.condition === 'Ready') node.detectTimer = c.sim.scheduleAt(nodeDetectionTime(c.sim.nowS, node, c), onNodeUnknown, node.ref);
+  if (node.condition === 'Ready' && node.detectTimer === NO_EVENT) node.detectTimer = c.sim.scheduleAt(nodeDetectionTime(c.sim.nowS, node, c), onNodeUnknown, node.ref);
   if (repairAfterS !== null) node.repairTimer = c.sim.schedule(repairAfterS, onRepair, node.ref);
   c.out.nodeState.emit(node);
 }
@@ -52,10 +52,49 @@ export function repairNode(c: Cluster, node: Node): void {
   node.detectTimer = node.evictTimer = NO_EVENT;
   c.usage.upNodes++;
   node.condition = 'Ready';
+  node.apiCut = false; // a rebooted machine rejoins the control plane
   for (const pod of [...node.pods]) resumeAfterNodeRepair(c, pod);
   c.out.clusterUsage.emit(c.usage);
   c.out.nodeState.emit(node);
   armNodeCrash(c, node);
+  clusterChanged(c);
+}
+
+/**
+ * A network partition between the node and the control plane: the kubelet cannot renew its lease,
+ * so the node is marked Unknown and its pods evicted as if it had died, but its containers run on
+ * (and serve whoever still reaches them) until the partition heals; then the kubelet learns which
+ * of its pods were deleted meanwhile and stops them, and reports the others Ready again (facts B:
+ * "Partitioned node": pods marked for deletion may keep running until it reconnects).
+ * `durationS` Infinity: it never heals.
+ */
+export function partitionFromControlPlane(c: Cluster, node: Node, durationS: number): void {
+  if (!node.up) return;
+  const now = c.sim.nowS;
+  if (!node.apiCut) {
+    node.apiCut = true;
+    if (node.condition === 'Ready' && node.detectTimer === NO_EVENT) node.detectTimer = c.sim.scheduleAt(nodeDetectionTime(now, node, c), onNodeUnknown, node.ref);
+  }
+  if (now + durationS > node.apiCutUntilS) {
+    node.apiCutUntilS = now + durationS;
+    if (durationS < Infinity) c.sim.scheduleAt(node.apiCutUntilS, onPartitionHealed, node.ref);
+  }
+  c.out.nodeState.emit(node);
+}
+
+function onPartitionHealed({ c, node }: NodeArg): void {
+  if (!node.apiCut || c.sim.nowS < node.apiCutUntilS || !node.up) return;
+  node.apiCut = false;
+  node.leasePhaseS = c.sim.nowS;
+  c.sim.cancel(node.detectTimer);
+  c.sim.cancel(node.evictTimer);
+  node.detectTimer = node.evictTimer = NO_EVENT;
+  node.condition = 'Ready';
+  for (const pod of [...node.pods]) {
+    if (pod.deleted) terminatePod(c, pod);
+    else if (pod.phase === 'Running' && !pod.hung) setApiReady(c, pod, true);
+  }
+  c.out.nodeState.emit(node);
   clusterChanged(c);
 }
 

@@ -53,6 +53,12 @@ export interface Node {
   condition: 'Ready' | 'Unknown';
   /** kubectl cordon / drain. */
   cordoned: boolean;
+  /** Cut off from the control plane (network partition): pods run on, the API hears nothing. */
+  apiCut: boolean;
+  apiCutUntilS: number;
+  /** How far the node's clock is ahead of real time (MI writes and judges heartbeats with it). */
+  clockOffsetS: number;
+  clockUntilS: number;
   /** Bound pods not yet gone, in binding order. */
   pods: Pod[];
   /** Images present on the node. */
