@@ -334,8 +334,7 @@ export class CoordinationGroup {
 
   // ---- planning: the next moment something happens ----
 
-  private replan(): void {
-    const at = this.plan(this.c.sim.nowS);
+  private replan(at = this.plan(this.c.sim.nowS)): void {
     if (at === this.timerAtS) return;
     this.c.sim.cancel(this.timer);
     this.timer = NO_EVENT;
@@ -348,11 +347,12 @@ export class CoordinationGroup {
     this.timer = NO_EVENT;
     this.timerAtS = NaN;
     const now = this.c.sim.nowS;
-    for (let guard = 0; guard < 10000; guard++) {
-      if (this.plan(now) > now + tol(now)) break;
+    let at = this.plan(now);
+    for (let guard = 0; guard < 10000 && at <= now + tol(now); guard++) {
       this.apply(this.bestKind, this.bestMember!, now);
+      at = this.plan(now);
     }
-    this.replan();
+    this.replan(at);
   }
 
   // The earliest pending action, found by `plan` (kept in fields: planning allocates nothing).
