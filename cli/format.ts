@@ -107,7 +107,7 @@ function artifactRows(results: RunResult[]): Row[] {
         { label: `${name}: delivery delay p99`, get: (r) => inSeconds(at(r, `${p}.deliveryDelayMs.p99`)), kind: 'duration' },
       );
       if (processor) rows.push({ label: `${name}: deactivations`, get: (r) => at(r, `${p}.deactivations`), kind: 'count' });
-      rows.push({ label: `${name}: two or more consuming (order lost)`, get: (r) => at(r, `${p}.parallelFraction`), kind: 'percent' });
+      rows.push({ label: `${name}: two or more consuming at once`, get: (r) => at(r, `${p}.parallelFraction`), kind: 'percent' });
     } else {
       rows.push(
         { label: `${name}: missed executions`, get: (r) => at(r, `${p}.missedExecutions`), kind: 'count' },
@@ -244,12 +244,19 @@ function firstSentence(text: string): string {
  * more than one server without coordination: each such artifact, where it runs and the duplicate
  * executions it caused. Null when there is none.
  */
+/** Whether competing consumers of this artifact share one ordered stream (and so lose its order). */
+function sharesInOrder(a: Scenario['workloads'][number]['artifacts'][number]): boolean {
+  if (a.kind === 'message-processor') return true;
+  if (a.kind !== 'inbound-endpoint') return false;
+  return a.protocol === 'rabbitmq' || (a.protocol === 'jms' && a.destination === 'queue');
+}
+
 export function uncoordinatedWarning(scenario: Scenario, result: RunResult): string | null {
-  const servers = new Map<string, { uncoordinated: string[]; count: number }>();
+  const servers = new Map<string, { uncoordinated: string[]; count: number; task: boolean; ordered: boolean }>();
   for (const w of scenario.workloads) {
     for (const a of w.artifacts) {
       let entry = servers.get(a.name);
-      if (entry === undefined) servers.set(a.name, (entry = { uncoordinated: [], count: 0 }));
+      if (entry === undefined) servers.set(a.name, (entry = { uncoordinated: [], count: 0, task: a.kind === 'scheduled-task', ordered: sharesInOrder(a) }));
       if (a.pinnedServers.length > 0) entry.count += Math.min(w.replicas, a.pinnedServers.length);
       else if (w.coordination && a.coordination) entry.count += w.replicas > 0 ? 1 : 0;
       else {
@@ -263,7 +270,10 @@ export function uncoordinatedWarning(scenario: Scenario, result: RunResult): str
   for (const [name, e] of servers) {
     if (e.count < 2 || e.uncoordinated.length === 0) continue;
     const dupes = at(result, `artifacts.${name}.duplicateExecutions`)?.mean ?? null;
-    const caused = dupes === null ? '' : `: ${grouped(dupes, 0)} duplicate executions per replication (mean)`;
+    const parallel = e.task ? null : (at(result, `artifacts.${name}.parallelFraction`)?.mean ?? null);
+    const what = e.task ? 'duplicate executions' : 'duplicate consumptions';
+    let caused = dupes === null ? '' : `: ${grouped(dupes, 0)} ${what} per replication (mean)`;
+    if (parallel !== null && parallel > 0) caused += `, two or more consuming ${(parallel * 100).toPrecision(3)}% of the time${e.ordered ? ' (message order lost)' : ''}`;
     lines.push(`  ${name} runs on ${e.uncoordinated.join(' and ')} without coordination${caused}`);
   }
   if (lines.length === 0) return null;

@@ -184,6 +184,10 @@ describe.concurrent('stateful artifacts in the CLI', () => {
     expect(r.stderr.match(/^warning:/gm), describeRun(r)).toHaveLength(1);
     expect(r.stderr).toMatch(/recurringOrder_Task runs on 3 replicas of mi without coordination: [\d,]+ duplicate executions per replication \(mean\)/);
     expect(r.stderr).toMatch(/scheduleOrder_Task runs on 3 replicas of mi without coordination/);
+    // Consumers: their duplicates are consumptions; a shared ordered store loses its order, a Kafka group does not.
+    expect(r.stderr).toMatch(/orderForwardingProcessor runs on 3 replicas of mi without coordination: [\d,]+ duplicate consumptions per replication \(mean\), two or more consuming [\d.]+% of the time \(message order lost\)/);
+    expect(r.stderr).toMatch(/orderFileInbound runs on 3 replicas of mi without coordination: [\d,]+ duplicate consumptions/);
+    expect(r.stderr).toMatch(/orderKafkaInbound runs on 3 replicas of mi without coordination: 0 duplicate consumptions per replication \(mean\), two or more consuming [\d.]+% of the time\n/);
     const [dupes] = tableRow(r.stdout, 'recurringOrder_Task: duplicate executions');
     expect(Number(dupes!.split(' ')[0]!.replace(/,/g, ''))).toBeGreaterThan(50_000);
     expectNoStackTrace(r);
