@@ -117,3 +117,47 @@ faults:
     expect(boundAt).toBeGreaterThanOrEqual(7200);
   });
 });
+
+describe('rollouts', () => {
+  it('scaled down mid-rollout, the Deployment scales its ReplicaSets in proportion down to replicas + maxSurge at once', () => {
+    const c = run(
+      `
+horizon: 1h
+cluster: {nodePools: [{count: 4, failures: {crash: none}}]}
+workloads:
+  - name: mi
+    replicas: 8
+    failures: {crash: none}
+faults:
+  - {type: rolling-update, at: 30m, workload: mi}
+  - {type: scale, at: 1801s, workload: mi, replicas: 4}
+`,
+      1801.5,
+    );
+    const live = c.workloads[0]!.pods.filter((p) => !p.deleted);
+    // replicas 4 + maxSurge 25% (rounded up: 1); both revisions keep some pods.
+    expect(live.length).toBe(5);
+    expect(new Set(live.map((p) => p.revision)).size).toBe(2);
+  });
+
+  it('Recreate replaces an old pod that is gone at once (crash-looping) with one new pod, not two', () => {
+    const c = run(
+      `
+horizon: 1h
+cluster: {nodePools: [{count: 2, failures: {crash: none}}]}
+workloads:
+  - name: mi
+    replicas: 1
+    startup: {imagePull: 0s, serverStart: 5s, artifacts: 3}
+    probes: {startup: {initialDelay: 5s, period: 3s, failureThreshold: 2}, readiness: none, liveness: none}
+    strategy: {type: Recreate}
+    failures: {crash: none}
+faults:
+  - {type: rolling-update, at: 60s, workload: mi}
+`,
+      61,
+    );
+    // At 60 s the old pod is in BackOff (no container): it is gone at once, and one new pod replaces it.
+    expect(c.workloads[0]!.pods.map((p) => [p.revision, p.deleted])).toEqual([[1, false]]);
+  });
+});

@@ -549,7 +549,10 @@ export class CoordinationGroup {
       }
       m.leader = null;
       const row = this.rows.get(m.id);
-      if (row?.member === m) row.beatS = last;
+      if (row?.member === m) {
+        row.beatS = last;
+        row.skewS = this.skewOf(m);
+      }
       m.dbBlocked = true;
     }
   }
@@ -563,7 +566,10 @@ export class CoordinationGroup {
     }
     m.leader = null;
     const row = this.rows.get(m.id);
-    if (row?.member === m) row.beatS = last;
+    if (row?.member === m) {
+      row.beatS = last;
+      row.skewS = this.skewOf(m);
+    }
     m.fenceAtS = NaN;
     m.fenced = true;
     m.retryS = now + this.S;

@@ -195,6 +195,7 @@ export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
   const from = pod.phase;
   if (from === phase) return;
   pod.phase = phase;
+  if (phase !== 'Running') pod.probeReady = false;
   refreshPodCounts(c, pod);
   c.traffic?.podChanged(pod, false);
   c.artifacts?.podChanged(pod);
@@ -203,6 +204,7 @@ export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
 
 /** Changes a pod's Ready condition and announces it. */
 export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
+  if (ready) pod.probeReady = true;
   if (pod.apiReady === ready) return;
   // A kubelet cut off from the control plane cannot report its pods Ready (it can still lose them).
   if (ready && pod.node?.apiCut) return;

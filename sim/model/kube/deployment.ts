@@ -1,5 +1,5 @@
 import { NO_EVENT } from '../../engine/simulation.js';
-import { type Cluster } from './cluster.js';
+import { setApiReady, type Cluster } from './cluster.js';
 import { terminatePod } from './kubelet.js';
 import { rolloutInProgress, rolloutStep } from './rollout.js';
 import { clusterChanged, enqueuePod } from './scheduler.js';
@@ -35,7 +35,10 @@ export function scaleWorkload(c: Cluster, w: Workload, replicas: number): void {
 export function deletePod(c: Cluster, pod: Pod): void {
   if (pod.deleted) return;
   pod.deleted = true;
-  terminatePod(c, pod);
+  // On a node cut off from the control plane the kubelet does not hear of it: the pod leaves the
+  // endpoints (the control plane's side) but runs on until the partition heals.
+  if (pod.node?.apiCut && pod.node.up) setApiReady(c, pod, false);
+  else terminatePod(c, pod);
   clusterChanged(c); // a pod being deleted no longer counts for topology spread
 }
 
@@ -80,6 +83,7 @@ export function createPod(c: Cluster, w: Workload): Pod {
     node: null,
     phase: 'Pending',
     apiReady: false,
+    probeReady: false,
     hung: false,
     deleted: false,
     countedServing: false,

@@ -1,6 +1,6 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { armPodFailures } from '../faults/pod-failures.js';
-import { setApiReady, setHung, setPhase, type Cluster } from './cluster.js';
+import { refreshPodCounts, setApiReady, setHung, setPhase, type Cluster } from './cluster.js';
 import { containerRunning, onProbeKill, stopDelay } from './container-failures.js';
 import { failureDetectedTime, readyTime, startupKillTime, startupSuccessTime } from './probes.js';
 import { podGone } from './pod-gone.js';
@@ -179,6 +179,7 @@ export function stopOnNodeCrash(c: Cluster, pod: Pod): void {
   pod.exitedS = c.sim.nowS;
   setHung(c, pod, false);
   setPhase(c, pod, 'NodeDown');
+  refreshPodCounts(c, pod); // already NodeDown (a reboot during a partition): no longer on an up machine
 }
 
 /** The pod's node is back: the kubelet removes deleted pods and restarts the others' containers. */

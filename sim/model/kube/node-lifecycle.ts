@@ -1,6 +1,6 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { armNodeCrash } from '../faults/node-failures.js';
-import { setApiReady, type Cluster } from './cluster.js';
+import { refreshPodCounts, setApiReady, type Cluster } from './cluster.js';
 import { reconcile } from './deployment.js';
 import { abortPulls, resumeAfterNodeRepair, stopOnNodeCrash, terminatePod } from './kubelet.js';
 import { tickAfter } from './probes.js';
@@ -41,22 +41,32 @@ function onRepair({ c, node }: NodeArg): void {
   repairNode(c, node);
 }
 
-/** The machine is back (reboot or same-name replacement): the kubelet renews its lease at once. */
+/**
+ * The machine is back (reboot or same-name replacement): the kubelet renews its lease at once. A
+ * reboot does not mend the network: if the node is still cut off from the control plane, its
+ * kubelet can neither renew the lease nor learn its pods, so they start when the partition heals.
+ */
 export function repairNode(c: Cluster, node: Node): void {
   if (node.up) return;
   node.up = true;
   node.upSinceS = c.sim.nowS;
+  c.usage.upNodes++;
+  armNodeCrash(c, node);
+  if (node.apiCut && c.sim.nowS < node.apiCutUntilS) {
+    for (const pod of node.pods) refreshPodCounts(c, pod); // bound, stopped, on a machine that is up
+    c.out.clusterUsage.emit(c.usage);
+    c.out.nodeState.emit(node);
+    return;
+  }
+  node.apiCut = false;
   node.leasePhaseS = c.sim.nowS;
   c.sim.cancel(node.detectTimer);
   c.sim.cancel(node.evictTimer);
   node.detectTimer = node.evictTimer = NO_EVENT;
-  c.usage.upNodes++;
   node.condition = 'Ready';
-  node.apiCut = false; // a rebooted machine rejoins the control plane
   for (const pod of [...node.pods]) resumeAfterNodeRepair(c, pod);
   c.out.clusterUsage.emit(c.usage);
   c.out.nodeState.emit(node);
-  armNodeCrash(c, node);
   clusterChanged(c);
 }
 
@@ -91,8 +101,10 @@ function onPartitionHealed({ c, node }: NodeArg): void {
   node.detectTimer = node.evictTimer = NO_EVENT;
   node.condition = 'Ready';
   for (const pod of [...node.pods]) {
-    if (pod.deleted) terminatePod(c, pod);
-    else if (pod.phase === 'Running' && !pod.hung) setApiReady(c, pod, true);
+    // Pods bound while it was cut off (or left stopped by a reboot during the cut) start now.
+    if (pod.phase === 'NodeDown') resumeAfterNodeRepair(c, pod);
+    else if (pod.deleted) terminatePod(c, pod);
+    else if (pod.phase === 'Running' && pod.probeReady && !pod.hung) setApiReady(c, pod, true);
   }
   c.out.nodeState.emit(node);
   clusterChanged(c);

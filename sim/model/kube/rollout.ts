@@ -80,12 +80,24 @@ function step(c: Cluster, w: Workload): boolean {
     for (const pod of old) deletePod(c, pod);
     // New pods only once every old pod is gone, not merely terminating.
     if (w.pods.some((p) => p.revision !== w.revision)) return false;
-    for (let i = fresh.length; i < w.desired; i++) createPod(c, w);
+    // (Counted again: an old pod gone at once may already have been replaced by the controller.)
+    const now = w.pods.filter((p) => !p.deleted).length;
+    for (let i = now; i < w.desired; i++) createPod(c, w);
     return false;
   }
   const surge = resolveBudget(w.config.strategy.maxSurge, w.desired, true);
   let unavailable = resolveBudget(w.config.strategy.maxUnavailable, w.desired, false);
   if (surge === 0 && unavailable === 0) unavailable = 1; // as the Deployment controller does (percentages that round to 0)
+  // Scaled down during the update to below what runs: the controller scales its ReplicaSets in
+  // proportion to their sizes down to desired + maxSurge (sync.go, scale / getProportion).
+  const excess = live.length - (w.desired + surge);
+  if (excess > 0) {
+    const fromOld = Math.min(old.length, Math.round((excess * old.length) / live.length));
+    const fromFresh = Math.min(fresh.length, excess - fromOld);
+    for (const pod of podsToDelete(old, fromOld + Math.max(0, excess - fromOld - fromFresh))) deletePod(c, pod);
+    for (const pod of podsToDelete(fresh, fromFresh)) deletePod(c, pod);
+    return true;
+  }
   // More new pods than desired (scaled down during the update): remove the surplus first.
   if (fresh.length > w.desired) {
     for (const pod of podsToDelete(fresh, fresh.length - w.desired)) deletePod(c, pod);

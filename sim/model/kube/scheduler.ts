@@ -50,8 +50,10 @@ function bind(c: Cluster, pod: Pod, node: Node): void {
     throw new InvariantError(`node ${node.name} over capacity after binding ${pod.name}`, c.sim);
   }
   pod.scheduleAttempts = 0;
-  if (node.up) admitPod(c, pod);
-  else setPhase(c, pod, 'NodeDown'); // bound to a node the control plane still thinks is Ready
+  if (node.up && !node.apiCut) admitPod(c, pod);
+  // Bound to a node the control plane still thinks is Ready: dead, or cut off (its kubelet does
+  // not see the binding until the partition heals).
+  else setPhase(c, pod, 'NodeDown');
   clusterChanged(c); // a new pod in a domain can make room under a hard spread constraint
 }
 

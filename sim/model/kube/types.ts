@@ -98,6 +98,8 @@ export interface Pod {
   phase: PodPhase;
   /** The Ready condition as the API server (and so endpoints) see it. */
   apiReady: boolean;
+  /** The kubelet's own view: its readiness probe passes (kept while the API cannot hear it). */
+  probeReady: boolean;
   /** Process alive but not answering. */
   hung: boolean;
   /** Has a deletionTimestamp: no longer counted by the Deployment. */
