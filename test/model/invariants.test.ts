@@ -122,7 +122,7 @@ describe('model invariants under random faults', () => {
         }
         checkInvariants(c);
       }),
-      { numRuns: 60, seed: 20261123 },
+      { numRuns: 150, seed: 20261123 },
     );
   });
 });

@@ -139,6 +139,30 @@ faults:
   });
 });
 
+describe('a kubelet cut off from the control plane cannot report its pods not Ready', () => {
+  it('a container that crashes on it stays Ready (and in the endpoints) until the node is marked Unknown', () => {
+    const s = scenarioFrom(`
+horizon: 1h
+warmup: 10m
+cluster: {nodePools: [{name: w, count: 1, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: 1
+    failures: {crash: null}
+faults:
+  - {type: node-partition, at: 30m, node: w-1, duration: 10m, from: control-plane}
+  - {type: pod-crash, at: 1805s, workload: mi}
+`);
+    const tr = trace(s as ReturnType<typeof scenario>, [1830]);
+    const notReady = tr.ready.find((r) => r.t > 1800 && !r.ready)!;
+    // Marked Unknown after the 50 s grace period (rounded to the 5 s monitor period), not at the exit (~1 s).
+    expect(notReady.t).toBeGreaterThan(1840);
+    expect(notReady.t).toBeLessThan(1800 + 50 + 5 + 10 + 1);
+    const crashed = tr.phases.find((p) => p.t >= 1805 && p.phase === 'Crashed')!;
+    expect(crashed.t).toBeLessThan(1806);
+  });
+});
+
 describe('clock skew of a server that stops writing its heartbeat', () => {
   const skewed = (offset: string) =>
     scenarioFrom(`

@@ -217,6 +217,17 @@ export function setApiReady(c: Cluster, pod: Pod, ready: boolean): void {
   if (ready && rolloutInProgress(pod.workload)) rolloutAfterReady(c, pod.workload);
 }
 
+/**
+ * The kubelet reports the pod not Ready (its container exited, a probe failed). A kubelet cut off
+ * from the control plane cannot: the API keeps the pod Ready, and the endpoints keep it, until the
+ * node is marked Unknown or the partition heals.
+ */
+export function reportNotReady(c: Cluster, pod: Pod): void {
+  pod.probeReady = false;
+  if (pod.node?.apiCut) return;
+  setApiReady(c, pod, false);
+}
+
 /** Sets or clears a hang and announces it. */
 export function setHung(c: Cluster, pod: Pod, hung: boolean): void {
   if (pod.hung === hung) return;

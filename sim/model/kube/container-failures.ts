@@ -1,6 +1,6 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import { crashLoopDelay } from './backoff.js';
-import { setApiReady, setHung, setPhase, type Cluster } from './cluster.js';
+import { reportNotReady, setHung, setPhase, type Cluster } from './cluster.js';
 import { armPodFailures } from '../faults/pod-failures.js';
 import { createContainer, planReadyAgain, stopTimers, type PodArg } from './kubelet.js';
 import { failureDetectedTime } from './probes.js';
@@ -29,7 +29,7 @@ export function crashContainer(c: Cluster, pod: Pod): boolean {
 }
 
 function onExitNoticed({ c, pod }: PodArg): void {
-  setApiReady(c, pod, false);
+  reportNotReady(c, pod);
   restartWithBackoff(c, pod);
 }
 
@@ -87,7 +87,7 @@ function onPauseEnd({ c, pod }: PodArg): void {
 
 function scheduleHangDetection(c: Cluster, pod: Pod): void {
   const { readiness, liveness } = pod.workload.config.probes;
-  const notReadyS = pod.apiReady && readiness
+  const notReadyS = pod.probeReady && readiness
     ? failureDetectedTime(pod.probeAnchorS, pod.containerStartS, pod.startedS, pod.hungSinceS, readiness)
     : Infinity;
   const killS = liveness ? failureDetectedTime(pod.probeAnchorS, pod.containerStartS, pod.startedS, pod.hungSinceS, liveness) : Infinity;
@@ -97,7 +97,7 @@ function scheduleHangDetection(c: Cluster, pod: Pod): void {
 
 function onHungNotReady({ c, pod }: PodArg): void {
   pod.probeTimer = NO_EVENT;
-  setApiReady(c, pod, false);
+  reportNotReady(c, pod);
   scheduleHangDetection(c, pod);
 }
 
@@ -105,7 +105,7 @@ function onHungNotReady({ c, pod }: PodArg): void {
 export function onProbeKill({ c, pod }: PodArg): void {
   stopTimers(c, pod);
   setPhase(c, pod, 'Killing');
-  setApiReady(c, pod, false);
+  reportNotReady(c, pod);
   pod.exitAtS = c.sim.nowS + stopDelay(pod);
   pod.lifecycleTimer = c.sim.scheduleAt(pod.exitAtS, onKilledExit, pod.ref);
 }

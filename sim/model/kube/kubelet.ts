@@ -98,7 +98,7 @@ function planProbes(c: Cluster, pod: Pod): void {
 
 /** A running container answers again (a JVM pause ended): readiness passes at its next probes. */
 export function planReadyAgain(c: Cluster, pod: Pod): void {
-  if (pod.apiReady) return;
+  if (pod.probeReady) return; // (the kubelet's view: during a partition the API's may be stale)
   const readyS = readyTime(pod.probeAnchorS, pod.containerStartS, c.sim.nowS, pod.startedS, pod.workload.config.probes.readiness);
   if (readyS <= c.sim.nowS) setApiReady(c, pod, true);
   else pod.probeTimer = c.sim.scheduleAt(readyS, onProbeReady, pod.ref);

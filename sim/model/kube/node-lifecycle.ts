@@ -104,7 +104,8 @@ function onPartitionHealed({ c, node }: NodeArg): void {
     // Pods bound while it was cut off (or left stopped by a reboot during the cut) start now.
     if (pod.phase === 'NodeDown') resumeAfterNodeRepair(c, pod);
     else if (pod.deleted) terminatePod(c, pod);
-    else if (pod.phase === 'Running' && pod.probeReady && !pod.hung) setApiReady(c, pod, true);
+    // The kubelet reports what its probes say now (Ready or not).
+    else setApiReady(c, pod, pod.phase === 'Running' && pod.probeReady && !pod.hung);
   }
   c.out.nodeState.emit(node);
   clusterChanged(c);
