@@ -252,7 +252,9 @@ export class ArtifactMetrics {
       up.set(0, members.length === 0);
       return { key, members, up, down: members.length };
     }).filter((cap) => cap.members.length > 0);
-    const isUp = (i: number): boolean => (this.processors[i] ? this.processors[i]!.active.isUp : this.accounts[i]!.coverage.isUp);
+    // A consumer's availability as announced when it changes (its flows arrive after the fact).
+    const consuming = new Uint8Array(artifacts.length);
+    const isUp = (i: number): boolean => (this.processors[i] ? consuming[i] === 1 : this.accounts[i]!.coverage.isUp);
     const track = (i: number, was: boolean, t: number): void => {
       const is = isUp(i);
       if (was === is) return;
@@ -268,11 +270,12 @@ export class ArtifactMetrics {
       this.accounts[i]!.change(c.sim.nowS, runner, started);
       track(i, was, c.sim.nowS);
     });
-    bus.on('artifact.flow', (f) => {
-      const i = f.artifact.index;
+    bus.on('artifact.flow', (f) => this.processors[f.artifact.index]!.flow(f));
+    bus.on('artifact.active', ({ artifact, active }) => {
+      const i = artifact.index;
       const was = isUp(i);
-      this.processors[i]!.flow(f);
-      track(i, was, f.fromS);
+      consuming[i] = active > 0 ? 1 : 0;
+      track(i, was, c.sim.nowS);
     });
     bus.on('artifact.redelivery', ({ artifact }) => this.processors[artifact.index]!.redelivered());
   }

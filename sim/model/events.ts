@@ -3,7 +3,7 @@ import type { RequestDone } from './traffic/requests-mode.js';
 import type { FluidIncrement } from './traffic/fluid.js';
 import type { Artifact, RunnerChange } from './artifacts/types.js';
 import type { ProcessorModel } from './artifacts/processor.js';
-import type { ArtifactFlow } from './artifacts/flow.js';
+import type { ArtifactActive, ArtifactFlow } from './artifacts/flow.js';
 import type { CoordinationEvent } from './coordination/group.js';
 
 /** Totals the cost metrics integrate over time. */
@@ -53,6 +53,8 @@ export interface ModelEvents {
   coordination: CoordinationEvent;
   /** A message processor's or inbound endpoint's store and consumers over an interval (one payload object, reused). */
   'artifact.flow': ArtifactFlow;
+  /** The number of consumers of a message processor or inbound endpoint changed (one payload object, reused). */
+  'artifact.active': ArtifactActive;
   /** A broker delivered again a message a dead consumer held (it is processed twice if it had been processed). */
   'artifact.redelivery': { artifact: Artifact; delayS: number };
   /** A message processor deactivated or was re-activated on some server. */

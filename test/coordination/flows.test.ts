@@ -154,3 +154,40 @@ describe('inbound endpoints: the protocol decides what several consumers do', ()
 function backlogAtEnd(r: ReturnType<typeof traced>): number {
   return r.flows.at(-1)?.backlogTo ?? 0;
 }
+
+describe('capability rows ("all of them")', () => {
+  it('lose between the largest and the sum of their members\' downtimes, in every pattern; pods of their own most of the sum', async () => {
+    const { builtin } = await import('../helpers/scenario.js');
+    const { runReplication } = await import('../../sim/experiment/replication.js');
+    const members: Record<string, string[]> = {
+      scheduledTasks: ['recurringOrder_Task', 'scheduleOrder_Task'],
+      messageProcessors: ['orderForwardingProcessor'],
+      inboundEndpoints: ['orderFileInbound', 'orderKafkaInbound', 'deviceMqttInbound'],
+    };
+    for (const name of ['single-replica', 'isolated-stateful-pods', 'uncoordinated-replicas']) {
+      const s = builtin(name, ['horizon=2y']);
+      let capDown = 0;
+      let sumDown = 0;
+      for (let i = 0; i < 30; i++) {
+        const r = runReplication(s, 5, i);
+        for (const [cap, names] of Object.entries(members)) {
+          const down = (key: string) => 1 - r.values.get(key)!;
+          const parts = names.map((n) => down(`artifacts.${n}.availability`));
+          const c = down(`capabilities.${cap}.availability`);
+          expect(c, `${name} ${cap} ${i}`).toBeGreaterThanOrEqual(Math.max(...parts) - 1e-12);
+          expect(c, `${name} ${cap} ${i}`).toBeLessThanOrEqual(parts.reduce((a, b) => a + b, 0) + 1e-12);
+          if (name === 'isolated-stateful-pods' && cap === 'inboundEndpoints') {
+            capDown += c;
+            sumDown += parts.reduce((a, b) => a + b, 0);
+          }
+        }
+      }
+      // Three endpoints in three pods: container crashes are independent, node failures hit the
+      // pods that share a node together, so their outages overlap only in part.
+      if (name === 'isolated-stateful-pods') {
+        expect(capDown / sumDown).toBeGreaterThan(0.85);
+        expect(capDown / sumDown).toBeLessThan(0.99);
+      }
+    }
+  });
+});

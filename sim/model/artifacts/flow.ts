@@ -32,6 +32,12 @@ export interface ArtifactFlow {
   pollS: number;
 }
 
+/** `artifact.active`: the number of consumers of a consuming artifact changed, from now on (one payload object, reused). */
+export interface ArtifactActive {
+  artifact: Artifact;
+  active: number;
+}
+
 /** What the store does over an interval: departures per second when backlogged, and their fate. */
 export interface Drain {
   /** Messages per second taken from the store while it holds any. */
@@ -50,6 +56,7 @@ export class Store {
   backlog = 0;
   lastS = 0;
   private readonly flow: ArtifactFlow;
+  private readonly activePayload: ArtifactActive;
 
   constructor(
     private readonly c: Cluster,
@@ -57,6 +64,19 @@ export class Store {
     private readonly feedRate: number,
   ) {
     this.flow = { artifact, fromS: 0, toS: 0, active: 0, backlogFrom: 0, backlogTo: 0, delivered: 0, duplicated: 0, dropped: 0, delayFrom: 0, delayTo: 0, idle: true, pollS: 0 };
+    this.activePayload = { artifact, active: 0 };
+  }
+
+  /**
+   * Announces the number of consumers from now on, if it changed. Flows are reported after the
+   * fact (at the next flush); this lets metrics that combine artifacts follow them in time order.
+   */
+  announce(active: number): void {
+    const p = this.activePayload;
+    if (active === p.active) return;
+    p.active = active;
+    const ch = this.c.out.artifactActive;
+    if (ch.active) ch.emit(p);
   }
 
   /** Integrates the store from the last flush to now under `d` and announces the flows. */

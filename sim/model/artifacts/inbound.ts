@@ -79,6 +79,11 @@ export class InboundModel {
   /** A server started or stopped consuming; `abrupt`: it died without closing its connection. */
   runnerChanged(runner: Runner, started: boolean, abrupt: boolean): void {
     this.flush();
+    this.applyRunnerChange(runner, started, abrupt);
+    this.store.announce(this.activeCount);
+  }
+
+  private applyRunnerChange(runner: Runner, started: boolean, abrupt: boolean): void {
     const now = this.c.sim.nowS;
     if (started) {
       const k: Consumer = { runner, blockedUntilS: this.cfg.protocol === 'kafka' ? this.unassignedUntilS : -Infinity, timer: NO_EVENT };
@@ -105,6 +110,10 @@ export class InboundModel {
       // Its unacknowledged message is requeued when the broker closes the dead connection.
       this.c.sim.schedule(this.detectionS, onRedelivered, this);
     }
+  }
+
+  announceActive(): void {
+    this.store.announce(this.activeCount);
   }
 
   redelivered(): void {
@@ -134,6 +143,7 @@ export class InboundModel {
 
 function onUnblocked(m: InboundModel): void {
   m.flush();
+  m.announceActive();
 }
 
 function onRedelivered(m: InboundModel): void {

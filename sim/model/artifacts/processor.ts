@@ -77,6 +77,7 @@ export class ProcessorModel {
       this.c.sim.cancel(this.consumers[i]!.timer);
       this.consumers.splice(i, 1);
     }
+    this.store.announce(this.activeCount);
   }
 
   /** The endpoint fails every delivery for `durationS` (a longer outage under way wins). */
@@ -137,6 +138,7 @@ export class ProcessorModel {
     this.flush();
     k.deactivated = true;
     this.deactivations++;
+    this.store.announce(this.activeCount);
     const ch = this.c.out.processorState;
     if (ch.active) ch.emit(this);
     if (this.reactivate) k.timer = this.c.sim.schedule(this.reactivate.sample(this.rng), onReactivate, { model: this, k });
@@ -147,6 +149,7 @@ export class ProcessorModel {
     if (!k.deactivated || !this.consumers.includes(k)) return;
     this.flush();
     k.deactivated = false;
+    this.store.announce(this.activeCount);
     const ch = this.c.out.processorState;
     if (ch.active) ch.emit(this);
     if (!this.backendUp) this.armDeactivation(k);

@@ -58,6 +58,7 @@ const CHANNEL_NAMES = {
   artifactRunner: 'artifact.runner',
   coordination: 'coordination',
   artifactFlow: 'artifact.flow',
+  artifactActive: 'artifact.active',
   artifactRedelivery: 'artifact.redelivery',
   processorState: 'processor.state',
 } as const;
@@ -80,6 +81,7 @@ function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
     artifactRunner: bus.channel(n.artifactRunner),
     coordination: bus.channel(n.coordination),
     artifactFlow: bus.channel(n.artifactFlow),
+    artifactActive: bus.channel(n.artifactActive),
     artifactRedelivery: bus.channel(n.artifactRedelivery),
     processorState: bus.channel(n.processorState),
   };
