@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeDistribution } from '../../sim/engine/distributions.js';
-import { scenarioFrom } from '../helpers/scenario.js';
-import { traced } from './helpers.js';
+import { artifactValue as v, oneArtifact as scenario, traced } from './helpers.js';
 
 /** Message processors (facts A6) and inbound endpoints (facts A7) as flows on their stores. */
 
-const scenario = (artifact: string, coordination: boolean, faults: string[] = [], replicas = 3) =>
-  scenarioFrom(`
-horizon: 3h
-warmup: 10m
-cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
-workloads:
-  - name: mi
-    replicas: ${replicas}
-    coordination: ${coordination}
-    failures: {crash: null}
-    artifacts:
-      - ${artifact}
-faults:
-${faults.map((f) => `  - ${f}`).join('\n') || '  []'}
-`.replace('faults:\n  []', 'faults: []'));
-
-const v = (r: { values: Map<string, number> }, name: string, key: string) => r.values.get(`artifacts.${name}.${key}`)!;
 const windowS = 3 * 3600 - 600;
 
 describe('message processors', () => {
@@ -131,22 +113,62 @@ describe('inbound endpoints: the protocol decides what several consumers do', ()
     }
   });
 
-  it('kafka: after a consumer dies without leaving, its partitions wait for the session timeout (45 s) even after coordination moved it', () => {
-    for (const coordination of [true, false]) {
-      const r = traced(scenario(ie('kafka'), coordination, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
-      expect(r.distributions.get('artifacts.ie.takeoverS')).toEqual([45]);
-      expect(v(r, 'ie', 'backlogMax')).toBeCloseTo(450, 6);
-    }
+  it('kafka: after a consumer dies without leaving, its partitions wait for the session timeout (45 s); the other members go on with theirs', () => {
+    // Coordinated: the new consumer's join waits for the dead member's session: 45 s without consuming.
+    const alone = traced(scenario(ie('kafka'), true, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
+    expect(alone.distributions.get('artifacts.ie.takeoverS')).toEqual([45]);
+    expect(v(alone, 'ie', 'backlogMax')).toBeCloseTo(450, 6);
+    // Uncoordinated: the two others keep consuming; a third of the feed waits 45 s on the dead member's partitions.
+    const group = traced(scenario(ie('kafka'), false, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
+    expect(group.distributions.get('artifacts.ie.takeoverS')).toEqual([]);
+    expect(v(group, 'ie', 'downtimeS')).toBe(0);
+    expect(v(group, 'ie', 'backlogMax')).toBeCloseTo(150, 6);
+    expect(v(group, 'ie', 'executions')).toBeCloseTo(10 * windowS, 3);
     // A graceful stop (a drain) leaves the group at once: no wait.
     const drained = traced(scenario(ie('kafka'), false, ['{type: node-drain, at: 2h, runnerOf: ie}']), 2, 0);
     expect(drained.distributions.get('artifacts.ie.takeoverS')).toEqual([]);
+    expect(v(drained, 'ie', 'backlogMax')).toBeLessThan(1);
   });
 
-  it('rabbitmq: a consumer that dies holding a message has it delivered again after the heartbeat timeout', () => {
-    const r = traced(scenario(ie('rabbitmq'), false, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
+  it('kafka: a member that restarts within the session timeout rejoins and stops the whole group until the old session expires', () => {
+    const r = traced(scenario(ie('kafka'), false, ['{type: pod-crash, at: 2h, runnerOf: ie}']), 2, 0);
+    const gaps = r.distributions.get('artifacts.ie.takeoverS')!;
+    expect(gaps).toHaveLength(1);
+    // From the restarted server's join (about 10-20 s after the crash) to 45 s after it.
+    expect(gaps[0]!).toBeGreaterThan(15);
+    expect(gaps[0]!).toBeLessThan(40);
+  });
+
+  it('rabbitmq: a consumer that dies holding a message has it delivered again after the heartbeat timeout, as often as it was busy', () => {
+    // Busy all the time (1 s per message at 10/s on three servers): it always held one.
+    const busy = `{kind: inbound-endpoint, name: ie, protocol: rabbitmq, messageRate: 10/s, processingTime: {dist: constant, value: 1s}}`;
+    const r = traced(scenario(busy, false, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
     expect(v(r, 'ie', 'duplicateExecutions')).toBe(1);
-    const graceful = traced(scenario(ie('rabbitmq'), false, ['{type: node-drain, at: 2h, runnerOf: ie}']), 2, 0);
+    const graceful = traced(scenario(busy, false, ['{type: node-drain, at: 2h, runnerOf: ie}']), 2, 0);
     expect(v(graceful, 'ie', 'duplicateExecutions')).toBe(0);
+    // Busy a fraction (10/s / 3 x 60 ms = 0.2) of the time: about one crash in five redelivers.
+    const light = `{kind: inbound-endpoint, name: ie, protocol: rabbitmq, messageRate: 10/s, processingTime: {dist: constant, value: 60ms}}`;
+    let redelivered = 0;
+    const n = 200;
+    for (let i = 0; i < n; i++) redelivered += v(traced(scenario(light, false, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 9, i), 'ie', 'duplicateExecutions');
+    // Binomial(200, 0.2): mean 40, sd 5.7.
+    expect(redelivered).toBeGreaterThan(40 - 4 * 5.7);
+    expect(redelivered).toBeLessThan(40 + 4 * 5.7);
+  });
+
+  it('a JVM pause shorter than the broker detection freezes a consumer in place; a longer one counts as a death to the broker', () => {
+    const pause = (p: string, d: string) => traced(scenario(ie(p), false, [`{type: jvm-pause, at: 2h, runnerOf: ie, duration: ${d}}`]), 2, 0);
+    // Kafka: the paused member's third of the partitions waits for it (20 s), the rest flows.
+    const short = pause('kafka', '20s');
+    expect(v(short, 'ie', 'downtimeS')).toBe(0);
+    expect(v(short, 'ie', 'backlogMax')).toBeCloseTo((10 / 3) * 20, 6);
+    // 2 minutes: after 45 s the others get its partitions; it rejoins when it resumes.
+    const long = pause('kafka', '2m');
+    expect(v(long, 'ie', 'backlogMax')).toBeCloseTo((10 / 3) * 45, 6);
+    // MQTT, coordinated (one subscriber): a frozen subscriber loses nothing, its messages wait.
+    const mqtt = traced(scenario(ie('mqtt'), true, ['{type: jvm-pause, at: 2h, runnerOf: ie, duration: 10s}']), 2, 0);
+    expect(v(mqtt, 'ie', 'missedExecutions')).toBe(0);
+    expect(v(mqtt, 'ie', 'backlogMax')).toBeCloseTo(100, 6);
   });
 });
 

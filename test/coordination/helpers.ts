@@ -1,6 +1,7 @@
 import { runReplication, type ReplicationOutcome } from '../../sim/experiment/replication.js';
 import type { CoordinationEvent } from '../../sim/model/coordination/group.js';
 import type { Scenario } from '../../sim/scenario/index.js';
+import { scenarioFrom } from '../helpers/scenario.js';
 
 export interface RunnerLog {
   t: number;
@@ -66,3 +67,18 @@ export function maxConcurrent(log: readonly RunnerLog[], task: string): number {
 }
 
 export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Three hours (ten minutes of warm-up) of `replicas` MI servers on three nodes running one artifact, without random failures. */
+export function oneArtifact(artifact: string, coordination: boolean, faults: string[] = [], replicas = 3): Scenario {
+  return scenarioFrom(`
+horizon: 3h
+warmup: 10m
+cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
+workloads:
+  - {name: mi, replicas: ${replicas}, coordination: ${coordination}, failures: {crash: null}, artifacts: [${artifact}]}
+faults: [${faults.join(', ')}]
+`);
+}
+
+/** An artifact metric of one replication. */
+export const artifactValue = (r: { values: Map<string, number> }, name: string, key: string): number => r.values.get(`artifacts.${name}.${key}`)!;

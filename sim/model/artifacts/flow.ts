@@ -46,10 +46,14 @@ export interface Drain {
   delivers: boolean;
   /** Copies consumed per delivered message beyond the first. */
   extraCopies: number;
-  /** With no consumer at all, arrivals are lost instead of stored. */
-  lostWithoutConsumer: boolean;
+  /** Arrivals are lost instead of stored (a topic nobody subscribes to). */
+  lost: boolean;
   active: number;
   pollS: number;
+  /** The share of the feed that reaches the store; the rest is held back by the model (Kafka partitions of a member that cannot consume). Default 1. */
+  feedShare?: number;
+  /** Messages held back outside the store at the start of the interval (reported in the backlog). */
+  held?: number;
 }
 
 export class Store {
@@ -85,8 +89,11 @@ export class Store {
     const from = this.lastS;
     if (now <= from) return;
     this.lastS = now;
-    const lambda = this.feedRate;
-    if (d.active === 0 && d.lostWithoutConsumer) {
+    const lambda = this.feedRate * (d.feedShare ?? 1);
+    this.heldFrom = d.held ?? 0;
+    this.heldRate = this.feedRate - lambda;
+    this.heldSinceS = from;
+    if (d.lost) {
       this.emit(d, from, now, this.backlog, this.backlog, 0, lambda * (now - from));
       return;
     }
@@ -99,7 +106,8 @@ export class Store {
         let end = now;
         if (net < 0 && b + net * (now - t) < 0) end = t - b / net;
         const b1 = end === now ? b + net * (end - t) : 0;
-        this.emit(d, t, end, b, b1, d.capacity * (end - t), 0);
+        // Departures by conservation (exact also for an infinite capacity: the backlog leaves at once).
+        this.emit(d, t, end, b, b1, b - b1 + lambda * (end - t), 0);
         b = b1;
         t = end;
       } else {
@@ -111,16 +119,21 @@ export class Store {
     this.backlog = b;
   }
 
+  // Messages held back outside the store over the interval being advanced: held(t) = heldFrom + heldRate (t - heldSinceS).
+  private heldFrom = 0;
+  private heldRate = 0;
+  private heldSinceS = 0;
+
   private emit(d: Drain, fromS: number, toS: number, b0: number, b1: number, departed: number, lost: number): void {
     const ch = this.c.out.artifactFlow;
     if (!ch.active) return;
     const f = this.flow;
-    const lambda = this.feedRate;
+    const lambda = this.feedRate * (d.feedShare ?? 1);
     f.fromS = fromS;
     f.toS = toS;
     f.active = d.active;
-    f.backlogFrom = b0;
-    f.backlogTo = b1;
+    f.backlogFrom = b0 + this.heldFrom + this.heldRate * (fromS - this.heldSinceS);
+    f.backlogTo = b1 + this.heldFrom + this.heldRate * (toS - this.heldSinceS);
     f.delivered = d.delivers ? departed : 0;
     f.duplicated = d.delivers ? departed * d.extraCopies : 0;
     f.dropped = (d.delivers ? 0 : departed) + lost;

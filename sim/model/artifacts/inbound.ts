@@ -4,7 +4,8 @@ import type { InboundEndpointConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { Store } from './flow.js';
 import { timeTolerance } from '../kube/probes.js';
-import type { Artifact, Runner } from './types.js';
+import type { Rng } from '../../engine/random.js';
+import type { Artifact, Runner, RunnerTransition } from './types.js';
 
 /**
  * An inbound endpoint (design.md 4.6; facts A7) as a flow on its source. Every server running it
@@ -19,19 +20,36 @@ import type { Artifact, Runner } from './types.js';
  *   kafka        the consumer group splits the partitions messages wait; after a consumer dies
  *                                                         without leaving, nobody gets its
  *                                                         partitions for the session timeout (45 s)
+ *                                                         while the others go on with theirs; a
+ *                                                         member joining meanwhile stops the whole
+ *                                                         group until then (the rebalance waits)
  *   mqtt         each subscription gets every message    messages are lost (clean session)
  *   rabbitmq     competing consumers share the queue     messages wait; a consumer that dies
  *                                                         without closing holds one unacknowledged
  *                                                         message until the heartbeat timeout
  *                                                         (60 s): it is delivered again then (a
  *                                                         duplicate if it had been processed)
+ *
+ * A JVM pause freezes a consumer without closing its connection: it consumes nothing, a Kafka
+ * member keeps its partitions (their messages wait), a subscriber stays subscribed (its messages
+ * wait, none is lost), and it goes on where it was when the JVM resumes. A pause longer than the
+ * broker's detection time (`brokerDetection`) counts as a death to the broker then: Kafka gives its
+ * partitions to the others, RabbitMQ delivers its unacknowledged message again (processed twice:
+ * the resumed JVM finishes it too).
  */
 
 interface Consumer {
   runner: Runner;
-  /** Kafka: not assigned partitions before this time (the group waits for a dead member's session to expire). */
+  /** Kafka: assigned no partitions before this time (a rebalance waits for a dead member's session to expire). */
   blockedUntilS: number;
   timer: EventHandle;
+  /** Its JVM is frozen: connected, consuming nothing. */
+  paused: boolean;
+  /** The broker took a paused consumer for dead (its pause outlasted the detection time). */
+  expired: boolean;
+  /** When the broker takes a paused consumer for dead (its detection clock runs from the pause). */
+  expiry: EventHandle;
+  expiresAtS: number;
 }
 
 export class InboundModel {
@@ -39,13 +57,18 @@ export class InboundModel {
   private readonly consumers: Consumer[] = [];
   private readonly store: Store;
   private readonly rate: number;
+  private readonly meanProcessingS: number;
   private readonly broadcast: boolean;
-  private readonly lostWithoutConsumer: boolean;
+  private readonly topicLike: boolean;
+  private readonly kafka: boolean;
   readonly detectionS: number;
-  /** Kafka: until when the partitions of a consumer that died without leaving stay unassigned. */
-  private unassignedUntilS = -Infinity;
+  /** Kafka: session expiry times of members that died without leaving (their partitions wait until then). */
+  private readonly ghosts: number[] = [];
+  /** Kafka: messages on partitions held by members that cannot consume (dead, paused), outside the store. */
+  private held = 0;
   /** Messages delivered again after a consumer died holding them (RabbitMQ). */
   redeliveries = 0;
+  private rngCache: Rng | null = null;
 
   constructor(
     private readonly c: Cluster,
@@ -53,16 +76,22 @@ export class InboundModel {
   ) {
     const cfg = (this.cfg = artifact.config as InboundEndpointConfig);
     this.store = new Store(c, artifact, cfg.messageRate);
-    this.rate = 1 / makeDistribution(cfg.processingTime).mean;
-    const topicLike = cfg.protocol === 'mqtt' || (cfg.protocol === 'jms' && cfg.destination === 'topic');
-    this.broadcast = topicLike || cfg.protocol === 'file';
-    this.lostWithoutConsumer = topicLike;
+    this.meanProcessingS = makeDistribution(cfg.processingTime).mean;
+    this.rate = 1 / this.meanProcessingS;
+    this.topicLike = cfg.protocol === 'mqtt' || (cfg.protocol === 'jms' && cfg.destination === 'topic');
+    this.broadcast = this.topicLike || cfg.protocol === 'file';
+    this.kafka = cfg.protocol === 'kafka';
     // The loader fills in the protocol's default (45 s for Kafka, 60 s for RabbitMQ, none otherwise).
     this.detectionS = cfg.brokerDetection ?? 0;
   }
 
+  /** Drawn only when a consumer dies (a stream made on first use: most runs never need it). */
+  private get rng(): Rng {
+    return (this.rngCache ??= this.c.streams.stream(`artifact/${this.artifact.name}/inbound`));
+  }
+
   get currentBacklog(): number {
-    return this.store.backlog;
+    return this.store.backlog + this.held;
   }
 
   get activeCount(): number {
@@ -72,44 +101,129 @@ export class InboundModel {
   /** Consumers getting messages at t (every change of it is an event, so flows never straddle one). */
   private activeAt(t: number): number {
     let n = 0;
-    for (const k of this.consumers) if (k.blockedUntilS <= t + timeTolerance(t)) n++;
+    for (const k of this.consumers) if (!k.paused && k.blockedUntilS <= t + timeTolerance(t)) n++;
     return n;
   }
 
-  /** A server started or stopped consuming; `abrupt`: it died without closing its connection. */
-  runnerChanged(runner: Runner, started: boolean, abrupt: boolean): void {
+  /** Kafka: the share of the partitions whose members cannot consume (paused or dead), while others can. */
+  private heldShare(active: number): number {
+    if (!this.kafka || active === 0) return 0;
+    let stuck = this.ghosts.length;
+    let members = this.ghosts.length;
+    for (const k of this.consumers) {
+      if (k.expired) continue;
+      members++;
+      if (k.paused) stuck++;
+    }
+    return members > 0 ? stuck / members : 0;
+  }
+
+  /** A server started, resumed, paused or stopped consuming. */
+  runnerChanged(runner: Runner, how: RunnerTransition): void {
     this.flush();
-    this.applyRunnerChange(runner, started, abrupt);
+    this.apply(runner, how);
     this.store.announce(this.activeCount);
   }
 
-  private applyRunnerChange(runner: Runner, started: boolean, abrupt: boolean): void {
+  private apply(runner: Runner, how: RunnerTransition): void {
     const now = this.c.sim.nowS;
-    if (started) {
-      const k: Consumer = { runner, blockedUntilS: this.cfg.protocol === 'kafka' ? this.unassignedUntilS : -Infinity, timer: NO_EVENT };
-      if (k.blockedUntilS > now) k.timer = this.c.sim.scheduleAt(k.blockedUntilS, onUnblocked, this);
-      this.consumers.push(k);
+    const i = this.consumers.findIndex((k) => k.runner.pod === runner.pod);
+    const k = i < 0 ? null : this.consumers[i]!;
+    if (how === 'paused') {
+      if (k === null) return;
+      k.paused = true;
+      k.expiresAtS = now + this.detectionS;
+      if (this.detectionS > 0) k.expiry = this.c.sim.scheduleAt(k.expiresAtS, onExpired, { model: this, k });
       return;
     }
-    const i = this.consumers.findIndex((k) => k.runner === runner);
-    if (i < 0) return;
-    const gone = this.consumers[i]!;
-    this.c.sim.cancel(gone.timer);
-    this.consumers.splice(i, 1);
-    if (!abrupt || this.detectionS <= 0 || gone.blockedUntilS > now) return;
-    if (this.cfg.protocol === 'kafka') {
-      // The group rebalances only when the dead member's session expires; meanwhile nobody gets
-      // its partitions, and a rebalance stops every member of the group.
-      this.unassignedUntilS = now + this.detectionS;
-      for (const k of this.consumers) {
-        k.blockedUntilS = this.unassignedUntilS;
-        this.c.sim.cancel(k.timer);
-        k.timer = this.c.sim.scheduleAt(k.blockedUntilS, onUnblocked, this);
-      }
-    } else if (this.cfg.protocol === 'rabbitmq') {
-      // Its unacknowledged message is requeued when the broker closes the dead connection.
-      this.c.sim.schedule(this.detectionS, onRedelivered, this);
+    if (how === 'resumed' && k !== null && k.paused) {
+      this.c.sim.cancel(k.expiry);
+      k.expiry = NO_EVENT;
+      k.paused = false;
+      k.runner = runner;
+      if (k.expired) {
+        // Taken for dead meanwhile: it joins again as a new member.
+        k.expired = false;
+        this.join(k, now);
+      } else this.rebalanced(); // its partitions go on where they were
+      return;
     }
+    if (how === 'started' || how === 'resumed') {
+      const fresh: Consumer = { runner, blockedUntilS: -Infinity, timer: NO_EVENT, paused: false, expired: false, expiry: NO_EVENT, expiresAtS: Infinity };
+      this.consumers.push(fresh);
+      this.join(fresh, now);
+      return;
+    }
+    if (k === null) return;
+    this.c.sim.cancel(k.timer);
+    this.c.sim.cancel(k.expiry);
+    this.consumers.splice(i, 1);
+    if (how === 'stopped' || this.detectionS <= 0 || k.expired || k.blockedUntilS > now) {
+      // Left the group (or was already out of it): the others take its share at once.
+      this.rebalanced();
+      return;
+    }
+    // Died without closing its connection: the broker notices after its detection time (counted
+    // from the start of a pause it died in).
+    this.brokerLost(k, now, k.paused ? Math.max(now, k.expiresAtS) : now + this.detectionS);
+  }
+
+  /** Kafka: a member joins; the rebalance waits for every dead member's session to expire, stopping the group. */
+  private join(k: Consumer, now: number): void {
+    if (!this.kafka) return;
+    const until = this.ghosts.length > 0 ? Math.max(...this.ghosts) : -Infinity;
+    if (until <= now) {
+      this.rebalanced();
+      return;
+    }
+    for (const m of this.consumers) {
+      if (m.blockedUntilS >= until) continue;
+      m.blockedUntilS = until;
+      this.c.sim.cancel(m.timer);
+      m.timer = this.c.sim.scheduleAt(until, onUnblocked, this);
+    }
+    void k;
+  }
+
+  /** The broker takes a consumer for dead at `atS` (now or later): its partitions or its message move then. */
+  private brokerLost(k: Consumer, now: number, atS: number): void {
+    if (this.kafka) {
+      this.ghosts.push(atS);
+      this.c.sim.scheduleAt(atS, onGhostExpired, this);
+    } else if (this.cfg.protocol === 'rabbitmq') {
+      // Its unacknowledged message (if it held one: as often as it was busy) is queued again.
+      const sharing = Math.max(1, this.activeAt(now) + (k.paused ? 0 : 1));
+      const busy = this.store.backlog > 0 ? 1 : Math.min(1, (this.cfg.messageRate / sharing) * this.meanProcessingS);
+      if (this.rng() < busy) this.c.sim.scheduleAt(atS, onRedelivered, this);
+    }
+  }
+
+  /** A paused consumer's pause outlasted the broker's detection time. */
+  expired(k: Consumer): void {
+    k.expiry = NO_EVENT;
+    if (!k.paused || !this.consumers.includes(k)) return;
+    this.flush();
+    k.expired = true;
+    // Kafka: out of the group, it holds no partitions (the others get them now); RabbitMQ: its message is queued again.
+    if (!this.kafka) this.brokerLost(k, this.c.sim.nowS, this.c.sim.nowS);
+    this.rebalanced();
+    this.store.announce(this.activeCount);
+  }
+
+  /** A dead member's session expired: the group rebalances and its partitions go to the others. */
+  ghostExpired(): void {
+    const now = this.c.sim.nowS;
+    this.flush();
+    for (let i = this.ghosts.length - 1; i >= 0; i--) if (this.ghosts[i]! <= now + timeTolerance(now)) this.ghosts.splice(i, 1);
+    this.rebalanced();
+    this.store.announce(this.activeCount);
+  }
+
+  /** The partitions were assigned again: messages held on stuck partitions are everyone's again. */
+  private rebalanced(): void {
+    if (this.held <= 0) return;
+    this.store.backlog += this.held;
+    this.held = 0;
   }
 
   announceActive(): void {
@@ -125,18 +239,25 @@ export class InboundModel {
   flush(): void {
     // The state since the last flush: an unblocking is flushed at its own moment.
     const from = this.store.lastS;
-    const active = this.consumers.length === 0 ? 0 : this.activeAt(from < this.c.sim.nowS ? from : this.c.sim.nowS);
+    const now = this.c.sim.nowS;
+    const active = this.consumers.length === 0 ? 0 : this.activeAt(from < now ? from : now);
+    const share = this.heldShare(active);
     const cfg = this.cfg;
-    const polling = cfg.protocol === 'file' || cfg.protocol === 'jms' || cfg.protocol === 'kafka';
+    const polling = cfg.protocol === 'file' || cfg.protocol === 'jms' || this.kafka;
+    const held = this.held;
+    if (now > from) this.held += cfg.messageRate * share * (now - from);
     this.store.advance({
       // Copies of a broadcast source are processed by every consumer in parallel: the distinct
       // throughput is one consumer's; a shared source adds their capacities.
-      capacity: this.broadcast ? (active > 0 ? this.rate : 0) : active * this.rate,
+      capacity: active === 0 ? 0 : this.broadcast ? this.rate : active * this.rate,
       delivers: true,
       extraCopies: this.broadcast ? Math.max(0, active - 1) : 0,
-      lostWithoutConsumer: this.lostWithoutConsumer,
+      // A topic nobody subscribes to (a frozen subscriber still is subscribed).
+      lost: this.topicLike && this.consumers.length === 0,
       active,
       pollS: polling ? cfg.interval : 0,
+      feedShare: 1 - share,
+      held,
     });
   }
 }
@@ -144,6 +265,14 @@ export class InboundModel {
 function onUnblocked(m: InboundModel): void {
   m.flush();
   m.announceActive();
+}
+
+function onGhostExpired(m: InboundModel): void {
+  m.ghostExpired();
+}
+
+function onExpired(a: { model: InboundModel; k: Consumer }): void {
+  a.model.expired(a.k);
 }
 
 function onRedelivered(m: InboundModel): void {

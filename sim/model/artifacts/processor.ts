@@ -3,7 +3,7 @@ import type { Rng } from '../../engine/random.js';
 import { NO_EVENT, type EventHandle } from '../../engine/simulation.js';
 import type { MessageProcessorConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
-import type { Artifact, Runner } from './types.js';
+import type { Artifact, Runner, RunnerTransition } from './types.js';
 import { Store } from './flow.js';
 
 /**
@@ -15,7 +15,8 @@ import { Store } from './flow.js';
  * message stays) or, with `dropAfterMaxAttempts`, drops it and goes on. A sampling consumer takes
  * one message per interval and does not retry (during an endpoint outage those are lost).
  * A deactivated processor stays so until an operator re-activates it (`reactivateAfter`) or its
- * server changes (a restart, a takeover: the new one starts active).
+ * server changes (a restart, a takeover: the new one starts active); a JVM pause only suspends a
+ * consumer, which resumes as it was (deactivated or not, its retries and timers running on).
  *
  * The store is a flow (flow.ts): integrated between state changes, no per-message events.
  */
@@ -23,6 +24,8 @@ import { Store } from './flow.js';
 interface Consumer {
   runner: Runner;
   deactivated: boolean;
+  /** Its JVM is frozen: it consumes nothing until it resumes. */
+  paused: boolean;
   timer: EventHandle;
 }
 
@@ -56,7 +59,7 @@ export class ProcessorModel {
 
   get activeCount(): number {
     let n = 0;
-    for (const k of this.consumers) if (!k.deactivated) n++;
+    for (const k of this.consumers) if (!k.deactivated && !k.paused) n++;
     return n;
   }
 
@@ -64,17 +67,21 @@ export class ProcessorModel {
     return this.store.backlog;
   }
 
-  /** A server started or stopped running the processor. */
-  runnerChanged(runner: Runner, started: boolean, _abrupt = false): void {
+  /** A server started, resumed, paused or stopped running the processor. */
+  runnerChanged(runner: Runner, how: RunnerTransition): void {
     this.flush();
-    if (started) {
-      const k: Consumer = { runner, deactivated: false, timer: NO_EVENT };
-      this.consumers.push(k);
-      if (!this.backendUp) this.armDeactivation(k);
-    } else {
-      const i = this.consumers.findIndex((k) => k.runner === runner);
-      if (i < 0) return;
-      this.c.sim.cancel(this.consumers[i]!.timer);
+    const i = this.consumers.findIndex((k) => k.runner.pod === runner.pod);
+    const k = i < 0 ? null : this.consumers[i]!;
+    if (how === 'paused' && k !== null) k.paused = true;
+    else if (how === 'resumed' && k !== null && k.paused) {
+      k.paused = false;
+      k.runner = runner;
+    } else if (how === 'started' || how === 'resumed') {
+      const fresh: Consumer = { runner, deactivated: false, paused: false, timer: NO_EVENT };
+      this.consumers.push(fresh);
+      if (!this.backendUp) this.armDeactivation(fresh);
+    } else if ((how === 'stopped' || how === 'died') && k !== null) {
+      this.c.sim.cancel(k.timer);
       this.consumers.splice(i, 1);
     }
     this.store.announce(this.activeCount);
@@ -168,7 +175,7 @@ export class ProcessorModel {
       rate = 1 / ((cfg.maxDeliveryAttempts - 1) * cfg.retryInterval + cfg.maxDeliveryAttempts * this.forwardTime.mean);
       delivers = false;
     }
-    this.store.advance({ capacity: active * rate, delivers, extraCopies: 0, lostWithoutConsumer: false, active, pollS: cfg.interval });
+    this.store.advance({ capacity: active > 0 ? active * rate : 0, delivers, extraCopies: 0, lost: false, active, pollS: cfg.interval });
   }
 }
 

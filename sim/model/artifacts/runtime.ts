@@ -118,7 +118,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   private freeze(st: PodArtifacts): void {
     if (st.frozen !== null) return;
     const suspended = [...st.active.values()];
-    for (const r of suspended) this.stop(st, r.artifact, true);
+    for (const r of suspended) this.stop(st, r.artifact, 'paused');
     st.frozen = suspended;
     const m = this.members.get(st);
     if (m) this.groupOf(st).frozen(m);
@@ -128,15 +128,17 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     const suspended = st.frozen ?? [];
     st.frozen = null;
     // Quartz keeps the triggers through the pause: every runner it had resumes, assigned or not.
-    for (const r of suspended) this.run(st, r.artifact, r.coordinated);
+    for (const r of suspended) this.run(st, r.artifact, r.coordinated, true);
     const m = this.members.get(st);
     if (m) this.groupOf(st).unfrozen(m);
   }
 
   private containerStopped(st: PodArtifacts): void {
     // A terminating server closes its consumers; a crashed or lost one leaves them to the broker.
-    const abrupt = st.pod.phase !== 'Terminating';
-    for (const r of [...st.active.values()]) this.stop(st, r.artifact, abrupt);
+    const how = st.pod.phase !== 'Terminating' ? 'died' : 'stopped';
+    for (const r of [...st.active.values()]) this.stop(st, r.artifact, how);
+    // Consumers frozen in a JVM pause end with their container (the pause already stopped their runners).
+    for (const r of st.frozen ?? []) this.flows[r.artifact.index]?.runnerChanged(r, how);
     st.frozen = null;
     this.pods.delete(st.pod);
     const m = this.members.get(st);
@@ -150,8 +152,8 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     return this.groups[st.pod.workload.index]!;
   }
 
-  /** Starts (or resumes, keeping its trigger) the artifact on the pod's server. */
-  run(st: PodArtifacts, artifact: Artifact, coordinated: boolean): void {
+  /** Starts (or, `resumed`, resumes after a JVM pause, keeping its trigger) the artifact on the pod's server. */
+  run(st: PodArtifacts, artifact: Artifact, coordinated: boolean, resumed = false): void {
     if (st.active.has(artifact.index) || st.blocked) return;
     const now = this.c.sim.nowS;
     const anchorS = st.registered.get(artifact.index) ?? now;
@@ -159,21 +161,21 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     const runner: Runner = { artifact, pod: st.pod, anchorS, sinceS: now, coordinated };
     st.active.set(artifact.index, runner);
     artifact.runners.push(runner);
-    this.flows[artifact.index]?.runnerChanged(runner, true, false);
+    this.flows[artifact.index]?.runnerChanged(runner, resumed ? 'resumed' : 'started');
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: true });
   }
 
   /**
-   * Stops (pauses) the artifact on the pod's server; its trigger stays registered. `abrupt`: the
-   * server died or froze without closing its connections (brokers notice only later).
+   * Stops (pauses) the artifact on the pod's server; its trigger stays registered. `how`: stopped
+   * cleanly, died without closing its connections, or frozen in a JVM pause (see RunnerTransition).
    */
-  stop(st: PodArtifacts, artifact: Artifact, abrupt = false): void {
+  stop(st: PodArtifacts, artifact: Artifact, how: 'stopped' | 'died' | 'paused' = 'stopped'): void {
     const runner = st.active.get(artifact.index);
     if (runner === undefined) return;
     st.active.delete(artifact.index);
     artifact.runners.splice(artifact.runners.indexOf(runner), 1);
-    this.flows[artifact.index]?.runnerChanged(runner, false, abrupt);
+    this.flows[artifact.index]?.runnerChanged(runner, how);
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: false });
   }

@@ -27,6 +27,13 @@ export interface Runner {
   readonly coordinated: boolean;
 }
 
+/**
+ * What happened to a runner, as a consuming artifact needs to know: it started, or resumed after a
+ * JVM pause; it stopped cleanly (closing its connections), died without closing them (a crash, a
+ * lost node: brokers notice only later), or froze (a JVM pause: still connected, consuming nothing).
+ */
+export type RunnerTransition = 'started' | 'resumed' | 'stopped' | 'died' | 'paused';
+
 /** `artifact.runner`: a runner started or stopped. */
 export interface RunnerChange {
   runner: Runner;
