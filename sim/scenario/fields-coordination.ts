@@ -171,7 +171,7 @@ export const artifact: UnionSpec = {
         // facts A7: "RabbitMQ broker-side detection" (heartbeat 60 s) and "Kafka consumer failure detection" (session.timeout.ms 45 s).
         brokerDetection: duration(
           undefined,
-          'time the broker takes to notice a consumer that died without closing (kafka: its partitions wait that long; rabbitmq: its unacknowledged message comes back then); default: kafka 45s, rabbitmq 60s, none for the others',
+          'time the broker takes to notice a consumer that died without closing, or froze in a JVM pause (kafka: its partitions wait that long while the other members go on; rabbitmq: its unacknowledged message, if it held one, comes back then); default: kafka 45s, rabbitmq 60s, none for the others',
           0,
           { nullable: true, optional: true },
         ),
