@@ -59,9 +59,20 @@ export function makeRate(p: RateProfile): Rate {
     case 'diurnal': {
       const w = (2 * Math.PI) / p.period;
       const { mean, amplitude, peakAt } = p;
+      // Integrals come in chains ([a, b] then [b, c]): the sine at the shared end is kept.
+      let lastT = NaN;
+      let lastSin = 0;
+      const sinAt = (t: number): number => {
+        if (t === lastT) return lastSin;
+        lastT = t;
+        return (lastSin = Math.sin(w * (t - peakAt)));
+      };
       return {
         at: (t) => mean * (1 + amplitude * Math.cos(w * (t - peakAt))),
-        integral: (a, b) => mean * (b - a) + ((mean * amplitude) / w) * (Math.sin(w * (b - peakAt)) - Math.sin(w * (a - peakAt))),
+        integral: (a, b) => {
+          const sa = sinAt(a);
+          return mean * (b - a) + ((mean * amplitude) / w) * (sinAt(b) - sa);
+        },
         max: () => mean * (1 + amplitude),
         jumps: () => [],
       };
