@@ -381,3 +381,98 @@ faults:
     }
   });
 });
+
+describe('races found in review', () => {
+  const threeTasks = (resolver: string, faults: string) =>
+    scenarioFrom(`
+horizon: 40m
+warmup: 2m
+coordination: {miVersion: '4.4', resolver: {type: ${resolver}}}
+cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: 3
+    coordination: true
+    failures: {crash: null}
+    artifacts:
+      - {kind: scheduled-task, name: t1, interval: 10s}
+      - {kind: scheduled-task, name: t2, interval: 10s}
+      - {kind: scheduled-task, name: t3, interval: 10s}
+faults: [${faults}]
+`);
+
+  it('a removal read after the removed server re-joined does not take the tasks it was given since (no duplicate)', () => {
+    const s = threeTasks('round-robin', '{at: 20m, type: coordination-db-outage, duration: 60s}');
+    // Replication 345 re-joined 0.13 s after the sweep and was given t1 before the removal was read.
+    for (const i of [345, ...Array.from({ length: 300 }, (_, k) => k)]) {
+      const r = traced(s, 1, i);
+      for (const t of ['t1', 't2', 't3']) expect(maxConcurrent(r.runners, t), `replication ${i} ${t}`).toBe(1);
+    }
+  });
+
+  it('a node crash during a hang does not wake the hung server for an instant', () => {
+    const s = threeTasks(
+      'active-passive',
+      '{at: 20m, type: pod-hang, workload: mi, podIndex: 0}, {at: 1218s, type: node-crash, nodeOf: mi, podIndex: 0, repairAfter: none}',
+    );
+    for (let i = 0; i < 50; i++) {
+      const r = traced(s, 1, i);
+      expect(maxConcurrent(r.runners, 't1'), `replication ${i}`).toBe(1);
+      // The dead server is removed once (no fresh heartbeat at the crash keeps it alive another W).
+      const hung = r.runners.find((e) => e.t < 1200 && e.task === 't1')?.pod;
+      expect(r.coordination.filter((e) => e.kind === 'removed' && e.t > 1200 && e.node === hung).length).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('a server whose heartbeat failed neither elects itself, sweeps nor runs its scheduler before it fences', async () => {
+    const { CoordinationGroup } = await import('../../sim/model/coordination/group.js');
+    const proto = CoordinationGroup.prototype as unknown as { apply: (kind: string, m: { fenceAtS: number } | null, now: number) => void };
+    const apply = proto.apply;
+    let acted = 0;
+    proto.apply = function (this: unknown, kind, m, now) {
+      if ((kind === 'elect' || kind === 'sweep' || kind === 'run') && m && !Number.isNaN(m.fenceAtS)) acted++;
+      return apply.call(this, kind, m, now);
+    };
+    try {
+      const s = threeTasks(
+        'active-passive',
+        '{at: 20m, type: pod-crash, workload: mi, podIndex: 0}, {at: 20m, type: pod-crash, workload: mi, podIndex: 1}, {at: 1212s, type: coordination-db-slowness, duration: 40s, queryTime: {dist: uniform, min: 0.5s, max: 1.3s}}',
+      );
+      let fenced = 0;
+      for (let i = 0; i < 100; i++) fenced += traced(s, 1, i).coordination.filter((e) => e.kind === 'fenced').length;
+      expect(fenced).toBeGreaterThan(20); // the slowness did make servers fence
+      expect(acted).toBe(0);
+    } finally {
+      proto.apply = apply;
+    }
+  });
+
+  it('a container stopped by the duplicate-node check (4.4) still runs its inbound endpoints without coordination (local threads)', () => {
+    const s = scenarioFrom(`
+horizon: 1h
+warmup: 5m
+coordination: {miVersion: '4.4'}
+cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: 1
+    coordination: true
+    failures: {crash: null}
+    artifacts:
+      - {kind: scheduled-task, name: t1, interval: 1m}
+      - {kind: inbound-endpoint, name: ib, protocol: rabbitmq, coordination: false}
+faults: [{type: pod-crash, at: 20m, workload: mi}]
+`);
+    let blocked = 0;
+    for (let i = 0; i < 10; i++) {
+      const r = traced(s, 5, i);
+      if (!r.coordination.some((e) => e.kind === 'duplicate-node')) continue;
+      blocked++;
+      // The task stays without a runner to the end; the endpoint is back with the container.
+      expect(gaps(r.runners, 't1').at(-1)![1]).toBe(Infinity);
+      const last = gaps(r.runners, 'ib').at(-1)!;
+      expect(last[1] - last[0]).toBeLessThan(60);
+    }
+    expect(blocked).toBeGreaterThan(5);
+  });
+});

@@ -108,8 +108,10 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
       if (m === null) st.blocked = true;
       else this.members.set(st, m);
     }
-    if (st.blocked) return;
     for (const a of this.local[w.index]!) {
+      // The duplicate-node check stops the task service: only inbound endpoints without
+      // coordination, local threads outside it (facts A7), still run.
+      if (st.blocked && !(a.config.kind === 'inbound-endpoint' && !a.config.coordination)) continue;
       const pinned = a.config.pinnedServers;
       if (pinned.length === 0 || pinned.includes(pod.name)) this.run(st, a, false);
     }
@@ -154,7 +156,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
 
   /** Starts (or, `resumed`, resumes after a JVM pause, keeping its trigger) the artifact on the pod's server. */
   run(st: PodArtifacts, artifact: Artifact, coordinated: boolean, resumed = false): void {
-    if (st.active.has(artifact.index) || st.blocked) return;
+    if (st.active.has(artifact.index) || (st.blocked && coordinated)) return;
     const now = this.c.sim.nowS;
     const anchorS = st.registered.get(artifact.index) ?? now;
     st.registered.set(artifact.index, anchorS);

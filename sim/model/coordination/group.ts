@@ -188,7 +188,7 @@ export class CoordinationGroup {
       if (row !== undefined) row.member = m;
       else this.rows.set(id, { id, member: m, beatS: now, skewS: 0 });
       // A fresh server owns nothing: what an earlier container of this node id held is re-resolved.
-      this.unassignOf(id);
+      this.unassignOnJoin(id);
       this.emit('joined', id);
     }
     this.replan();
@@ -231,6 +231,11 @@ export class CoordinationGroup {
 
   private beating(m: Member): boolean {
     return !m.gone && !m.frozen && !m.fenced && !m.dbBlocked;
+  }
+
+  /** 4.4: its heartbeat query failed; it fences itself when the call's timeout (T_op) expires. */
+  private fencing(m: Member): boolean {
+    return !Number.isNaN(m.fenceAtS);
   }
 
   /** How far the member's node clock is ahead of real time. */
@@ -294,6 +299,16 @@ export class CoordinationGroup {
     if (row === undefined) this.rows.set(m.id, (row = { id: m.id, member: m, beatS: now, skewS: 0 }));
     row.member = m;
     m.removed = false;
+  }
+
+  /**
+   * A server that (re)joins gives up what its node id held, now: a removal of that id read later
+   * (queued by an earlier sweep) is then stale and must not take the tasks it is given from now on.
+   */
+  private unassignOnJoin(id: string): void {
+    const pending = this.pendingUnassign;
+    for (let i = pending.length - 1; i >= 0; i--) if (pending[i]!.id === id) pending.splice(i, 1);
+    this.unassignOf(id);
   }
 
   private unassignOf(id: string): void {
@@ -411,7 +426,8 @@ export class CoordinationGroup {
     const leaderBeating = leader !== null && this.beating(leader);
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
-      if (!this.beating(m) || m === leader) continue;
+      // (One whose heartbeat just failed does nothing more before it fences itself.)
+      if (!this.beating(m) || m === leader || this.fencing(m)) continue;
       const from = this.upAtFor(m, now);
       if (!leaderBeating) {
         // Stale when t + skew(m) - (beat + skew(writer)) > W.
@@ -428,7 +444,7 @@ export class CoordinationGroup {
       if (!this.rows.has(m.id)) this.offer(tickAtOrAfter(m.hbAnchorS, this.H, Math.max(from, after(m.removedAtS))), 'reinsert', m, now);
     }
     // Sweeps: the leader's heartbeat cycle that finds a member's heartbeat W old (by its clock).
-    if (leaderBeating) {
+    if (leaderBeating && !this.fencing(leader!)) {
       const from = this.upAtFor(leader!, now);
       const skewL = this.skewOf(leader!);
       for (const row of this.rows.values()) {
@@ -453,7 +469,7 @@ export class CoordinationGroup {
     const canResolve = unassigned && !downNow && leader !== null && resolverCanAssign(this.cfg.resolver, this.liveIds(now, leader));
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
-      if (!this.beating(m)) continue;
+      if (!this.beating(m) || this.fencing(m)) continue;
       const isLeader = m === leader;
       let work = isLeader && canResolve;
       for (let j = 0; j < tasks.length && !work; j++) {
@@ -593,7 +609,7 @@ export class CoordinationGroup {
     m.retryS = NaN;
     m.lastSlowCheckS = now;
     this.resumeBeating(m, now);
-    this.unassignOf(m.id);
+    this.unassignOnJoin(m.id);
     this.emit(m.joining ? 'joined' : 'rejoined', m.id);
     m.joining = false;
   }

@@ -177,8 +177,9 @@ function removeFromPull(pod: Pod): void {
 export function stopOnNodeCrash(c: Cluster, pod: Pod): void {
   stopTimers(c, pod);
   pod.exitedS = c.sim.nowS;
-  setHung(c, pod, false);
+  // NodeDown first: clearing a hang before would look, for an instant, like a server answering again.
   setPhase(c, pod, 'NodeDown');
+  setHung(c, pod, false);
   refreshPodCounts(c, pod); // already NodeDown (a reboot during a partition): no longer on an up machine
 }
 
