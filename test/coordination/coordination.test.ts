@@ -244,6 +244,16 @@ workloads:
     ).events;
     // Start-up only: joins, the election and the first assignment.
     expect(coordinated - plain).toBeLessThan(20);
+    // A slow database whose queries stay within the 1.125 s budget fails no heartbeat: no events either.
+    const slowButInBudget = runReplication(
+      scenarioFrom(`${base}
+    coordination: true
+    artifacts: [{kind: scheduled-task, name: t1, interval: 1s}, {kind: scheduled-task, name: t2, interval: 1m}]
+faults: [{type: coordination-db-slowness, at: 1d, duration: 10d, queryTime: {dist: constant, value: 1s}}]`),
+      1,
+      0,
+    ).events;
+    expect(slowButInBudget - coordinated).toBeLessThan(5);
   });
 });
 

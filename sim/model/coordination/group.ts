@@ -414,7 +414,8 @@ export class CoordinationGroup {
         if (t < cut.until) this.offer(t, 'fail', m, now);
       }
       // 4.4: a heartbeat cycle that meets a slow database may time out.
-      if (this.v44 && db.slowUntilS > now) {
+      if (this.v44 && db.slowUntilS > now && !(db.slowQuery!.quantile(1) <= this.T_op)) {
+        // (A slowness whose queries never exceed the budget fails no heartbeat: nothing to check.)
         const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.slowFromS, after(m.lastSlowCheckS)));
         if (t < db.slowUntilS) this.offer(t, 'slow-check', m, now);
       }
