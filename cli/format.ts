@@ -180,7 +180,7 @@ function table(header: string[], sections: Array<[string, Row[]]>, results: RunR
 }
 
 function describeRun(r: RunResult): string {
-  return `${r.replications} replications x ${formatDuration(r.horizonS)} (first ${formatDuration(r.warmupS)} not measured), seed ${r.seed}, engine ${r.engineVersion}`;
+  return `${r.replications} replication${r.replications === 1 ? '' : 's'} x ${formatDuration(r.horizonS)} (first ${formatDuration(r.warmupS)} not measured), seed ${r.seed}, engine ${r.engineVersion}`;
 }
 
 /** The readable report of `deploysim run`. */
@@ -281,4 +281,25 @@ export function uncoordinatedWarning(scenario: Scenario, result: RunResult): str
     `warning: scenario ${scenario.name} runs stateful artifacts on more than one server without coordination:\n${lines.join('\n')}\n` +
     '  (give the workload coordination: true, or keep each artifact in a one-replica Deployment)\n'
   );
+}
+
+/**
+ * Scripted faults that will hit nothing: a `podIndex` beyond every replica count the workload is
+ * ever given (its replicas, or a `scale` fault's). Printed once on stderr; the run goes on.
+ */
+export function idleFaultWarning(scenario: Scenario): string | null {
+  const most = new Map<string, number>();
+  for (const w of scenario.workloads) most.set(w.name, w.replicas);
+  for (const f of scenario.faults) if (f.type === 'scale') most.set(f.workload, Math.max(most.get(f.workload) ?? 0, f.replicas));
+  const lines: string[] = [];
+  scenario.faults.forEach((f, i) => {
+    if (!('podIndex' in f)) return;
+    const target = 'nodeOf' in f && f.nodeOf !== undefined ? f.nodeOf : 'workload' in f ? f.workload : undefined;
+    if (target === undefined) return;
+    const n = most.get(target) ?? 0;
+    if (f.podIndex < n) return;
+    lines.push(`  faults[${i}] (${f.type}) names pod index ${f.podIndex} of ${target}, which never has more than ${n} pod${n === 1 ? '' : 's'}: it does nothing`);
+  });
+  if (lines.length === 0) return null;
+  return `warning: scenario ${scenario.name} has faults that hit nothing:\n${lines.join('\n')}\n`;
 }

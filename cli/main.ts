@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { compareScenarios, EventLimitError, runExperiment, type ExperimentProgress } from '../sim/experiment/index.js';
+import { compareScenarios, runExperiment, type ExperimentProgress } from '../sim/experiment/index.js';
+import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
-import { formatCompare, formatRun, uncoordinatedWarning } from './format.js';
+import { formatCompare, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
 
 /** Where the program writes; tests pass their own. */
@@ -75,6 +76,8 @@ function buildProgram(io: Io): Command {
     .description('simulate one scenario and print its metrics with 95% confidence intervals')
     .action((arg: string, o: RunOptions) => {
       const scenario = loadScenarioFile(arg, overridesOf(o));
+      const idle = idleFaultWarning(scenario);
+      if (idle !== null) io.err(idle);
       const result = runExperiment(scenario, progressReporter(io));
       const warning = uncoordinatedWarning(scenario, result);
       if (warning !== null) io.err(warning);
@@ -86,7 +89,16 @@ function buildProgram(io: Io): Command {
     .action((args: string[], o: RunOptions) => {
       const names = args.length > 0 ? args : builtinNames().filter((n) => BUILTIN_ORDER.includes(n));
       const overrides = overridesOf(o);
-      const first = loadScenarioFile(names[0]!, overrides);
+      // An override's error names the scenario it broke (a file's own errors name the file).
+      const load = (name: string, ov: readonly OverrideInput[]) => {
+        try {
+          return loadScenarioFile(name, ov);
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          throw new InputError(e.message.split('\n').map((line) => (line.startsWith('--') ? `${name}: ${line}` : line)).join('\n'));
+        }
+      };
+      const first = load(names[0]!, overrides);
       // Every scenario runs with the first one's seed, replications, horizon and warmup (common random numbers).
       const common: OverrideInput[] = [
         { text: `seed=${first.seed}`, origin: `--seed ${first.seed}` },
@@ -95,7 +107,11 @@ function buildProgram(io: Io): Command {
         { text: `warmup=${first.warmup}`, origin: `--warmup ${first.warmup}` },
       ];
       // Load each file as given first, so that its own mistakes are reported, then with the common values.
-      const scenarios = [first, ...names.slice(1).map((n) => (loadScenarioFile(n, overrides), loadScenarioFile(n, [...overrides, ...common])))];
+      const scenarios = [first, ...names.slice(1).map((n) => (load(n, overrides), load(n, [...overrides, ...common])))];
+      for (const s of scenarios) {
+        const idle = idleFaultWarning(s);
+        if (idle !== null) io.err(idle);
+      }
       const results = compareScenarios(scenarios, progressReporter(io));
       io.out(o.json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results));
     });
@@ -176,7 +192,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (e instanceof CommanderError) {
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 1;
     }
-    if (e instanceof InputError || e instanceof EventLimitError) {
+    if (e instanceof InputError || e instanceof RunLimitError) {
       io.err(`${e.message}\n`);
       return 1;
     }

@@ -24,3 +24,14 @@ export function invariant(
 ): asserts condition {
   if (!condition) throw new InvariantError(typeof message === 'string' ? message : message(), at);
 }
+
+/**
+ * A run reached one of the scenario's limits (events per replication, requests in flight): an
+ * operating error, reported plainly with the limit to raise, never as a bug.
+ */
+export class RunLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunLimitError';
+  }
+}

@@ -1,5 +1,5 @@
 import { EventBus } from '../engine/bus.js';
-import { InvariantError } from '../engine/errors.js';
+import { InvariantError, RunLimitError } from '../engine/errors.js';
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import type { ModelEvents } from '../model/events.js';
@@ -15,7 +15,7 @@ export function replicationSeed(seed: number, index: number): string {
 }
 
 /** A replication needed more events than the scenario's limit: an operating error, reported plainly. */
-export class EventLimitError extends Error {
+export class EventLimitError extends RunLimitError {
   constructor(scenario: string, replication: number, limit: number, atS: number) {
     super(
       `scenario ${scenario}: replication ${replication} needed more than ${limit} events (stopped at t=${atS.toFixed(0)}s); ` +

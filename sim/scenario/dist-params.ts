@@ -61,6 +61,20 @@ export const DIST_PARAMS: Record<string, Array<Record<string, ParamSpec>>> = {
 };
 export const DIST_KINDS = Object.keys(DIST_PARAMS);
 
+const anyDuration: ParamSpec = { expected: 'a duration (negative allowed)', parse: parseDuration };
+/** Signed quantities (a clock offset: negative is behind): the kinds that keep a sign. */
+export const SIGNED_DIST_PARAMS: Record<string, Array<Record<string, ParamSpec>>> = {
+  constant: [{ value: anyDuration }],
+  uniform: [{ min: anyDuration, max: anyDuration }],
+  empirical: [
+    {
+      values: { expected: 'a non-empty list of durations', parse: (raw) => (Array.isArray(raw) && raw.length > 0 && raw.map(parseDuration).every((x) => x !== undefined) ? raw.map(parseDuration) : undefined) },
+      weights: weightList,
+    },
+  ],
+};
+export const SIGNED_DIST_KINDS = Object.keys(SIGNED_DIST_PARAMS);
+
 export function checkDistRelations(d: DistSpec): { expected: string; found: string } | undefined {
   if (d.dist === 'uniform' && d.max < d.min) return { expected: 'max >= min', found: `min ${d.min}s and max ${d.max}s` };
   if (d.dist === 'lognormal' && 'median' in d && !(d.p95 > d.median)) {

@@ -83,7 +83,7 @@ export const coordination: ObjectSpec = object(
             // No published rate for coordination-DB outages (facts C has none): off unless given.
             outage: object(
               {
-                timeBetween: dist({ dist: 'exponential', mean: 180 * D }, 'time from the end of one outage to the start of the next'),
+                timeBetween: dist({ dist: 'exponential', mean: 180 * D }, 'time from the end of one outage to the start of the next', { positive: true }),
                 duration: dist(lognormal(5 * 60 * S, 1 * H), 'length of an outage (every query fails)'),
               },
               'stochastic whole-database outages; off unless given',
@@ -91,7 +91,7 @@ export const coordination: ObjectSpec = object(
             ),
             slowness: object(
               {
-                timeBetween: dist({ dist: 'exponential', mean: 30 * D }, 'time from the end of one slow period to the start of the next'),
+                timeBetween: dist({ dist: 'exponential', mean: 30 * D }, 'time from the end of one slow period to the start of the next', { positive: true }),
                 duration: dist(lognormal(2 * 60 * S, 20 * 60 * S), 'length of a slow period'),
                 queryTime: dist(lognormal(0.5 * S, 3 * S), 'query time while slow (queries over T_op = 0.075 W count as failed)'),
               },
@@ -147,7 +147,7 @@ export const artifact: UnionSpec = {
         // Assumption: no published rate; off unless given.
         backendFailures: object(
           {
-            timeBetween: dist({ dist: 'exponential', mean: 30 * D }, 'time from the end of one backend outage to the start of the next'),
+            timeBetween: dist({ dist: 'exponential', mean: 30 * D }, 'time from the end of one backend outage to the start of the next', { positive: true }),
             duration: dist(lognormal(2 * 60 * S, 30 * 60 * S), 'length of a backend outage (every delivery fails)'),
           },
           'stochastic outages of the endpoint it forwards to; off unless given',
@@ -186,7 +186,7 @@ export const workloadCoordination = bool(false, 'the pods have the WSO2_COORDINA
 export const jvmPause: ObjectSpec = object(
   {
     // facts C: "Spurious JVM pauses" (heap dumps and full GC can exceed 30 s); no rate published.
-    timeToFailure: dist({ dist: 'exponential', mean: 30 * D }, 'running time from server start to a long JVM pause'),
+    timeToFailure: dist({ dist: 'exponential', mean: 30 * D }, 'running time from server start to a long JVM pause', { positive: true }),
     duration: dist(lognormal(10 * S, 40 * S), 'length of the pause (no heartbeats, no requests, no task fires)'),
   },
   'stochastic long JVM pauses (full GC, heap dump); off unless given',

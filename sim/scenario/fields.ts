@@ -115,7 +115,7 @@ const nodePool = object(
         crash: object(
           {
             // facts C: "Implied per-machine crash rate" (~0.55 failures per machine-year, MTBF ~ 16 000 h).
-            timeToFailure: dist({ dist: 'exponential', mean: 16000 * H }, 'running time from (re)start to the next crash'),
+            timeToFailure: dist({ dist: 'exponential', mean: 16000 * H }, 'running time from (re)start to the next crash', { positive: true }),
           },
           'stochastic node crashes; none switches them off',
           { nullable: true },
@@ -126,7 +126,7 @@ const nodePool = object(
         // machines off for minutes to an hour; no per-node rate): off unless given.
         partition: object(
           {
-            timeBetween: dist({ dist: 'exponential', mean: 365 * D }, 'time from the end of one partition of the node to the start of the next'),
+            timeBetween: dist({ dist: 'exponential', mean: 365 * D }, 'time from the end of one partition of the node to the start of the next', { positive: true }),
             duration: dist(lognormal(5 * MIN, 1 * H), 'how long the node stays cut off'),
             from: partitionSide,
           },
@@ -136,8 +136,8 @@ const nodePool = object(
         // Assumption: NTP keeps clocks within milliseconds; a broken sync drifts a node off.
         clockSkew: object(
           {
-            timeBetween: dist({ dist: 'exponential', mean: 365 * D }, 'time from the end of one clock excursion of the node to the start of the next'),
-            offset: dist({ dist: 'uniform', min: -30 * S, max: 30 * S }, 'how far the node clock is off (positive: ahead)'),
+            timeBetween: dist({ dist: 'exponential', mean: 365 * D }, 'time from the end of one clock excursion of the node to the start of the next', { positive: true }),
+            offset: dist({ dist: 'uniform', min: -30 * S, max: 30 * S }, 'how far the node clock is off (positive: ahead, negative: behind)', { signed: true }),
             duration: dist(lognormal(1 * H, 24 * H), 'how long until the clock is corrected'),
           },
           'stochastic clock excursions of each node (MI judges heartbeats by the writers’ clocks); off unless given',
@@ -244,12 +244,12 @@ const workload = object(
       {
         // facts C: "Pod/container crash rate" (no published number; suggested exponential, MTBF 7-30 days).
         crash: object(
-          { timeToFailure: dist({ dist: 'exponential', mean: 14 * D }, 'running time from server start to the next container crash') },
+          { timeToFailure: dist({ dist: 'exponential', mean: 14 * D }, 'running time from server start to the next container crash', { positive: true }) },
           'stochastic container crashes (process exits; restarted in place); none switches them off',
           { nullable: true },
         ),
         hang: object(
-          { timeToFailure: dist({ dist: 'exponential', mean: 90 * D }, 'running time from server start to a hang') },
+          { timeToFailure: dist({ dist: 'exponential', mean: 90 * D }, 'running time from server start to a hang', { positive: true }) },
           'stochastic hangs (process alive, not answering; caught by liveness); off unless given',
           { nullable: true, default: null },
         ),

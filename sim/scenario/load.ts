@@ -194,12 +194,21 @@ function checkArtifacts(
         const hasInterval = written(`${path}.interval`);
         const hasAt = written(`${path}.at`);
         if (hasInterval === hasAt) fail(path, 'exactly one of interval and at', hasInterval ? 'both' : 'neither');
+        // (A resolved scenario writes every field, defaults included: only a non-default value is a mistake.)
+        else if (hasInterval && written(`${path}.every`) && a.every !== 86400) fail(`${path}.every`, 'every only with at (an interval task repeats on its own)', formatDuration(a.every));
         else if (a.at !== undefined && a.every !== undefined) {
-          const k = a.at.findIndex((t) => t >= a.every);
-          if (k >= 0) fail(`${path}.at[${k}]`, `a time inside the cycle (shorter than every = ${formatDuration(a.every)})`, formatDuration(a.at[k]!));
+          const k = a.at.findIndex((t) => t >= a.every || t < 0);
+          if (k >= 0) fail(`${path}.at[${k}]`, `a time inside the cycle (0 or more, shorter than every = ${formatDuration(a.every)})`, formatDuration(a.at[k]!));
           else if (a.at.length === 0) fail(`${path}.at`, 'at least one time', '[]');
         }
       }
+      if (a.kind === 'inbound-endpoint' && a.protocol !== undefined && a.protocol !== 'jms' && a.destination === 'topic') {
+        fail(`${path}.destination`, 'destination topic only with protocol jms (the other protocols decide by themselves)', `topic with protocol ${a.protocol}`);
+      }
+      // Node ids are pod names: a Deployment's pods are named <workload>-<n> here.
+      const pinned = a.pinnedServers ?? [];
+      const k = w?.name === undefined ? -1 : pinned.findIndex((id) => !new RegExp(`^${escapeRegExp(w.name!)}-[1-9][0-9]*$`).test(id));
+      if (k >= 0) fail(`${path}.pinnedServers[${k}]`, `a pod name of workload ${w!.name} (${w!.name}-1, ${w!.name}-2, ...)`, JSON.stringify(pinned[k]));
       if (a.name === undefined) return;
       const { name: _name, coordination: _c, pinnedServers: _p, ...definition } = a;
       const text = JSON.stringify(definition);
@@ -212,4 +221,15 @@ function checkArtifacts(
   if (r?.type === 'task-node' && r.taskNodes !== undefined && r.taskNodes.length === 0) {
     fail('coordination.resolver.taskNodes', 'at least one node id (pod name) with type task-node', '[]');
   }
+  if (r?.type === 'task-node' && r.taskNodes !== undefined) {
+    const names = (s.workloads ?? []).filter((w) => w?.name !== undefined).map((w) => w.name!);
+    const k = r.taskNodes.findIndex((id) => !names.some((name) => new RegExp(`^${escapeRegExp(name)}-[1-9][0-9]*$`).test(id)));
+    if (k >= 0 && names.length > 0) {
+      fail(`coordination.resolver.taskNodes[${k}]`, `a pod name of a workload (${names.map((n) => `${n}-1`).join(', ')}, ...)`, JSON.stringify(r.taskNodes[k]));
+    }
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

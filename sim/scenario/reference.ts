@@ -59,7 +59,7 @@ function walk(spec: ObjectSpec, prefix: string, lines: string[], unions: Array<[
         lines.push(`| \`${path}\` | ${field.type.name.replace(/\|/g, '\\|')}${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => field.type.format(v))} | ${doc} |`);
         break;
       case 'dist':
-        lines.push(`| \`${path}\` | distribution${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => formatDist(v as DistSpec))} | ${doc} |`);
+        lines.push(`| \`${path}\` | ${field.signed ? 'signed distribution (constant, uniform or empirical; negative allowed)' : 'distribution'}${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => formatDist(v as DistSpec))} | ${doc} |`);
         break;
       case 'object':
         lines.push(`| \`${path}\` | mapping${field.nullable ? ' or none' : ''} | ${field.default === null ? '`none`' : ''} | ${doc} |`);

@@ -46,6 +46,10 @@ export interface LeafType {
 export interface DistFieldSpec extends Common {
   kind: 'dist';
   default?: DistSpec | null;
+  /** Values may be negative (constant, uniform and empirical only). */
+  signed?: boolean;
+  /** The mean must be above 0 (a time between events: 0 would repeat the event without end). */
+  positive?: boolean;
 }
 
 export interface ObjectSpec extends Common {
@@ -230,7 +234,7 @@ export const bool = (def: boolean, doc: string): LeafSpec => leaf(BOOL, def, doc
 export const oneOf = (values: readonly string[], def: string | undefined, doc: string, extra: Extra = {}): LeafSpec =>
   leaf(enumType(values), def, doc, extra);
 
-export const dist = (def: DistSpec | null | undefined, doc: string, extra: Partial<Pick<DistFieldSpec, 'nullable' | 'optional'>> = {}): DistFieldSpec => ({
+export const dist = (def: DistSpec | null | undefined, doc: string, extra: Partial<Pick<DistFieldSpec, 'nullable' | 'optional' | 'signed' | 'positive'>> = {}): DistFieldSpec => ({
   kind: 'dist',
   default: def,
   doc,

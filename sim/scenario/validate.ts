@@ -1,9 +1,10 @@
+import { makeDistribution } from '../engine/distributions.js';
 import type { DistSpec } from '../engine/distributions.js';
 import { describeFound, type ScenarioError } from './errors.js';
 import type { ArraySpec, DistFieldSpec, LeafSpec, ObjectSpec, Spec, UnionSpec } from './spec.js';
 import { fromPlain, plain, type LNode, type Loc } from './tree.js';
 import { parseDuration } from './units.js';
-import { checkDistRelations, DIST_KINDS, DIST_PARAMS } from './dist-params.js';
+import { checkDistRelations, DIST_KINDS, DIST_PARAMS, SIGNED_DIST_KINDS, SIGNED_DIST_PARAMS } from './dist-params.js';
 
 /** What validation produced: the resolved value, every problem, and where each path was written. */
 export interface Validated {
@@ -93,15 +94,18 @@ class Validator {
   private dist(node: LNode, spec: DistFieldSpec, path: string): DistSpec | undefined {
     if (node.t === 'scalar') {
       const s = parseDuration(node.v);
-      if (s === undefined || s < 0) return this.fail(node.loc, path, expectedOf(spec), describeFound(node.v));
+      if (s === undefined || (s < 0 && !spec.signed)) return this.fail(node.loc, path, expectedOf(spec), describeFound(node.v));
+      if (spec.positive && !(s > 0)) return this.fail(node.loc, path, 'a duration > 0 (or a distribution with a mean above 0)', describeFound(node.v));
       return { dist: 'constant', value: s };
     }
     if (node.t !== 'map') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));
+    const table = spec.signed ? SIGNED_DIST_PARAMS : DIST_PARAMS;
+    const kinds = spec.signed ? SIGNED_DIST_KINDS : DIST_KINDS;
     const kindEntry = node.entries.find((e) => e.key === 'dist');
-    if (kindEntry === undefined) return this.fail(node.loc, `${path}.dist`, `one of ${DIST_KINDS.join(', ')}`, 'nothing');
+    if (kindEntry === undefined) return this.fail(node.loc, `${path}.dist`, `one of ${kinds.join(', ')}`, 'nothing');
     const kind = kindEntry.value.t === 'scalar' ? kindEntry.value.v : undefined;
-    const params = typeof kind === 'string' && Object.hasOwn(DIST_PARAMS, kind) ? DIST_PARAMS[kind] : undefined;
-    if (params === undefined) return this.fail(kindEntry.value.loc, `${path}.dist`, `one of ${DIST_KINDS.join(', ')}`, describeFound(plain(kindEntry.value)));
+    const params = typeof kind === 'string' && Object.hasOwn(table, kind) ? table[kind] : undefined;
+    if (params === undefined) return this.fail(kindEntry.value.loc, `${path}.dist`, `one of ${kinds.join(', ')}`, describeFound(plain(kindEntry.value)));
     const given = new Map(node.entries.filter((e) => e.key !== 'dist').map((e) => [e.key, e]));
     // lognormal has two parameterisations; pick by the keys given.
     const shapeSet = params.find((set) => [...given.keys()].every((k) => Object.hasOwn(set, k))) ?? params[0]!;
@@ -134,6 +138,9 @@ class Validator {
     if (!ok) return undefined;
     const relation = checkDistRelations(out as DistSpec);
     if (relation !== undefined) return this.fail(node.loc, path, relation.expected, relation.found);
+    if (spec.positive && !(makeDistribution(out as DistSpec).mean > 0)) {
+      return this.fail(node.loc, path, 'a distribution with a mean above 0 (a time between events)', 'a mean of 0');
+    }
     return out as DistSpec;
   }
 
@@ -205,6 +212,7 @@ export function expectedOf(spec: Spec): string {
     case 'leaf':
       return spec.nullable ? `${spec.type.expected} or none` : spec.type.expected;
     case 'dist':
+      if (spec.signed) return `a duration (negative allowed) or a distribution {dist: ${SIGNED_DIST_KINDS.join('|')}, ...}${spec.nullable ? ' or none' : ''}`;
       return `a duration or a distribution {dist: ${DIST_KINDS.join('|')}, ...}${spec.nullable ? ' or none' : ''}`;
     case 'object':
       return `a mapping${spec.nullable ? ' or none' : ''}`;

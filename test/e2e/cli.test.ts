@@ -424,6 +424,27 @@ describe.concurrent('bad input: exit 1, a clear message, no stack trace', () => 
     // The argument does contain "="; what is wrong is the empty path before it.
     expect(r.stderr, describeRun(r)).not.toContain('got no "="');
   });
+  test('an overload past the in-flight guard (requests mode) is the user\'s, not a bug', async () =>
+    expectBadInput(
+      await deploysim([
+        'run', 'multiple-replicas', '--horizon', '10m', '--warmup', '1m', '--replications', '1',
+        '--set', 'traffic.mode=requests', '--set', 'workloads[0].traffic.rate=20000/s', '--set', 'workloads[0].traffic.timeout=1h',
+        '--set', 'loadBalancer.readTimeout=2h', '--set', 'limits.maxRequestsInFlight=20000',
+      ]),
+      /more than 20000 requests in flight.*limits\.maxRequestsInFlight/,
+    ));
+  test('a clock offset may be negative (behind), in a scenario and through --set', async () => {
+    const r = await run('--set', 'cluster.nodePools[0].failures.clockSkew={timeBetween: 1d, offset: {dist: uniform, min: -30s, max: 30s}}');
+    expectExit(r, 0);
+    expectBadInput(await run('--set', 'cluster.nodePools[0].failures.clockSkew.offset={dist: exponential, mean: 5s}'), /offset\.dist: expected one of constant, uniform, empirical/);
+  });
+  test('a fault naming a pod the workload never has is run, with a warning that it does nothing', async () => {
+    const r = await run('--set', 'faults=[{type: pod-crash, at: 1h, workload: mi, podIndex: 3}]');
+    expectExit(r, 0);
+    expect(r.stderr).toMatch(/faults\[0\] \(pod-crash\) names pod index 3 of mi, which never has more than 1 pod: it does nothing/);
+  });
+  test('compare: an override that breaks one of the scenarios names it', async () =>
+    expectBadInput(await deploysim(['compare', 'single-replica', 'multiple-replicas', ...FASTER, '--set', 'workloads[2].replicas=1']), /^single-replica: --set workloads\[2\]\.replicas=1/m));
   test('--seed abc', async () => expectBadInput(await run('--seed', 'abc'), /seed: expected an integer.*"abc"/));
   test('--seed -1', async () => expectBadInput(await run('--seed', '-1'), /seed: expected .*-1/));
   test('--replications 0', async () => expectBadInput(await run('--replications', '0'), /replications: expected .*got 0/));

@@ -395,7 +395,10 @@ describe('round trip: load -> serializeScenario -> YAML -> load', () => {
 
   it('generated scenarios written as JSON, with overrides', () => {
     fc.assert(
-      fc.property(scenarioArb, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (doc, replicas, seed) => {
+      fc.property(scenarioArb, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (doc, wanted, seed) => {
+        // Enough replicas for the pods its faults name (a podIndex beyond them is an error).
+        const named = (doc.faults as Array<Record<string, unknown>>).filter((f) => f.workload === 'w0' || f.nodeOf === 'w0').map((f) => Number(f.podIndex ?? -1) + 1);
+        const replicas = Math.max(wanted, ...named);
         const s = loadValid(JSON.stringify(doc), 'gen.json', [`workloads[0].replicas=${replicas}`, { text: `seed=${seed}`, origin: `--seed ${seed}` }]);
         expect(s.workloads[0]!.replicas).toBe(replicas);
         expect(s.seed).toBe(seed);
@@ -476,6 +479,14 @@ const distArb: fc.Arbitrary<unknown> = fc.oneof(
     ),
 );
 
+/** Times between events (a mean above 0, as the loader requires of them). */
+const positiveDistArb: fc.Arbitrary<unknown> = fc.oneof(
+  positiveDuration(400 * 86400),
+  positiveDuration(400 * 86400).map((mean) => ({ dist: 'exponential', mean })),
+  fc.tuple(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 600 })).map(([m, extra]) => ({ dist: 'lognormal', median: `${m}s`, p95: `${m + extra}s` })),
+  fc.tuple(ratio(1, 500), positiveDuration(90 * 86400)).map(([shape, scale]) => ({ dist: 'weibull', shape, scale })),
+);
+
 const zonesArb = fc.subarray(['zone-a', 'zone-b', 'zone-c', 'eu-west-1a'], { minLength: 1 });
 const cpuArb = fc.oneof(fc.integer({ min: 1, max: 64_000 }).map((m) => `${m}m`), fc.integer({ min: 1, max: 64 }).map(String), fc.integer({ min: 1, max: 64 }));
 const memoryArb = fc.oneof(fc.integer({ min: 1, max: 1 << 20 }).map((m) => `${m}Mi`), fc.integer({ min: 1, max: 1024 }).map((g) => `${g}Gi`), fc.integer({ min: 1, max: 1 << 20 }).map((k) => `${k}Ki`));
@@ -492,7 +503,7 @@ const poolArb = fc.record(
     memory: memoryArb,
     zones: zonesArb,
     imagePrePulled: fc.boolean(),
-    failures: fc.record({ crash: fc.oneof(fc.constant('none'), distArb.map((timeToFailure) => ({ timeToFailure }))), repairTime: distArb }, { requiredKeys: [] }),
+    failures: fc.record({ crash: fc.oneof(fc.constant('none'), positiveDistArb.map((timeToFailure) => ({ timeToFailure }))), repairTime: distArb }, { requiredKeys: [] }),
   },
   { requiredKeys: ['count'] },
 );
@@ -515,7 +526,7 @@ const workloadArb = fc.record(
     ),
     podDisruptionBudget: fc.oneof(fc.constant('none'), fc.record({ minAvailable: fc.integer({ min: 0, max: 10 }) })),
     failures: fc.record(
-      { crash: fc.oneof(fc.constant('none'), distArb.map((timeToFailure) => ({ timeToFailure }))), hang: fc.oneof(fc.constant('none'), distArb.map((timeToFailure) => ({ timeToFailure }))) },
+      { crash: fc.oneof(fc.constant('none'), positiveDistArb.map((timeToFailure) => ({ timeToFailure }))), hang: fc.oneof(fc.constant('none'), positiveDistArb.map((timeToFailure) => ({ timeToFailure }))) },
       { requiredKeys: [] },
     ),
   },
@@ -551,16 +562,21 @@ const scenarioArb = fc
     const pools = g.pools.map((p, i) => ({ name: `pool-${i}`, ...p }));
     const workloads = g.workloads.map((w, i) => ({ name: `w${i}`, ...w }));
     const nodes = pools.flatMap((p) => Array.from({ length: p.count }, (_, k) => `${p.name}-${k + 1}`));
+    // A fault aimed at a pod must name one the workload has (a podIndex below its replicas).
+    const withPods = workloads.filter((w) => (w.replicas ?? 1) > 0);
     const faults = g.faults.map((f) => {
       const at = `${Math.floor(f.atFraction * horizonS)}s`;
       const workload = workloads[f.pick % workloads.length]!.name;
+      const podTarget = withPods.length === 0 ? null : withPods[f.pick % withPods.length]!;
+      const podIndex = podTarget === null ? 0 : f.podIndex % (podTarget.replicas ?? 1);
       if (f.type === 'node-crash' || f.type === 'node-drain') {
-        const target = f.byWorkload || nodes.length === 0 ? { nodeOf: workload, podIndex: f.podIndex } : { node: nodes[f.pick % nodes.length]! };
+        if ((f.byWorkload || nodes.length === 0) && podTarget === null) return { type: 'scale', at, workload, replicas: f.replicas };
+        const target = f.byWorkload || nodes.length === 0 ? { nodeOf: podTarget!.name, podIndex } : { node: nodes[f.pick % nodes.length]! };
         const after = f.after === undefined ? {} : f.type === 'node-crash' ? { repairAfter: f.after } : { uncordonAfter: f.after };
         return { type: f.type, at, ...target, ...after };
       }
-      if (f.type === 'scale') return { type: f.type, at, workload, replicas: f.replicas };
-      return { type: f.type, at, workload, podIndex: f.podIndex };
+      if (f.type === 'scale' || podTarget === null) return { type: 'scale', at, workload, replicas: f.replicas };
+      return { type: f.type, at, workload: podTarget.name, podIndex };
     });
     return {
       horizon: `${g.horizonDays}d`,

@@ -549,6 +549,48 @@ describe('distributions', () => {
   });
 });
 
+describe('artifact and failure values that would do nothing or never end', () => {
+  const paths = (text: string) => load(text).errors.map((e) => e.path);
+  const task = (fields: string) => `workloads: [{name: mi, coordination: true, artifacts: [{kind: scheduled-task, name: t, ${fields}}]}]\n`;
+  it('a fixed time before the cycle starts, and every beside an interval', () => {
+    expect(paths(task('at: [-2h]'))).toEqual(['workloads[0].artifacts[0].at[0]']);
+    expect(paths(task('interval: 1h, every: 2h'))).toEqual(['workloads[0].artifacts[0].every']);
+    expect(paths(task('interval: 1h'))).toEqual([]);
+  });
+  it('a topic destination on a protocol other than JMS', () => {
+    const ie = (p: string) => `workloads: [{name: mi, artifacts: [{kind: inbound-endpoint, name: e, protocol: ${p}, destination: topic}]}]\n`;
+    expect(load(ie('kafka')).messages).toEqual(['s.yaml:1:100 workloads[0].artifacts[0].destination: expected destination topic only with protocol jms (the other protocols decide by themselves), got topic with protocol kafka']);
+    expect(paths(ie('jms'))).toEqual([]);
+  });
+  it('pinned servers and task nodes that are no pod of the workload (node ids are pod names)', () => {
+    expect(paths(task('interval: 1m, pinnedServers: [foo-9]'))).toEqual(['workloads[0].artifacts[0].pinnedServers[0]']);
+    expect(paths(task('interval: 1m, pinnedServers: [mi-2]'))).toEqual([]);
+    const nodes = (ids: string) => `coordination: {resolver: {type: task-node, taskNodes: [${ids}]}}\n${task('interval: 1m')}`;
+    expect(paths(nodes('mi-1, ghost-1'))).toEqual(['coordination.resolver.taskNodes[1]']);
+    expect(paths(nodes('mi-1, mi-3'))).toEqual([]);
+  });
+  it('a time between failures of 0', () => {
+    expect(paths('cluster: {nodePools: [{name: w, failures: {partition: {timeBetween: 0s}}}]}\nworkloads: [{name: mi}]\n')).toEqual(['cluster.nodePools[0].failures.partition.timeBetween']);
+    expect(paths('workloads: [{name: mi, failures: {crash: {timeToFailure: {dist: uniform, min: 0s, max: 0s}}}}]\n')).toEqual(['workloads[0].failures.crash.timeToFailure']);
+  });
+});
+
+describe('signed distributions (a clock offset)', () => {
+  const skew = (offset: string) => `cluster: {nodePools: [{name: w, failures: {clockSkew: {offset: ${offset}}}}]}\nworkloads: [{name: mi}]\n`;
+  it('take negative durations, constant, uniform or empirical', () => {
+    for (const offset of ['-20s', '{dist: uniform, min: -30s, max: 10s}', '{dist: empirical, values: [-5s, 5s]}']) expect(load(skew(offset)).messages, offset).toEqual([]);
+    expect(load(skew('-20s')).scenario!.cluster.nodePools[0]!.failures.clockSkew!.offset).toEqual({ dist: 'constant', value: -20 });
+  });
+  it('reject the kinds that cannot keep a sign, naming the ones that can', () => {
+    expect(load(skew('{dist: exponential, mean: 10s}')).messages).toEqual([
+      's.yaml:1:71 cluster.nodePools[0].failures.clockSkew.offset.dist: expected one of constant, uniform, empirical, got "exponential"',
+    ]);
+  });
+  it('stay unsigned everywhere else', () => {
+    expect(load('workloads: [{name: mi, startup: {serverStart: -5s}}]\n').errors.map((e) => e.path)).toEqual(['workloads[0].startup.serverStart']);
+  });
+});
+
 describe('faults', () => {
   it('every fault type loads with its defaults', () => {
     const r = load(RICH, 'rich.yaml');

@@ -106,8 +106,9 @@ export class Store {
         let end = now;
         if (net < 0 && b + net * (now - t) < 0) end = t - b / net;
         const b1 = end === now ? b + net * (end - t) : 0;
-        // Departures by conservation (exact also for an infinite capacity: the backlog leaves at once).
-        this.emit(d, t, end, b, b1, b - b1 + lambda * (end - t), 0);
+        // (An infinite capacity, a zero processing time, empties the backlog at once: by conservation.)
+        const departed = Number.isFinite(d.capacity) ? d.capacity * (end - t) : b - b1 + lambda * (end - t);
+        this.emit(d, t, end, b, b1, departed, 0);
         b = b1;
         t = end;
       } else {

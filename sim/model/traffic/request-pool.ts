@@ -1,3 +1,4 @@
+import { RunLimitError } from '../../engine/errors.js';
 import { NO_EVENT } from '../../engine/simulation.js';
 
 /** Most tries a front makes for one request (the scenario field is checked against it). */
@@ -42,7 +43,10 @@ export class RequestPool {
       if (r >= this.arrivalS.length) this.grow();
     }
     if (++this.inFlight > this.limit) {
-      throw new RangeError(`more than ${this.limit} requests in flight at once: the offered load far exceeds what the pods serve`);
+      throw new RunLimitError(
+        `more than ${this.limit} requests in flight at once: the offered load far exceeds what the pods serve; ` +
+          'lower the rate, bound the queues (workloads[].serving.queue), use traffic.mode fluid, or raise limits.maxRequestsInFlight',
+      );
     }
     this.arrivalS[r] = arrivalS;
     this.flow[r] = flow;
