@@ -147,7 +147,9 @@ export function formatCell(s: MetricSummary | undefined, kind: Kind): string {
       return `${(s.mean / (size as number)).toFixed(d)} ${unit} ±${(hw / (size as number)).toFixed(d)}`;
     }
     case 'count': {
-      const d = decimalsFor(hw, 1, 3);
+      // No more than about nine significant digits: decimals of a billion are float noise.
+      const digits = Math.abs(s.mean) >= 1 ? Math.floor(Math.log10(Math.abs(s.mean))) + 1 : 1;
+      const d = Math.min(decimalsFor(hw, 1, 3), Math.max(0, 9 - digits));
       return `${grouped(s.mean, d)} ±${grouped(hw, d)}`;
     }
     case 'hours':
