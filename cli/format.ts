@@ -1,3 +1,4 @@
+import { resolveBudget } from '../sim/model/kube/rollout.js';
 import type { MetricSummary, NestedSummaries, RunResult } from '../sim/experiment/index.js';
 import type { Scenario } from '../sim/scenario/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
@@ -293,6 +294,13 @@ export function idleFaultWarning(scenario: Scenario): string | null {
   const most = new Map<string, number>();
   for (const w of scenario.workloads) most.set(w.name, w.replicas);
   for (const f of scenario.faults) if (f.type === 'scale') most.set(f.workload, Math.max(most.get(f.workload) ?? 0, f.replicas));
+  // A rollout runs up to maxSurge pods more.
+  for (const w of scenario.workloads) {
+    const st = w.strategy;
+    if (st.type !== 'RollingUpdate' || !scenario.faults.some((f) => f.type === 'rolling-update' && f.workload === w.name)) continue;
+    const n = most.get(w.name) ?? 0;
+    most.set(w.name, n + resolveBudget(st.maxSurge, n, true));
+  }
   const lines: string[] = [];
   scenario.faults.forEach((f, i) => {
     if (!('podIndex' in f)) return;

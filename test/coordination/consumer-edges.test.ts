@@ -39,4 +39,20 @@ describe('consumers: pauses, deaths and edge cases', () => {
     const r = traced(scenario(ie('rabbitmq').replace('10/s', '0/s'), true, ['{type: node-crash, at: 2h, runnerOf: ie, repairAfter: none}']), 2, 0);
     expect(v(r, 'ie', 'duplicateExecutions')).toBe(0);
   });
+  it('a topic subscriber frozen, then killed, loses what waited for it (a clean session keeps nothing)', () => {
+    // Liveness (Helm: 3 x 10 s after the hang) kills the hung server; MQTT has no broker detection here.
+    const r = traced(scenario(ie('mqtt'), true, ['{type: pod-hang, at: 1h, runnerOf: ie}'], 1), 2, 0);
+    const fed = 10 * (3 * 3600 - 600);
+    // Nothing that waited for the frozen subscriber is delivered later: lost = what came while it was frozen or gone.
+    expect(v(r, 'ie', 'executions') + v(r, 'ie', 'missedExecutions')).toBeCloseTo(fed, 3);
+    const lost = v(r, 'ie', 'missedExecutions');
+    const gap = r.distributions.get('artifacts.ie.takeoverS')!.reduce((a, b) => a + b, 0);
+    expect(lost).toBeCloseTo(10 * gap, 0);
+  });
+  it('a Kafka member frozen on a pod being deleted leaves without closing: its partitions wait for the session timeout', () => {
+    const r = traced(scenario(ie('kafka'), false, ['{type: jvm-pause, at: 1800s, runnerOf: ie, duration: 200s}', '{type: scale, at: 1810s, workload: mi, replicas: 2}']), 2, 0);
+    // A third of the feed waits from the pause (1800 s) to the session expiry (1845 s), not only to the deletion.
+    expect(v(r, 'ie', 'backlogMax')).toBeCloseTo((10 / 3) * 45, 6);
+  });
 });
+

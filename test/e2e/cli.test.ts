@@ -443,6 +443,11 @@ describe.concurrent('bad input: exit 1, a clear message, no stack trace', () => 
     expectExit(r, 0);
     expect(r.stderr).toMatch(/faults\[0\] \(pod-crash\) names pod index 3 of mi, which never has more than 1 pod: it does nothing/);
   });
+  test('no such warning for a pod index a surge pod of a rollout can have', async () => {
+    const r = await deploysim(['run', 'multiple-replicas', ...FASTER, '--set', 'faults=[{type: rolling-update, at: 1h, workload: mi}, {type: pod-crash, at: 61m, workload: mi, podIndex: 3}]']);
+    expectExit(r, 0);
+    expect(r.stderr).not.toMatch(/hit nothing/);
+  });
   test('compare: an override that breaks one of the scenarios names it', async () =>
     expectBadInput(await deploysim(['compare', 'single-replica', 'multiple-replicas', ...FASTER, '--set', 'workloads[2].replicas=1']), /^single-replica: --set workloads\[2\]\.replicas=1/m));
   test('--seed abc', async () => expectBadInput(await run('--seed', 'abc'), /seed: expected an integer.*"abc"/));

@@ -160,4 +160,15 @@ faults:
     // At 60 s the old pod is in BackOff (no container): it is gone at once, and one new pod replaces it.
     expect(c.workloads[0]!.pods.map((p) => [p.revision, p.deleted])).toEqual([[1, false]]);
   });
+
+  it('a rollout re-check planned for the instant a pod becomes available finds it available (no loop at that instant)', () => {
+    // minReadySeconds 20 s; readiness at container start: readySinceS + 20 must count as available then.
+    const s = scenarioFrom(JSON.stringify({"horizon":"12h","warmup":"10m","cluster":{"nodePools":[{"name":"a","count":3,"cpu":"2","failures":{"crash":{"timeToFailure":{"dist":"exponential","mean":"8h"}},"repairTime":"20m"}},{"name":"b","count":1,"zones":["zone-z"],"failures":{"crash":"none"}}]},"workloads":[{"name":"w0","replicas":0,"servesTraffic":false,"resources":{"cpu":"250m","memory":"512Mi"},"startup":{"imagePull":"0s","serverStart":"1s","artifacts":0},"probes":{"startup":"none","readiness":"none","liveness":"none"},"scheduling":{"podAntiAffinity":{"required":"none","preferred":"none"},"topologySpread":[]},"podDisruptionBudget":"none","strategy":{"type":"RollingUpdate","maxSurge":"25%","maxUnavailable":"25%"},"traffic":"none","failures":{"crash":"none","hang":"none","jvmPause":"none"},"coordination":false,"artifacts":[]},{"name":"w1","replicas":1,"servesTraffic":false,"resources":{"cpu":"250m","memory":"512Mi"},"startup":{"imagePull":"11s","serverStart":"20s","artifacts":3},"probes":{"startup":"none","readiness":"none","liveness":{"period":"10s"}},"scheduling":{"podAntiAffinity":{"required":"none","preferred":"none"},"topologySpread":[]},"podDisruptionBudget":"none","strategy":{"type":"RollingUpdate","maxSurge":"25%","maxUnavailable":0,"minReadySeconds":"20s"},"traffic":"none","failures":{"crash":"none","hang":"none","jvmPause":"none"},"coordination":false,"artifacts":[]}],"coordination":{"miVersion":"4.3","resolver":{"type":"active-passive"},"database":{}},"faults":[{"type":"rolling-update","at":"60s","workload":"w1"}]}));
+    const sim = new Simulation();
+    const c = startCluster(sim, new RandomStreams('280/0'), s);
+    expect(sim.run({ untilS: s.horizon, maxEvents: 200_000 })).not.toBe('maxEvents');
+    checkInvariants(c);
+    expect(c.workloads[1]!.pods.every((p) => p.revision === c.workloads[1]!.revision)).toBe(true);
+  });
 });
+

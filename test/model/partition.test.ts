@@ -213,3 +213,48 @@ faults:
     expect(Math.min(...ahead) - Math.max(...behind)).toBeGreaterThan(5);
   });
 });
+
+describe('readiness across a heal', () => {
+  const servingAt = (yaml: string, t: number): number => {
+    let serving = -1;
+    runReplication(scenarioFrom(yaml), 1, 0, {
+      onStart(c: Cluster) {
+        c.sim.scheduleAt(t, () => (serving = c.workloads[0]!.servingCount), null);
+      },
+    });
+    return serving;
+  };
+  it('a pod without readiness or startup probes (Ready from container start) is Ready again after the heal', () => {
+    expect(
+      servingAt(
+        `
+horizon: 2h
+warmup: 0s
+cluster: {nodePools: [{name: w, count: 2, failures: {crash: null}}]}
+workloads:
+  - {name: mi, replicas: 2, failures: {crash: null}, startup: {artifacts: 2}, probes: {readiness: none, startup: none}}
+faults:
+  - {type: node-partition, at: 30m, node: w-1, duration: 10s, from: control-plane}
+`,
+        3600,
+      ),
+    ).toBe(2);
+  });
+  it('a pod hung at the heal whose pause ends before its readiness fails is Ready afterwards', () => {
+    expect(
+      servingAt(
+        `
+horizon: 2h
+warmup: 0s
+cluster: {nodePools: [{name: w, count: 2, failures: {crash: null}}]}
+workloads:
+  - {name: mi, replicas: 2, failures: {crash: null}}
+faults:
+  - {type: node-partition, at: 1790s, node: w-1, duration: 10s, from: control-plane}
+  - {type: jvm-pause, at: 1799.5s, workload: mi, podIndex: 0, duration: 1s}
+`,
+        3600,
+      ),
+    ).toBe(2);
+  });
+});

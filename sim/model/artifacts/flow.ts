@@ -72,6 +72,20 @@ export class Store {
   }
 
   /**
+   * Loses at once the messages waiting in the store (a topic whose last subscriber left: a clean
+   * session keeps nothing for it). Call after advancing to now.
+   */
+  discard(): void {
+    const b = this.backlog;
+    if (!(b > 0)) return;
+    this.backlog = 0;
+    const now = this.c.sim.nowS;
+    this.heldFrom = this.heldRate = 0;
+    this.heldSinceS = now;
+    this.emit({ capacity: 0, delivers: false, extraCopies: 0, lost: true, active: 0, pollS: 0 }, now, now, b, 0, b, 0);
+  }
+
+  /**
    * Announces the number of consumers from now on, if it changed. Flows are reported after the
    * fact (at the next flush); this lets metrics that combine artifacts follow them in time order.
    */

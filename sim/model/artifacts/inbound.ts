@@ -144,20 +144,22 @@ export class InboundModel {
       if (k.expired) {
         // Taken for dead meanwhile: it joins again as a new member.
         k.expired = false;
-        this.join(k, now);
+        this.join(now);
       } else this.rebalanced(); // its partitions go on where they were
       return;
     }
     if (how === 'started' || how === 'resumed') {
       const fresh: Consumer = { runner, blockedUntilS: -Infinity, timer: NO_EVENT, paused: false, expired: false, expiry: NO_EVENT, expiresAtS: Infinity };
       this.consumers.push(fresh);
-      this.join(fresh, now);
+      this.join(now);
       return;
     }
     if (k === null) return;
     this.c.sim.cancel(k.timer);
     this.c.sim.cancel(k.expiry);
     this.consumers.splice(i, 1);
+    // The last subscriber of a topic gone: what waited for it (a frozen or slow one) is lost.
+    if (this.topicLike && this.consumers.length === 0) this.store.discard();
     if (how === 'stopped' || this.detectionS <= 0 || k.expired || k.blockedUntilS > now) {
       // Left the group (or was already out of it): the others take its share at once.
       this.rebalanced();
@@ -165,11 +167,11 @@ export class InboundModel {
     }
     // Died without closing its connection: the broker notices after its detection time (counted
     // from the start of a pause it died in).
-    this.brokerLost(k, now, k.paused ? Math.max(now, k.expiresAtS) : now + this.detectionS);
+    this.brokerLost(now, k.paused ? Math.max(now, k.expiresAtS) : now + this.detectionS);
   }
 
   /** Kafka: a member joins; the rebalance waits for every dead member's session to expire, stopping the group. */
-  private join(k: Consumer, now: number): void {
+  private join(now: number): void {
     if (!this.kafka) return;
     const until = this.ghosts.length > 0 ? Math.max(...this.ghosts) : -Infinity;
     if (until <= now) {
@@ -182,17 +184,17 @@ export class InboundModel {
       this.c.sim.cancel(m.timer);
       m.timer = this.c.sim.scheduleAt(until, onUnblocked, this);
     }
-    void k;
   }
 
   /** The broker takes a consumer for dead at `atS` (now or later): its partitions or its message move then. */
-  private brokerLost(k: Consumer, now: number, atS: number): void {
+  private brokerLost(now: number, atS: number): void {
     if (this.kafka) {
       this.ghosts.push(atS);
       this.c.sim.scheduleAt(atS, onGhostExpired, this);
     } else if (this.cfg.protocol === 'rabbitmq') {
       // Its unacknowledged message (if it held one: as often as it was busy) is queued again.
-      const sharing = Math.max(1, this.activeAt(now) + (k.paused ? 0 : 1));
+      // (It took its share of the messages along with those consuming now.)
+      const sharing = this.activeAt(now) + 1;
       const busy = this.store.backlog > 0 ? 1 : Math.min(1, (this.cfg.messageRate / sharing) * this.meanProcessingS);
       if (this.rng() < busy) this.c.sim.scheduleAt(atS, onRedelivered, this);
     }
@@ -205,7 +207,7 @@ export class InboundModel {
     this.flush();
     k.expired = true;
     // Kafka: out of the group, it holds no partitions (the others get them now); RabbitMQ: its message is queued again.
-    if (!this.kafka) this.brokerLost(k, this.c.sim.nowS, this.c.sim.nowS);
+    if (!this.kafka) this.brokerLost(this.c.sim.nowS, this.c.sim.nowS);
     this.rebalanced();
     this.store.announce(this.activeCount);
   }

@@ -139,8 +139,9 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     // A terminating server closes its consumers; a crashed or lost one leaves them to the broker.
     const how = st.pod.phase !== 'Terminating' ? 'died' : 'stopped';
     for (const r of [...st.active.values()]) this.stop(st, r.artifact, how);
-    // Consumers frozen in a JVM pause end with their container (the pause already stopped their runners).
-    for (const r of st.frozen ?? []) this.flows[r.artifact.index]?.runnerChanged(r, how);
+    // Consumers frozen in a JVM pause end with their container (the pause already stopped their
+    // runners); a frozen JVM closes nothing, even when its pod is being deleted.
+    for (const r of st.frozen ?? []) this.flows[r.artifact.index]?.runnerChanged(r, 'died');
     st.frozen = null;
     this.pods.delete(st.pod);
     const m = this.members.get(st);

@@ -197,7 +197,9 @@ export function setPhase(c: Cluster, pod: Pod, phase: PodPhase): void {
   const from = pod.phase;
   if (from === phase) return;
   pod.phase = phase;
-  if (phase !== 'Running') pod.probeReady = false;
+  // The container stopped (or is not started yet): its probes start over. (A pod without probes is
+  // Ready from container start, through Starting and Deploying.)
+  if (phase !== 'Starting' && phase !== 'Deploying' && phase !== 'Running') pod.probeReady = false;
   refreshPodCounts(c, pod);
   c.traffic?.podChanged(pod, false);
   c.artifacts?.podChanged(pod);

@@ -104,8 +104,8 @@ function onPartitionHealed({ c, node }: NodeArg): void {
     // Pods bound while it was cut off (or left stopped by a reboot during the cut) start now.
     if (pod.phase === 'NodeDown') resumeAfterNodeRepair(c, pod);
     else if (pod.deleted) terminatePod(c, pod);
-    // The kubelet reports what its probes say now (Ready or not).
-    else setApiReady(c, pod, pod.phase === 'Running' && pod.probeReady && !pod.hung);
+    // The kubelet reports what its probes say now (a hung server's readiness fails at its own time).
+    else setApiReady(c, pod, pod.probeReady);
   }
   c.out.nodeState.emit(node);
   clusterChanged(c);

@@ -1,5 +1,6 @@
 import { NO_EVENT } from '../../engine/simulation.js';
 import type { Cluster } from './cluster.js';
+import { timeTolerance } from './probes.js';
 import { createPod, deletePod, podsToDelete } from './deployment.js';
 import type { Pod, Workload } from './types.js';
 
@@ -51,7 +52,9 @@ function nextAvailability(c: Cluster, w: Workload): number {
 }
 
 function available(c: Cluster, pod: Pod): boolean {
-  return !pod.deleted && pod.apiReady && c.sim.nowS - pod.readySinceS >= pod.workload.config.strategy.minReadySeconds;
+  // (Within the time tolerance: a re-check planned for that instant must find the pod available.)
+  const now = c.sim.nowS;
+  return !pod.deleted && pod.apiReady && now - pod.readySinceS >= pod.workload.config.strategy.minReadySeconds - timeTolerance(now);
 }
 
 /** maxSurge / maxUnavailable: an absolute count, or a percentage of the replicas (surge rounds up, unavailable down). */
