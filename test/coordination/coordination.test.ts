@@ -486,3 +486,52 @@ faults: [{type: pod-crash, at: 20m, workload: mi}]
     expect(blocked).toBeGreaterThan(5);
   });
 });
+
+describe('MI 4.3 under a slow database (facts A: no per-query timeout before 4.4)', () => {
+  const slow = (version: string, query: string) =>
+    scenarioFrom(`
+horizon: 40m
+warmup: 5m
+coordination: {miVersion: '${version}'}
+${cluster()}
+faults:
+  - {type: coordination-db-slowness, at: 20m, duration: 2m, queryTime: ${query}}
+`);
+
+  it('a heartbeat stuck longer than W - H can let the others take the tasks: they run twice for seconds, then the stuck server lets go', () => {
+    // Every server is stuck alike; the tasks move only when the heartbeat phases let a server that got
+    // through find the owner's heartbeat W old.
+    let duplicated = 0;
+    for (let i = 0; i < 40; i++) {
+      const r = traced(slow('4.3', '{dist: constant, value: 20s}'), 4, i);
+      const overlap = maxConcurrent(r.runners, 't1');
+      expect(overlap).toBeLessThanOrEqual(2);
+      if (overlap === 2) {
+        duplicated++;
+        // The overlap lasts less than the stuck write (20 s): the owner lets go when it gets through.
+        const log = r.runners.filter((e) => e.task === 't1');
+        let n = 0;
+        let since = 0;
+        for (const e of log) {
+          n += e.started ? 1 : -1;
+          if (n === 2 && e.started) since = e.t;
+          if (n === 1 && !e.started && since > 0) expect(e.t - since).toBeLessThan(20);
+        }
+      }
+      // Self-healing: by the end one server runs it.
+      const open = r.runners.filter((e) => e.task === 't1').reduce((n, e) => n + (e.started ? 1 : -1), 0);
+      expect(open).toBe(1);
+      expect(r.values.get('artifacts.t1.duplicateExecutions')!).toBeLessThan(10);
+    }
+    expect(duplicated).toBeGreaterThan(5);
+  });
+
+  it('4.4 fences instead: no duplicates; and a slowness shorter than W - H changes nothing under 4.3', () => {
+    for (let i = 0; i < 10; i++) {
+      expect(maxConcurrent(traced(slow('4.4', '{dist: constant, value: 20s}'), 4, i).runners, 't1')).toBe(1);
+      const mild = traced(slow('4.3', '{dist: constant, value: 5s}'), 4, i);
+      expect(mild.coordination.some((e) => e.kind === 'removed')).toBe(false);
+      expect(maxConcurrent(mild.runners, 't1')).toBe(1);
+    }
+  });
+});

@@ -59,6 +59,8 @@ export interface Member {
   /** Its row was swept while the process lived, and when. */
   removed: boolean;
   removedAtS: number;
+  /** 4.3: its heartbeat write is stuck in a slow database until then (no timeout before 4.4). */
+  stuckUntilS: number;
   gone: boolean;
   /** Leader state: run index of its first run as leader (cleaning cadence) and its resolver. */
   leader: { firstRunK: number; resolver: ResolverState } | null;
@@ -180,6 +182,7 @@ export class CoordinationGroup {
       dbBlocked: false,
       removed: false,
       removedAtS: -Infinity,
+      stuckUntilS: -Infinity,
       gone: false,
       leader: null,
     };
@@ -344,7 +347,7 @@ export class CoordinationGroup {
 
   /** When the member's server reaches the database again (now if it does). */
   private upAtFor(m: Member, now: number): number {
-    return this.db.reachableFrom(m.tasks.pod.node, now);
+    return Math.max(this.db.reachableFrom(m.tasks.pod.node, now), m.stuckUntilS);
   }
 
   // ---- planning: the next moment something happens ----
@@ -414,8 +417,11 @@ export class CoordinationGroup {
         if (t < cut.until) this.offer(t, 'fail', m, now);
       }
       // 4.4: a heartbeat cycle that meets a slow database may time out.
-      if (this.v44 && db.slowUntilS > now && !(db.slowQuery!.quantile(1) <= this.T_op)) {
-        // (A slowness whose queries never exceed the budget fails no heartbeat: nothing to check.)
+      // 4.4: a query over the budget fails the cycle. 4.3: no timeout; a write stuck long enough
+      // (W - H) lets the others find the heartbeat W old. (A slowness whose queries can never do
+      // that plans nothing: no events.)
+      const harmless = this.v44 ? this.T_op : this.W - this.H;
+      if (db.slowUntilS > now && !(db.slowQuery!.quantile(1) < harmless + (this.v44 ? tol(now) : 0))) {
         const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.slowFromS, after(m.lastSlowCheckS)));
         if (t < db.slowUntilS) this.offer(t, 'slow-check', m, now);
       }
@@ -513,6 +519,13 @@ export class CoordinationGroup {
         return this.heartbeatFailed(m, now);
       case 'slow-check': {
         m.lastSlowCheckS = now;
+        if (!this.v44) {
+          // 4.3: the heartbeat write takes as long as the query; the server runs on meanwhile.
+          const q = this.db.slowQuery!.sample(this.rng);
+          if (q < this.W - this.H) return;
+          m.stuckUntilS = now + q;
+          return this.heartbeatFailed(m, now);
+        }
         // A member's cycle makes two queries, the leader's four; any over T_op fails it.
         const queries = m === this.leaderMember() ? 4 : 2;
         for (let i = 0; i < queries; i++) {
