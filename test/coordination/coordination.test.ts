@@ -535,3 +535,51 @@ faults:
     }
   });
 });
+
+describe('the duplicate-node check of a server that started while the database was down', () => {
+  const restartInOutage = (version: string) =>
+    scenarioFrom(`
+horizon: 40m
+warmup: 5m
+coordination: {miVersion: '${version}'}
+cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: 1
+    coordination: true
+    failures: {crash: null}
+    startup: {imagePull: 0s, serverStart: 2s, artifacts: 0}
+    probes: {startup: none, readiness: none, liveness: none}
+    artifacts:
+      - {kind: scheduled-task, name: t1, interval: 1m}
+faults:
+  - {type: pod-crash, at: 20m, workload: mi}
+  - {type: coordination-db-outage, at: 1201s, duration: 6s}
+`);
+
+  it('4.4: it meets the check when it gets through; within W of the old heartbeat it runs no task', () => {
+    let checked = 0;
+    for (let i = 0; i < 20; i++) {
+      const r = traced(restartInOutage('4.4'), 3, i);
+      if (!r.coordination.some((e) => e.kind === 'duplicate-node' && e.t > 1200)) continue;
+      checked++;
+      expect(gaps(r.runners, 't1').at(-1)![1]).toBe(Infinity);
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('4.5: it waits W, then joins and runs the task again', () => {
+    let checked = 0;
+    for (let i = 0; i < 20; i++) {
+      const r = traced(restartInOutage('4.5'), 3, i);
+      const last = gaps(r.runners, 't1').at(-1)!;
+      expect(last[1]).toBeLessThan(1200 + 60);
+      const dup = r.coordination.find((e) => e.kind === 'duplicate-node' && e.t > 1200);
+      if (dup === undefined) continue;
+      checked++;
+      const joined = r.coordination.find((e) => e.kind === 'joined' && e.node === dup.node && e.t > dup.t)!;
+      expect(joined.t - dup.t).toBeGreaterThanOrEqual(15 - 1e-9);
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});

@@ -117,6 +117,16 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     }
   }
 
+  /** 4.4: the duplicate-node check failed after the server started: its task service stops. */
+  blocked(st: PodArtifacts): void {
+    st.blocked = true;
+    this.members.delete(st);
+    for (const r of [...st.active.values()]) {
+      const a = r.artifact.config;
+      if (!(a.kind === 'inbound-endpoint' && !a.coordination)) this.stop(st, r.artifact);
+    }
+  }
+
   private freeze(st: PodArtifacts): void {
     if (st.frozen !== null) return;
     const suspended = [...st.active.values()];

@@ -84,6 +84,8 @@ interface Task {
 export interface RunnerControl {
   run(tasks: PodArtifacts, artifact: Artifact, coordinated: boolean): void;
   stop(tasks: PodArtifacts, artifact: Artifact): void;
+  /** 4.4: the duplicate-node check failed when the server got through to the database: its task service stops. */
+  blocked(tasks: PodArtifacts): void;
 }
 
 /** `coordination`: something in a coordination cluster happened (for traces, tests and the visualiser). */
@@ -617,6 +619,19 @@ export class CoordinationGroup {
     }
     if (!ok) {
       m.retryS = now + (m.joining ? JOIN_RETRY_S : this.T_op + this.S);
+      return;
+    }
+    // A server that started while the database was down meets the duplicate-node check now.
+    const row = this.rows.get(m.id);
+    if (m.joining && this.v44 && row !== undefined && row.member !== m && this.apparentAge(row, now, this.skewOf(m)) < this.W) {
+      this.emit('duplicate-node', m.id);
+      if (this.waitOnDuplicate) {
+        m.retryS = now + this.W; // 4.5: waits W, then joins
+        return;
+      }
+      m.retryS = NaN;
+      this.gone(m);
+      this.control.blocked(m.tasks);
       return;
     }
     m.fenced = false;
