@@ -69,7 +69,7 @@ export const coordination: ObjectSpec = object(
           'active-passive: every task on one random live server, kept until it leaves; round-robin: spread over live servers; task-node: round robin over taskNodes only',
         ),
         taskServerCount: int(1, 'round-robin: assign nothing while fewer servers than this are live ([[task_resolver]] task_server_count)', 1, 1000),
-        taskNodes: leaf(NAME_LIST, [], 'task-node: the node ids (pod names) that may run tasks ([[task_resolver]] task_nodes)'),
+        taskNodes: leaf(NAME_LIST, [], 'task-node: the node ids (pod names, <workload>-1, <workload>-2, ... in creation order) that may run tasks ([[task_resolver]] task_nodes)'),
       },
       'how the leader places unassigned tasks ([task_handling] resolver_class)',
     ),
@@ -113,7 +113,7 @@ const artifactCommon = {
   // facts A7: "coordination parameter default" (true) and A1: "What becomes coordinated" (every task).
   coordination: bool(true, 'run on one server of the coordination cluster; false (or a workload without coordination) runs it on every server'),
   // facts A3: "Pinned tasks".
-  pinnedServers: leaf(NAME_LIST, [], 'run only on the servers (node ids = pod names) listed, uncoordinated; a replacement pod has a new name'),
+  pinnedServers: leaf(NAME_LIST, [], 'run only on the servers listed (node ids = pod names of this workload: <workload>-1, <workload>-2, ... in creation order), uncoordinated; a replacement pod has a new name'),
 };
 
 export const artifact: UnionSpec = {
