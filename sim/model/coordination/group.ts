@@ -653,6 +653,8 @@ export class CoordinationGroup {
     Object.assign(m, { hbAnchorS, evAnchorS, schedAnchorS, lastRunS });
     if (wasRemoved) {
       for (const t of this.tasks) if (m.tasks.active.has(t.artifact.index)) this.control.stop(m.tasks, t.artifact);
+      // It gives up what it held, now (a removal of it read later would take what it is given since).
+      this.unassignOnJoin(m.id);
       this.emit('self-removed', m.id);
     }
   }
