@@ -1,4 +1,3 @@
-import type { DistSpec } from '../engine/distributions.js';
 import {
   RATE,
   bool,
@@ -15,6 +14,11 @@ import {
   type ObjectSpec,
   type UnionSpec,
   type LeafType,
+  S,
+  H,
+  D,
+  constant,
+  lognormal,
 } from './spec.js';
 
 /**
@@ -23,13 +27,6 @@ import {
  * ../shared/reference/domain-facts.md section A ("facts A2: <row>") or the "How takeover timing
  * composes" section ("composes").
  */
-
-const S = 1;
-const H = 3600;
-const D = 86400;
-
-const constant = (value: number): DistSpec => ({ dist: 'constant', value });
-const lognormal = (median: number, p95: number): DistSpec => ({ dist: 'lognormal', median, p95 });
 
 /** MI artifact names (`recurringOrder_Task`): letters, digits, `_` and `-`; they become metric names. */
 export const ARTIFACT_NAME: LeafType = {

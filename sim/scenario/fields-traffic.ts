@@ -1,5 +1,4 @@
-import type { DistSpec } from '../engine/distributions.js';
-import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration, RATE, type ObjectSpec, type UnionSpec } from './spec.js';
+import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration, RATE, type ObjectSpec, type UnionSpec, MS, S, lognormal } from './spec.js';
 
 /**
  * Scenario fields of the request traffic: how pods serve, what each workload receives, the
@@ -7,9 +6,6 @@ import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration
  * ("facts B": Kubernetes and load balancers; "composes": "How takeover timing composes") or the
  * WSO2 documentation.
  */
-
-const MS = 0.001;
-const S = 1;
 
 const rate = (doc: string) => leaf(RATE, undefined, doc);
 
@@ -45,8 +41,6 @@ export const rateProfile: UnionSpec = {
     ),
   },
 };
-
-const lognormal = (median: number, p95: number): DistSpec => ({ dist: 'lognormal', median, p95 });
 
 export const serving: ObjectSpec = object(
   {

@@ -1,4 +1,3 @@
-import type { DistSpec } from '../engine/distributions.js';
 import {
   array,
   bool,
@@ -20,6 +19,12 @@ import {
   text,
   type ObjectSpec,
   type UnionSpec,
+  S,
+  MIN,
+  H,
+  D,
+  constant,
+  lognormal,
 } from './spec.js';
 import { loadBalancer, serving, traffic, workloadTraffic } from './fields-traffic.js';
 import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination } from './fields-coordination.js';
@@ -31,19 +36,11 @@ import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination }
  * "composes" = "How takeover timing composes"). docs/scenario-reference.md is generated from it.
  */
 
-const S = 1;
-const MIN = 60;
-const H = 3600;
-const D = 86400;
-
 const partitionSide = oneOf(
   ['both', 'control-plane', 'database'],
   'both',
   'what the node can no longer reach: the control plane (the kubelet loses its lease; the pods run on), the coordination database (its servers fence themselves, 4.4), or both',
 );
-
-const constant = (value: number): DistSpec => ({ dist: 'constant', value });
-const lognormal = (median: number, p95: number): DistSpec => ({ dist: 'lognormal', median, p95 });
 
 const probe = (
   doc: string,

@@ -205,9 +205,8 @@ function checkArtifacts(
       if (a.kind === 'inbound-endpoint' && a.protocol !== undefined && a.protocol !== 'jms' && a.destination === 'topic') {
         fail(`${path}.destination`, 'destination topic only with protocol jms (the other protocols decide by themselves)', `topic with protocol ${a.protocol}`);
       }
-      // Node ids are pod names: a Deployment's pods are named <workload>-<n> here.
       const pinned = a.pinnedServers ?? [];
-      const k = w?.name === undefined ? -1 : pinned.findIndex((id) => !new RegExp(`^${escapeRegExp(w.name!)}-[1-9][0-9]*$`).test(id));
+      const k = w?.name === undefined ? -1 : pinned.findIndex((id) => !isPodNameOf(id, w.name!));
       if (k >= 0) fail(`${path}.pinnedServers[${k}]`, `a pod name of workload ${w!.name} (${w!.name}-1, ${w!.name}-2, ...)`, JSON.stringify(pinned[k]));
       if (a.name === undefined) return;
       const { name: _name, coordination: _c, pinnedServers: _p, ...definition } = a;
@@ -223,13 +222,15 @@ function checkArtifacts(
   }
   if (r?.type === 'task-node' && r.taskNodes !== undefined) {
     const names = (s.workloads ?? []).filter((w) => w?.name !== undefined).map((w) => w.name!);
-    const k = r.taskNodes.findIndex((id) => !names.some((name) => new RegExp(`^${escapeRegExp(name)}-[1-9][0-9]*$`).test(id)));
+    const k = r.taskNodes.findIndex((id) => !names.some((name) => isPodNameOf(id, name)));
     if (k >= 0 && names.length > 0) {
       fail(`coordination.resolver.taskNodes[${k}]`, `a pod name of a workload (${names.map((n) => `${n}-1`).join(', ')}, ...)`, JSON.stringify(r.taskNodes[k]));
     }
   }
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Node ids are pod names, and a Deployment's pods are named <workload>-<n> here. */
+function isPodNameOf(id: string, workload: string): boolean {
+  const n = id.startsWith(`${workload}-`) ? id.slice(workload.length + 1) : '';
+  return /^[1-9][0-9]*$/.test(n);
 }

@@ -1,6 +1,17 @@
 import type { DistSpec } from '../engine/distributions.js';
 import { formatCpu, formatDuration, formatMemory, parseCpu, parseDuration, parseMemory } from './units.js';
 
+/** Seconds in a unit, for writing defaults: `30 * S`, `14 * D`. */
+export const MS = 0.001;
+export const S = 1;
+export const MIN = 60;
+export const H = 3600;
+export const D = 86400;
+
+/** Default distributions, written shortly. */
+export const constant = (value: number): DistSpec => ({ dist: 'constant', value });
+export const lognormal = (median: number, p95: number): DistSpec => ({ dist: 'lognormal', median, p95 });
+
 /**
  * The little schema language scenario fields are written in. Each field states its kind, its
  * default (in resolved units: seconds, millicores, MiB) and a one-line doc; the validator, the

@@ -129,9 +129,9 @@ faults:
   });
 });
 
-describe('MI pitfalls (facts A1, A5)', () => {
-  const single = (version: string, extra = '') =>
-    scenarioFrom(`
+/** One coordinated replica running t1 whose container crashes at 20 m; `extra` faults and `workloadExtra` fields added. */
+const single = (version: string, extra = '', workloadExtra = '') =>
+  scenarioFrom(`
 horizon: 1h
 warmup: 5m
 coordination: {miVersion: '${version}'}
@@ -141,11 +141,13 @@ workloads:
     replicas: 1
     coordination: true
     failures: {crash: null}
-    artifacts:
+${workloadExtra}    artifacts:
       - {kind: scheduled-task, name: t1, interval: 1m}
 faults:
   - {type: pod-crash, at: 20m, workload: mi}
 ${extra}`);
+
+describe('MI pitfalls (facts A1, A5)', () => {
 
   it('4.4: a container restarted within W keeps its node id and runs no tasks until it restarts again', () => {
     let pitfalls = 0;
@@ -549,25 +551,13 @@ faults:
 });
 
 describe('the duplicate-node check of a server that started while the database was down', () => {
+  // A server that starts in seconds, during a 6 s outage that begins 1 s after the crash.
   const restartInOutage = (version: string) =>
-    scenarioFrom(`
-horizon: 40m
-warmup: 5m
-coordination: {miVersion: '${version}'}
-cluster: {nodePools: [{name: w, count: 3, failures: {crash: null}}]}
-workloads:
-  - name: mi
-    replicas: 1
-    coordination: true
-    failures: {crash: null}
-    startup: {imagePull: 0s, serverStart: 2s, artifacts: 0}
-    probes: {startup: none, readiness: none, liveness: none}
-    artifacts:
-      - {kind: scheduled-task, name: t1, interval: 1m}
-faults:
-  - {type: pod-crash, at: 20m, workload: mi}
-  - {type: coordination-db-outage, at: 1201s, duration: 6s}
-`);
+    single(
+      version,
+      '  - {type: coordination-db-outage, at: 1201s, duration: 6s}',
+      '    startup: {imagePull: 0s, serverStart: 2s, artifacts: 0}\n    probes: {startup: none, readiness: none, liveness: none}\n',
+    );
 
   it('4.4: it meets the check when it gets through; within W of the old heartbeat it runs no task', () => {
     let checked = 0;

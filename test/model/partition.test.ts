@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runReplication } from '../../sim/experiment/replication.js';
 import type { Cluster } from '../../sim/model/kube/cluster.js';
+import type { Scenario } from '../../sim/scenario/index.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
 /**
@@ -31,7 +32,7 @@ interface Trace {
   coordination: Array<{ t: number; kind: string; node: string }>;
 }
 
-function trace(s: ReturnType<typeof scenario>, probeAt: number[] = [], seed = 1, rep = 0): Trace {
+function trace(s: Scenario, probeAt: number[] = [], seed = 1, rep = 0): Trace {
   const tr: Trace = { phases: [], ready: [], nodeAt: new Map(), coordination: [] };
   runReplication(s, seed, rep, {
     onStart(c: Cluster, bus) {
@@ -54,6 +55,21 @@ function trace(s: ReturnType<typeof scenario>, probeAt: number[] = [], seed = 1,
 }
 
 const HEAL = 90 * 60;
+
+/** One pod on one node: the node cut off from the control plane at 30 m for `cut`, the container crashing at `crashAt`. */
+const onePodCutThenCrashed = (cut: string, crashAt: string): Scenario =>
+  scenarioFrom(`
+horizon: 1h
+warmup: 10m
+cluster: {nodePools: [{name: w, count: 1, failures: {crash: null}}]}
+workloads:
+  - name: mi
+    replicas: 1
+    failures: {crash: null}
+faults:
+  - {type: node-partition, at: 30m, node: w-1, duration: ${cut}, from: control-plane}
+  - {type: pod-crash, at: ${crashAt}, workload: mi}
+`);
 
 describe('a node cut off from the control plane', () => {
   it('keeps running the pods the API deletes meanwhile (scale-down) until the partition heals, then stops them', () => {
@@ -118,19 +134,7 @@ describe('a node cut off from the control plane', () => {
   });
 
   it('reports Ready at the heal only the pods whose readiness probe passes (a pod restarted during the cut waits for it)', () => {
-    const s = scenarioFrom(`
-horizon: 1h
-warmup: 10m
-cluster: {nodePools: [{name: w, count: 1, failures: {crash: null}}]}
-workloads:
-  - name: mi
-    replicas: 1
-    failures: {crash: null}
-faults:
-  - {type: node-partition, at: 30m, node: w-1, duration: 80s, from: control-plane}
-  - {type: pod-crash, at: 1850s, workload: mi}
-`);
-    const tr = trace(s as ReturnType<typeof scenario>);
+    const tr = trace(onePodCutThenCrashed('80s', '1850s'));
     const running = tr.phases.find((p) => p.t > 1850 && p.phase === 'Running')!;
     const ready = tr.ready.find((r) => r.t > 1800 && r.ready)!;
     // The Helm readiness probe (60 s initial delay) passes about a minute after the restart, well after the heal at 1880 s.
@@ -141,19 +145,7 @@ faults:
 
 describe('a kubelet cut off from the control plane cannot report its pods not Ready', () => {
   it('a container that crashes on it stays Ready (and in the endpoints) until the node is marked Unknown', () => {
-    const s = scenarioFrom(`
-horizon: 1h
-warmup: 10m
-cluster: {nodePools: [{name: w, count: 1, failures: {crash: null}}]}
-workloads:
-  - name: mi
-    replicas: 1
-    failures: {crash: null}
-faults:
-  - {type: node-partition, at: 30m, node: w-1, duration: 10m, from: control-plane}
-  - {type: pod-crash, at: 1805s, workload: mi}
-`);
-    const tr = trace(s as ReturnType<typeof scenario>, [1830]);
+    const tr = trace(onePodCutThenCrashed('10m', '1805s'), [1830]);
     const notReady = tr.ready.find((r) => r.t > 1800 && !r.ready)!;
     // Marked Unknown after the 50 s grace period (rounded to the 5 s monitor period), not at the exit (~1 s).
     expect(notReady.t).toBeGreaterThan(1840);
@@ -215,46 +207,34 @@ faults:
 });
 
 describe('readiness across a heal', () => {
-  const servingAt = (yaml: string, t: number): number => {
+  /** Serving pods of two (one per node) an hour after `faults`, the workload given `extra` fields. */
+  const servingAfter = (extra: string, faults: string[]): number => {
     let serving = -1;
-    runReplication(scenarioFrom(yaml), 1, 0, {
+    const s = scenarioFrom(`
+horizon: 2h
+warmup: 0s
+cluster: {nodePools: [{name: w, count: 2, failures: {crash: null}}]}
+workloads:
+  - {name: mi, replicas: 2, failures: {crash: null}${extra}}
+faults:
+${faults.map((f) => `  - ${f}`).join('\n')}
+`);
+    runReplication(s, 1, 0, {
       onStart(c: Cluster) {
-        c.sim.scheduleAt(t, () => (serving = c.workloads[0]!.servingCount), null);
+        c.sim.scheduleAt(3600, () => (serving = c.workloads[0]!.servingCount), null);
       },
     });
     return serving;
   };
   it('a pod without readiness or startup probes (Ready from container start) is Ready again after the heal', () => {
-    expect(
-      servingAt(
-        `
-horizon: 2h
-warmup: 0s
-cluster: {nodePools: [{name: w, count: 2, failures: {crash: null}}]}
-workloads:
-  - {name: mi, replicas: 2, failures: {crash: null}, startup: {artifacts: 2}, probes: {readiness: none, startup: none}}
-faults:
-  - {type: node-partition, at: 30m, node: w-1, duration: 10s, from: control-plane}
-`,
-        3600,
-      ),
-    ).toBe(2);
+    expect(servingAfter(', startup: {artifacts: 2}, probes: {readiness: none, startup: none}', ['{type: node-partition, at: 30m, node: w-1, duration: 10s, from: control-plane}'])).toBe(2);
   });
   it('a pod hung at the heal whose pause ends before its readiness fails is Ready afterwards', () => {
     expect(
-      servingAt(
-        `
-horizon: 2h
-warmup: 0s
-cluster: {nodePools: [{name: w, count: 2, failures: {crash: null}}]}
-workloads:
-  - {name: mi, replicas: 2, failures: {crash: null}}
-faults:
-  - {type: node-partition, at: 1790s, node: w-1, duration: 10s, from: control-plane}
-  - {type: jvm-pause, at: 1799.5s, workload: mi, podIndex: 0, duration: 1s}
-`,
-        3600,
-      ),
+      servingAfter('', [
+        '{type: node-partition, at: 1790s, node: w-1, duration: 10s, from: control-plane}',
+        '{type: jvm-pause, at: 1799.5s, workload: mi, podIndex: 0, duration: 1s}',
+      ]),
     ).toBe(2);
   });
 });

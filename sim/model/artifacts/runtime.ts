@@ -111,7 +111,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     for (const a of this.local[w.index]!) {
       // The duplicate-node check stops the task service: only inbound endpoints without
       // coordination, local threads outside it (facts A7), still run.
-      if (st.blocked && !(a.config.kind === 'inbound-endpoint' && !a.config.coordination)) continue;
+      if (st.blocked && !outsideTaskService(a)) continue;
       const pinned = a.config.pinnedServers;
       if (pinned.length === 0 || pinned.includes(pod.name)) this.run(st, a, false);
     }
@@ -121,10 +121,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   blocked(st: PodArtifacts): void {
     st.blocked = true;
     this.members.delete(st);
-    for (const r of [...st.active.values()]) {
-      const a = r.artifact.config;
-      if (!(a.kind === 'inbound-endpoint' && !a.coordination)) this.stop(st, r.artifact);
-    }
+    for (const r of [...st.active.values()]) if (!outsideTaskService(r.artifact)) this.stop(st, r.artifact);
   }
 
   private freeze(st: PodArtifacts): void {
@@ -192,4 +189,9 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: false });
   }
+}
+
+/** Inbound endpoints without coordination run as local threads, outside MI's task service (facts A7). */
+function outsideTaskService(a: Artifact): boolean {
+  return a.config.kind === 'inbound-endpoint' && !a.config.coordination;
 }

@@ -18,6 +18,8 @@ export class CoordinationDatabase {
   slowFromS = Infinity;
   slowUntilS = -Infinity;
   slowQuery: Distribution | null = null;
+  /** The longest query `slowQuery` can draw (planning skips checks that cannot fail). */
+  slowQueryMaxS = 0;
   /** Told when the database changes state. */
   readonly listeners: Array<() => void> = [];
   private readonly outageRng: Rng;
@@ -56,6 +58,7 @@ export class CoordinationDatabase {
     if (!this.isSlow(now)) this.slowFromS = now;
     this.slowUntilS = Math.max(this.slowUntilS, now + durationS);
     this.slowQuery = queryTime;
+    this.slowQueryMaxS = queryTime.quantile(1);
     this.c.sim.scheduleAt(this.slowUntilS, onChange, this);
     this.changed();
   }

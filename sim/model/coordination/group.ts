@@ -280,14 +280,18 @@ export class CoordinationGroup {
   }
 
   private stopBeating(m: Member): void {
-    if (!this.beating(m)) return;
+    if (this.beating(m)) this.lastHeartbeatIs(m, this.heartbeatOf(m));
+  }
+
+  /** Its heartbeats stop: the one at `lastS` (with its clock) is what the others read from now on. */
+  private lastHeartbeatIs(m: Member, lastS: number): void {
     if (m === this.leaderMember()) {
-      this.leaderBeatS = this.heartbeatOf(m);
+      this.leaderBeatS = lastS;
       this.leaderSkewS = this.skewOf(m);
     }
     const row = this.rows.get(m.id);
     if (row?.member === m) {
-      row.beatS = this.rowBeat(row, this.c.sim.nowS);
+      row.beatS = lastS;
       row.skewS = this.skewOf(m);
     }
   }
@@ -423,7 +427,7 @@ export class CoordinationGroup {
       // (W - H) lets the others find the heartbeat W old. (A slowness whose queries can never do
       // that plans nothing: no events.)
       const harmless = this.v44 ? this.T_op : this.W - this.H;
-      if (db.slowUntilS > now && !(db.slowQuery!.quantile(1) < harmless + (this.v44 ? tol(now) : 0))) {
+      if (db.slowUntilS > now && !(db.slowQueryMaxS < harmless + (this.v44 ? tol(now) : 0))) {
         const t = tickAtOrAfter(m.hbAnchorS, this.H, Math.max(now, db.slowFromS, after(m.lastSlowCheckS)));
         if (t < db.slowUntilS) this.offer(t, 'slow-check', m, now);
       }
@@ -574,34 +578,16 @@ export class CoordinationGroup {
       m.fenceAtS = now + this.T_op;
     } else {
       // 4.3: the heartbeat is not written; the server keeps its tasks and tries again each cycle.
-      const last = Math.max(m.hbAnchorS, now - this.H);
-      if (m === this.leaderMember()) {
-        this.leaderBeatS = last;
-        this.leaderSkewS = this.skewOf(m);
-      }
+      this.lastHeartbeatIs(m, Math.max(m.hbAnchorS, now - this.H));
       m.leader = null;
-      const row = this.rows.get(m.id);
-      if (row?.member === m) {
-        row.beatS = last;
-        row.skewS = this.skewOf(m);
-      }
       m.dbBlocked = true;
     }
   }
 
   /** 4.4: the server marks itself unresponsive: pauses its coordinated tasks and sleeps 2W. */
   private fence(m: Member, now: number): void {
-    const last = Math.max(m.hbAnchorS, m.failTickS - this.H);
-    if (m === this.leaderMember()) {
-      this.leaderBeatS = last;
-      this.leaderSkewS = this.skewOf(m);
-    }
+    this.lastHeartbeatIs(m, Math.max(m.hbAnchorS, m.failTickS - this.H));
     m.leader = null;
-    const row = this.rows.get(m.id);
-    if (row?.member === m) {
-      row.beatS = last;
-      row.skewS = this.skewOf(m);
-    }
     m.fenceAtS = NaN;
     m.fenced = true;
     m.retryS = now + this.S;

@@ -58,16 +58,21 @@ export function repairNode(c: Cluster, node: Node): void {
     c.out.nodeState.emit(node);
     return;
   }
+  leaseRenewed(c, node);
+  for (const pod of [...node.pods]) resumeAfterNodeRepair(c, pod);
+  c.out.clusterUsage.emit(c.usage);
+  c.out.nodeState.emit(node);
+  clusterChanged(c);
+}
+
+/** The kubelet reaches the control plane again and renews its lease now: the node is Ready, nothing pending against it. */
+function leaseRenewed(c: Cluster, node: Node): void {
   node.apiCut = false;
   node.leasePhaseS = c.sim.nowS;
   c.sim.cancel(node.detectTimer);
   c.sim.cancel(node.evictTimer);
   node.detectTimer = node.evictTimer = NO_EVENT;
   node.condition = 'Ready';
-  for (const pod of [...node.pods]) resumeAfterNodeRepair(c, pod);
-  c.out.clusterUsage.emit(c.usage);
-  c.out.nodeState.emit(node);
-  clusterChanged(c);
 }
 
 /**
@@ -94,12 +99,7 @@ export function partitionFromControlPlane(c: Cluster, node: Node, durationS: num
 
 function onPartitionHealed({ c, node }: NodeArg): void {
   if (!node.apiCut || c.sim.nowS < node.apiCutUntilS || !node.up) return;
-  node.apiCut = false;
-  node.leasePhaseS = c.sim.nowS;
-  c.sim.cancel(node.detectTimer);
-  c.sim.cancel(node.evictTimer);
-  node.detectTimer = node.evictTimer = NO_EVENT;
-  node.condition = 'Ready';
+  leaseRenewed(c, node);
   for (const pod of [...node.pods]) {
     // Pods bound while it was cut off (or left stopped by a reboot during the cut) start now.
     if (pod.phase === 'NodeDown') resumeAfterNodeRepair(c, pod);
