@@ -13,8 +13,13 @@ interface Row {
 
 function at(r: RunResult, path: string): MetricSummary | undefined {
   let node: NestedSummaries | MetricSummary | undefined = r.metrics;
-  for (const part of path.split('.')) node = node === undefined || 'n' in node ? undefined : (node as NestedSummaries)[part];
-  return node !== undefined && 'n' in node ? (node as MetricSummary) : undefined;
+  // Own keys only: a name such as `constructor` must not find Object's members.
+  for (const part of path.split('.')) node = node === undefined || isSummary(node) || !Object.hasOwn(node, part) ? undefined : (node as NestedSummaries)[part];
+  return node !== undefined && isSummary(node) ? node : undefined;
+}
+
+function isSummary(node: NestedSummaries | MetricSummary): node is MetricSummary {
+  return Object.hasOwn(node, 'n') && typeof node.n === 'number';
 }
 
 const SERVICE_ROWS: Row[] = [

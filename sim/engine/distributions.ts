@@ -1,5 +1,5 @@
 import type { Rng } from './random.js';
-import { gamma as gammaFn, gammaQuantile, normalCdf, normalPdf, normalQuantile as normalQuantileExact, normalQuantileFast as normalQuantile } from './special.js';
+import { gamma as gammaFn, gammaQuantile, normalCdf, normalHazardExcess, normalPdf, normalQuantile as normalQuantileExact, normalQuantileFast as normalQuantile } from './special.js';
 
 /**
  * A probability distribution over non-negative numbers (durations in seconds, counts). It is a
@@ -29,6 +29,13 @@ export type DistSpec =
   | { dist: 'gamma'; shape: number; scale: number }
   | { dist: 'empirical'; values: number[]; weights?: number[] };
 
+/**
+ * No draw exceeds this (1e13 s, about 317,000 years): far past any horizon a scenario allows, so
+ * cutting a heavy tail here changes nothing a run measures, and no event is ever scheduled at
+ * Infinity however extreme the parameters.
+ */
+export const MAX_DRAW = 1e13;
+
 /** z of the 95th percentile of the standard normal. */
 const Z95 = 1.6448536269514722;
 
@@ -45,27 +52,63 @@ export function uniform(min: number, max: number): Distribution {
 
 /** Exponential with the given mean (rate 1/mean), by inversion. */
 export function exponential(mean: number): Distribution {
-  return { spec: { dist: 'exponential', mean }, mean, sample: (rng) => -mean * Math.log1p(-rng()), quantile: (p) => -mean * Math.log1p(-p) };
+  return { spec: { dist: 'exponential', mean }, mean, sample: (rng) => Math.min(MAX_DRAW, -mean * Math.log1p(-rng())), quantile: (p) => -mean * Math.log1p(-p) };
 }
+
+/** Beyond this alpha = -mean/sd the truncated normal is drawn and averaged by its tail forms. */
+const ALPHA_TAIL = 4;
 
 /**
  * Normal(mean, sd) truncated to [0, inf), by inversion (one uniform per draw). The analytic mean is
  * that of the truncated distribution: mean + sd * phi(alpha) / (1 - Phi(alpha)), alpha = -mean/sd.
+ * Far below zero (alpha > 4) both are computed from the excess over the cut (normalTail), so a
+ * mean of -40 sd (whose tail probability underflows) still has its mean, about sd / alpha.
  */
 export function truncatedNormal(mean: number, sd: number): Distribution {
   if (sd === 0) return { ...constant(Math.max(0, mean)), spec: { dist: 'normal', mean, sd } };
   const alpha = -mean / sd;
+  const spec: DistSpec = { dist: 'normal', mean, sd };
+  if (alpha > ALPHA_TAIL) {
+    const tail = normalTail(alpha);
+    return { spec, mean: sd * normalHazardExcess(alpha), sample: (rng) => Math.min(MAX_DRAW, sd * tail(1 - rng())), quantile: (p) => sd * tail(1 - p) };
+  }
   // P(Z >= alpha), computed without cancellation even far in the tail.
   const tail = normalCdf(-alpha);
   const lower = 1 - tail;
   return {
-    spec: { dist: 'normal', mean, sd },
+    spec,
     mean: mean + (sd * normalPdf(alpha)) / tail,
     // Inversion from whichever end keeps precision: Z = -Phi^-1(tail * v) when the cut is in the upper tail.
     sample: alpha > 0
-      ? (rng) => Math.max(0, mean - sd * normalQuantile(tail * (1 - rng())))
-      : (rng) => Math.max(0, mean + sd * normalQuantile(lower + tail * rng())),
+      ? (rng) => Math.min(MAX_DRAW, Math.max(0, mean - sd * normalQuantile(tail * (1 - rng()))))
+      : (rng) => Math.min(MAX_DRAW, Math.max(0, mean + sd * normalQuantile(lower + tail * rng()))),
     quantile: (p) => Math.max(0, alpha > 0 ? mean - sd * normalQuantileExact(tail * (1 - p)) : mean + sd * normalQuantileExact(lower + tail * p)),
+  };
+}
+
+/**
+ * The standard normal beyond `a` (> 2), as the excess x = Z - a: returns the x with
+ * P(Z > a + x | Z > a) = v, for v in (0, 1]. Solves ln S(x) = ln v by Newton's method, where
+ * ln S(x) = -a x - x^2/2 - ln(1 + (x + K(a+x) - K(a)) / (a + K(a))) and K = normalHazardExcess;
+ * ln S is concave, so Newton from the Rayleigh estimate (which lies above the root) converges
+ * monotonically. Works for any a, even where P(Z > a) underflows.
+ */
+function normalTail(a: number): (v: number) => number {
+  const ka = normalHazardExcess(a);
+  const lnS = (x: number): number => -a * x - 0.5 * x * x - Math.log1p((x + normalHazardExcess(a + x) - ka) / (a + ka));
+  return (v) => {
+    const target = Math.log(v);
+    if (!(target < 0)) return 0;
+    const e = -target;
+    // Rayleigh estimate sqrt(a^2 + 2e) - a, written without cancellation (and without a^2 overflowing).
+    let x = a < 1e150 ? (2 * e) / (a + Math.sqrt(a * a + 2 * e)) : e / a;
+    for (let i = 0; i < 100; i++) {
+      const step = (lnS(x) - target) / (a + x + normalHazardExcess(a + x));
+      const next = Math.max(0, x + step);
+      if (!(Math.abs(next - x) > 1e-15 * next)) return next;
+      x = next;
+    }
+    return x;
   };
 }
 
@@ -74,7 +117,7 @@ export function lognormal(mu: number, sigma: number): Distribution {
   return {
     spec: { dist: 'lognormal', mu, sigma },
     mean: Math.exp(mu + (sigma * sigma) / 2),
-    sample: (rng) => Math.exp(mu + sigma * normalQuantile(rng())),
+    sample: (rng) => Math.min(MAX_DRAW, Math.exp(mu + sigma * normalQuantile(rng()))),
     quantile: (p) => Math.exp(mu + sigma * normalQuantileExact(p)),
   };
 }
@@ -92,7 +135,7 @@ export function weibull(shape: number, scale: number): Distribution {
   return {
     spec: { dist: 'weibull', shape, scale },
     mean: scale * gammaFn(1 + inv),
-    sample: (rng) => scale * Math.pow(-Math.log1p(-rng()), inv),
+    sample: (rng) => Math.min(MAX_DRAW, scale * Math.pow(-Math.log1p(-rng()), inv)),
     quantile: (p) => scale * Math.pow(-Math.log1p(-p), inv),
   };
 }
@@ -102,7 +145,7 @@ export function gammaDist(shape: number, scale: number): Distribution {
   return {
     spec: { dist: 'gamma', shape, scale },
     mean: shape * scale,
-    sample: (rng) => scale * standardGamma(shape, rng),
+    sample: (rng) => Math.min(MAX_DRAW, scale * standardGamma(shape, rng)),
     quantile: (p) => scale * gammaQuantile(shape, p),
   };
 }

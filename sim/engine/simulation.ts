@@ -17,7 +17,10 @@ export type StopReason = 'empty' | 'until' | 'maxEvents' | 'stopped';
 export interface RunOptions {
   /** Process events with time <= untilS, then set the clock to untilS. Default Infinity. */
   untilS?: number;
-  /** Process at most this many events in this call. Default Infinity. */
+  /**
+   * Process at most this many events in this call, counting the extra work events charged with
+   * `chargeWork` (a budget of work, so that no event can hide a loop from the limit). Default Infinity.
+   */
   maxEvents?: number;
 }
 
@@ -39,6 +42,9 @@ export class Simulation {
   nowS = 0;
   /** Events executed so far (cancelled events are not counted). */
   eventsExecuted = 0;
+  /** Events executed plus the extra work they charged: what `maxEvents` budgets. */
+  workDone = 0;
+  private charged = 0;
 
   private readonly heap = new EventHeap();
   private nextSeq = 0;
@@ -108,6 +114,14 @@ export class Simulation {
     return this.heap.peekTime();
   }
 
+  /**
+   * Counts `units` steps of work done inside the current event (an iteration of a model's own
+   * loop) against the `maxEvents` budget of `run`, as if each were an event.
+   */
+  chargeWork(units: number): void {
+    this.charged += units;
+  }
+
   /** Makes the current `run` return after the event being executed. */
   stop(): void {
     this.stopRequested = true;
@@ -146,8 +160,14 @@ export class Simulation {
       this.free[this.freeCount++] = slot;
       this.nowS = timeS;
       this.eventsExecuted++;
+      this.workDone++;
       budget--;
       fn!(arg);
+      if (this.charged !== 0) {
+        budget -= this.charged;
+        this.workDone += this.charged;
+        this.charged = 0;
+      }
       if (this.stopRequested) {
         reason = 'stopped';
         break;

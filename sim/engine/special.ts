@@ -21,23 +21,37 @@ export function erfc(x: number): number {
     }
     return 1 - (2 / SQRT_PI) * sum;
   }
-  // Continued fraction (modified Lentz) for erfc: sqrt(pi) e^{x^2} erfc(x) = 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))).
+  // Continued fraction for erfc: sqrt(pi) e^{x^2} erfc(x) = 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))).
+  return Math.exp(-x * x) / (SQRT_PI * continuedFraction(x, (n) => n / 2, 500));
+}
+
+/** x + a(1)/(x + a(2)/(x + ...)) by the modified Lentz method, to full precision or `maxTerms`. */
+function continuedFraction(x: number, a: (n: number) => number, maxTerms: number): number {
   const tiny = 1e-300;
   let f = x;
   let c = x;
   let d = 0;
-  for (let n = 1; n < 500; n++) {
-    const a = n / 2;
-    d = x + a * d;
+  for (let n = 1; n < maxTerms; n++) {
+    const an = a(n);
+    d = x + an * d;
     d = d === 0 ? tiny : d;
-    c = x + a / c;
+    c = x + an / c;
     c = c === 0 ? tiny : c;
     d = 1 / d;
     const delta = c * d;
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / (SQRT_PI * f);
+  return f;
+}
+
+/**
+ * The Mills ratio's reciprocal less its argument, K(x) = phi(x) / Q(x) - x for x >= 2 (Q the upper
+ * tail of the standard normal), by Laplace's continued fraction 1/R(x) = x + 1/(x + 2/(x + 3/(x + ...))):
+ * K(x) = 1/(x + 2/(x + 3/(x + ...))). No cancellation however far in the tail (K(x) ~ 1/x).
+ */
+export function normalHazardExcess(x: number): number {
+  return 1 / continuedFraction(x, (n) => n + 1, 2000);
 }
 
 /** Standard normal density. */

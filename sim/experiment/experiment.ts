@@ -31,8 +31,12 @@ export interface RunResult {
 
 export interface ExperimentProgress {
   scenario: string;
+  /** Replications finished. */
   replication: number;
   of: number;
+  /** Within the replication under way (when reported): the simulated time reached, and the horizon. */
+  timeS?: number;
+  horizonS?: number;
 }
 
 /** Per-replication values kept for paired differences: metric name -> value per replication. */
@@ -50,7 +54,8 @@ function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress)
   const pooled = new Map<string, number[][]>();
   const events = new Accumulator();
   for (let i = 0; i < scenario.replications; i++) {
-    const outcome = runReplication(scenario, scenario.seed, i);
+    const onTime = onProgress && ((timeS: number) => onProgress({ scenario: scenario.name, replication: i, of: scenario.replications, timeS, horizonS: scenario.horizon }));
+    const outcome = runReplication(scenario, scenario.seed, i, { onTime });
     events.add(outcome.events);
     for (const [name, value] of outcome.values) {
       let acc = accumulators.get(name);
@@ -110,12 +115,10 @@ export function compareScenarios(scenarios: readonly Scenario[], onProgress?: (p
 }
 
 /** Metrics reported as a ratio of totals across replications: name -> [numerator, denominator]. */
-const RATIO_METRICS: Record<string, [string, string]> = {
-  'service.mttrS': ['service.downtimeS', 'service.incidents'],
-};
+const RATIO_METRICS = new Map<string, [string, string]>([['service.mttrS', ['service.downtimeS', 'service.incidents']]]);
 
 function summarize(name: string, acc: Accumulator, samples: Samples): MetricSummary {
-  const ratio = RATIO_METRICS[name];
+  const ratio = RATIO_METRICS.get(name);
   if (ratio === undefined) return acc.summary(boundsOf(name));
   return ratioSummary(samples.get(ratio[0]) ?? [], samples.get(ratio[1]) ?? [], boundsOf(name));
 }
@@ -141,12 +144,19 @@ export function boundsOf(name: string): [number, number] {
   return /(availability|Fraction)$/.test(name) ? [0, 1] : [0, Infinity];
 }
 
+/**
+ * Nests dotted names into objects without a prototype, so that names chosen by the user (an
+ * artifact called `constructor` or `__proto__`) are plain keys like any other.
+ */
 function nest(entries: Array<[string, MetricSummary]>): NestedSummaries {
-  const root: NestedSummaries = {};
+  const root: NestedSummaries = Object.create(null);
   for (const [name, summary] of entries) {
     const parts = name.split('.');
     let node = root;
-    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as NestedSummaries;
+    for (const part of parts.slice(0, -1)) {
+      if (!Object.hasOwn(node, part)) node[part] = Object.create(null) as NestedSummaries;
+      node = node[part] as NestedSummaries;
+    }
     node[parts[parts.length - 1]!] = summary;
   }
   return root;

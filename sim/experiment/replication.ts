@@ -18,7 +18,7 @@ export function replicationSeed(seed: number, index: number): string {
 export class EventLimitError extends RunLimitError {
   constructor(scenario: string, replication: number, limit: number, atS: number) {
     super(
-      `scenario ${scenario}: replication ${replication} needed more than ${limit} events (stopped at t=${atS.toFixed(0)}s); ` +
+      `scenario ${scenario}: replication ${replication} needed more than ${limit} events (counting the steps computed within events; stopped at t=${atS.toFixed(0)}s); ` +
         'raise limits.maxEventsPerReplication or shorten the horizon',
     );
     this.name = 'EventLimitError';
@@ -35,7 +35,12 @@ export interface ReplicationOutcome {
 /** Hooks to watch a replication (traces, the visualiser); they must not change the model. */
 export interface ReplicationHooks {
   onStart?(cluster: Cluster, bus: EventBus<ModelEvents>): void;
+  /** Called as simulated time passes (about every 1% of the horizon) with the time reached. */
+  onTime?(timeS: number): void;
 }
+
+/** With an onTime hook, the run is cut into this many steps (the events and their order are the same). */
+const PROGRESS_STEPS = 100;
 
 /** Runs replication `index` of a scenario to its horizon and returns its metrics. */
 export function runReplication(scenario: Scenario, seed: number, index: number, hooks: ReplicationHooks = {}): ReplicationOutcome {
@@ -48,12 +53,21 @@ export function runReplication(scenario: Scenario, seed: number, index: number, 
     const metrics = new ReplicationMetrics(cluster, bus);
     hooks.onStart?.(cluster, bus);
     const limit = scenario.limits.maxEventsPerReplication;
-    let reason = sim.run({ untilS: scenario.warmup, maxEvents: limit });
+    const runUntil = (untilS: number): boolean => {
+      const stepS = hooks.onTime === undefined ? Infinity : scenario.horizon / PROGRESS_STEPS;
+      for (let t = sim.nowS; ; ) {
+        t = Math.min(untilS, t + stepS);
+        if (sim.run({ untilS: t, maxEvents: limit - sim.workDone }) === 'maxEvents') return false;
+        hooks.onTime?.(t);
+        if (t >= untilS) return true;
+      }
+    };
+    let finished = runUntil(scenario.warmup);
     cluster.traffic?.flush();
     cluster.artifacts?.flush();
     metrics.startWindow(scenario.warmup);
-    if (reason !== 'maxEvents') reason = sim.run({ untilS: scenario.horizon, maxEvents: limit - sim.eventsExecuted });
-    if (reason === 'maxEvents') throw new EventLimitError(scenario.name, index, limit, sim.nowS);
+    if (finished) finished = runUntil(scenario.horizon);
+    if (!finished) throw new EventLimitError(scenario.name, index, limit, sim.nowS);
     cluster.traffic?.flush();
     cluster.artifacts?.flush();
     const values = metrics.finish(scenario.horizon);

@@ -1,4 +1,5 @@
 import { makeRate } from '../model/traffic/rates.js';
+import { MAX_RATE_PER_S } from '../scenario/spec.js';
 import type { Scenario } from '../scenario/types.js';
 import { runReplication } from './replication.js';
 
@@ -17,14 +18,15 @@ export interface Saturation {
  */
 const PROBE_S = 86400;
 const WARMUP_S = 900;
-const BISECTIONS = 40;
+const BISECTIONS = 60;
 
 /**
  * Saturation throughput: the highest arrival rate the pattern serves with its success rate at or
  * above `traffic.saturationSuccessRate`, with every replica up (a question of capacity, so failures
  * and scripted faults are switched off). The traffic mix is kept: every flow's rate is its mean
- * over the horizon times a common factor. Found by doubling, then bisection (bounded: at most 60 +
- * 40 fluid runs of a few events each). Null when the scenario has no traffic.
+ * over the horizon times a common factor. Found by doubling from 1 request/s, then bisection to a
+ * relative precision of 1e-6 (bounded: at most 31 + 60 fluid runs of a few events each); at most
+ * MAX_RATE_PER_S (1e9/s). Null when the scenario has no traffic.
  */
 export function saturationThroughput(scenario: Scenario): Saturation | null {
   const flows = scenario.workloads.filter((w) => w.traffic !== null);
@@ -34,11 +36,14 @@ export function saturationThroughput(scenario: Scenario): Saturation | null {
   const shares = means.map((m) => (totalMean > 0 ? m / totalMean : 1 / flows.length));
   const target = scenario.traffic.saturationSuccessRate;
   const served = (rps: number): boolean => successAt(scenario, shares, rps) >= target;
+  // The search starts from 1 request/s whatever the offered load, so the capacity found never
+  // depends on it (only on the mix), and stops at the highest rate a scenario may give.
   let lo = 0;
-  let hi = Math.max(1, totalMean);
-  for (let i = 0; i < 60 && served(hi); i++) {
+  let hi = 1;
+  while (served(hi)) {
     lo = hi;
-    hi *= 2;
+    if (hi >= MAX_RATE_PER_S) return { rps: MAX_RATE_PER_S, successRate: target };
+    hi = Math.min(2 * hi, MAX_RATE_PER_S);
   }
   for (let i = 0; i < BISECTIONS && hi - lo > 1e-6 * hi; i++) {
     const mid = (lo + hi) / 2;

@@ -1,4 +1,5 @@
 import type { DistSpec } from '../engine/distributions.js';
+import { MAX_DURATION_S, MAX_DURATION_TEXT } from './spec.js';
 import { parseDuration } from './units.js';
 
 /**
@@ -9,16 +10,26 @@ export interface ParamSpec {
   expected: string;
   parse(raw: unknown): unknown;
   optional?: boolean;
+  /** For list parameters: each item's expectation and reader, so a bad item is reported at its index. */
+  item?: { expected: string; parse(raw: unknown): unknown };
 }
 
-
+/** A duration param: within [min, MAX_DURATION_S] (strict: above min). */
 const durationAtLeast = (min: number, strict: boolean): ParamSpec => ({
-  expected: strict ? `a duration > ${min}` : `a duration >= ${min}`,
+  expected: `${strict ? `a duration > ${min}` : `a duration >= ${min}`} and at most ${MAX_DURATION_TEXT}`,
   parse: (raw) => {
     const s = parseDuration(raw);
-    return s !== undefined && (strict ? s > min : s >= min) ? s : undefined;
+    return s !== undefined && (strict ? s > min : s >= min) && s <= MAX_DURATION_S ? s : undefined;
   },
 });
+/** A duration param that may be negative: at most MAX_DURATION_S either way. */
+const signedDuration: ParamSpec = {
+  expected: `a duration (negative allowed; at most ${MAX_DURATION_TEXT} either way)`,
+  parse: (raw) => {
+    const s = parseDuration(raw);
+    return s !== undefined && Math.abs(s) <= MAX_DURATION_S ? s : undefined;
+  },
+};
 const positiveNumber: ParamSpec = {
   expected: 'a number > 0',
   parse: (raw) => (typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? raw : undefined),
@@ -31,26 +42,29 @@ const nonNegativeNumber: ParamSpec = {
   expected: 'a number >= 0',
   parse: (raw) => (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0 ? raw : undefined),
 };
-const durationList: ParamSpec = {
-  expected: 'a non-empty list of durations',
-  parse: (raw) => {
-    if (!Array.isArray(raw) || raw.length === 0) return undefined;
-    const out = raw.map(parseDuration);
-    return out.every((s) => s !== undefined && s >= 0) ? out : undefined;
-  },
-};
-const weightList: ParamSpec = {
-  expected: 'a list of numbers >= 0',
-  optional: true,
-  parse: (raw) => (Array.isArray(raw) && raw.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0) ? raw : undefined),
-};
+
+/** A non-empty list whose items each pass `item`; a bad item is reported at its own index. */
+function listOf(item: ParamSpec, expected: string, optional = false): ParamSpec {
+  return {
+    expected,
+    optional,
+    item,
+    parse: (raw) => {
+      if (!Array.isArray(raw) || raw.length === 0) return undefined;
+      const out = raw.map((x) => item.parse(x));
+      return out.every((x) => x !== undefined) ? out : undefined;
+    },
+  };
+}
+const durationList = listOf(durationAtLeast(0, false), 'a non-empty list of durations');
+const weightList = listOf(nonNegativeNumber, 'a list of numbers >= 0', true);
 
 /** Parameters of each distribution kind (lognormal accepts either set). Times are durations. */
 export const DIST_PARAMS: Record<string, Array<Record<string, ParamSpec>>> = {
   constant: [{ value: durationAtLeast(0, false) }],
   uniform: [{ min: durationAtLeast(0, false), max: durationAtLeast(0, false) }],
   exponential: [{ mean: durationAtLeast(0, true) }],
-  normal: [{ mean: { ...anyNumber, expected: 'a duration', parse: parseDuration }, sd: durationAtLeast(0, false) }],
+  normal: [{ mean: signedDuration, sd: durationAtLeast(0, false) }],
   lognormal: [
     { median: durationAtLeast(0, true), p95: durationAtLeast(0, true) },
     { mu: anyNumber, sigma: nonNegativeNumber },
@@ -61,17 +75,11 @@ export const DIST_PARAMS: Record<string, Array<Record<string, ParamSpec>>> = {
 };
 export const DIST_KINDS = Object.keys(DIST_PARAMS);
 
-const anyDuration: ParamSpec = { expected: 'a duration (negative allowed)', parse: parseDuration };
 /** Signed quantities (a clock offset: negative is behind): the kinds that keep a sign. */
 export const SIGNED_DIST_PARAMS: Record<string, Array<Record<string, ParamSpec>>> = {
-  constant: [{ value: anyDuration }],
-  uniform: [{ min: anyDuration, max: anyDuration }],
-  empirical: [
-    {
-      values: { expected: 'a non-empty list of durations', parse: (raw) => (Array.isArray(raw) && raw.length > 0 && raw.map(parseDuration).every((x) => x !== undefined) ? raw.map(parseDuration) : undefined) },
-      weights: weightList,
-    },
-  ],
+  constant: [{ value: signedDuration }],
+  uniform: [{ min: signedDuration, max: signedDuration }],
+  empirical: [{ values: listOf(signedDuration, 'a non-empty list of durations'), weights: weightList }],
 };
 export const SIGNED_DIST_KINDS = Object.keys(SIGNED_DIST_PARAMS);
 
@@ -82,7 +90,9 @@ export function checkDistRelations(d: DistSpec): { expected: string; found: stri
   }
   if (d.dist === 'empirical' && d.weights !== undefined) {
     if (d.weights.length !== d.values.length) return { expected: 'as many weights as values', found: `${d.weights.length} weights for ${d.values.length} values` };
-    if (!(d.weights.reduce((a, b) => a + b, 0) > 0)) return { expected: 'weights with a positive sum', found: 'weights summing to 0' };
+    const sum = d.weights.reduce((a, b) => a + b, 0);
+    if (!(sum > 0)) return { expected: 'weights with a positive sum', found: 'weights summing to 0' };
+    if (!Number.isFinite(sum)) return { expected: 'weights with a finite sum (they are relative: scale them down)', found: 'weights summing past 1.8e308' };
   }
   return undefined;
 }

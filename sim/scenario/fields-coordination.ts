@@ -1,5 +1,5 @@
 import {
-  RATE,
+  rate,
   bool,
   dist,
   DURATION,
@@ -132,7 +132,7 @@ export const artifact: UnionSpec = {
         ...artifactCommon,
         // facts A6: "Types" (forwarding: reliable, deletes on success; sampling: one message per interval to a sequence).
         type: oneOf(['forwarding', 'sampling'], 'forwarding', 'forwarding: store -> endpoint, retried, deactivates after the last attempt; sampling: one message per interval to a sequence, not retried'),
-        feedRate: leaf(RATE, 1, 'messages per second stored in its durable message store (JMS, JDBC or RabbitMQ: shared by every server)'),
+        feedRate: rate(1, 'messages per second stored in its durable message store (JMS, JDBC or RabbitMQ: shared by every server)'),
         // facts A6: "interval (forwarding interval)" (1000 ms).
         interval: positiveDuration(1 * S, 'poll interval: an idle processor looks at the store this often; a sampling processor takes one message each time'),
         // Assumption: one backend call of a small integration.
@@ -160,7 +160,7 @@ export const artifact: UnionSpec = {
         // facts A1: "Artifacts that need coordination" (file, JMS, Kafka polling; MQTT, RabbitMQ event-based).
         protocol: oneOf(['file', 'jms', 'kafka', 'mqtt', 'rabbitmq'], undefined, 'file, jms, kafka (polling) or mqtt, rabbitmq (event-based)'),
         destination: oneOf(['queue', 'topic'], 'queue', 'jms: a queue (servers share the messages) or a non-durable topic (each subscriber gets every message)'),
-        messageRate: leaf(RATE, 1, 'messages (files) per second arriving at the source'),
+        messageRate: rate(1, 'messages (files) per second arriving at the source'),
         // facts A7: "coordination=true" (a polling endpoint runs every interval, floored to 1000 ms).
         interval: positiveDuration(1 * S, 'polling endpoints: poll interval (an idle poller sees a new message within it)'),
         // Assumption: a small mediation per message.

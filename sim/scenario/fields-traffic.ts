@@ -1,4 +1,4 @@
-import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration, RATE, type ObjectSpec, type UnionSpec, MS, S, lognormal } from './spec.js';
+import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration, rate as rateField, type ObjectSpec, type UnionSpec, MS, S, lognormal } from './spec.js';
 
 /**
  * Scenario fields of the request traffic: how pods serve, what each workload receives, the
@@ -7,7 +7,7 @@ import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration
  * WSO2 documentation.
  */
 
-const rate = (doc: string) => leaf(RATE, undefined, doc);
+const rate = (doc: string) => rateField(undefined, doc);
 
 /** A rate profile: `rate: 200/s` (constant) or `{profile: diurnal | step | spike, ...}`. */
 export const rateProfile: UnionSpec = {

@@ -25,6 +25,8 @@ import {
   D,
   constant,
   lognormal,
+  MAX_DURATION_S,
+  MAX_DURATION_TEXT,
 } from './spec.js';
 import { loadBalancer, serving, traffic, workloadTraffic } from './fields-traffic.js';
 import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination } from './fields-coordination.js';
@@ -348,8 +350,8 @@ export const scenarioSpec: ObjectSpec = object(
   {
     name: leaf(STRING, undefined, 'scenario name shown in tables (default: the file name)', { optional: true }),
     description: text('', 'one paragraph for the reader'),
-    horizon: duration(365 * D, 'simulated time per replication (at most 1,000,000 years)', 0, {
-      check: (v: number) => (v > 0 && v <= 1e6 * 365 * D ? undefined : 'a duration > 0 and at most 1000000y'),
+    horizon: duration(365 * D, 'simulated time per replication (at most 1000y; more replications give more years)', 0, {
+      check: (v: number) => (v > 0 && v <= MAX_DURATION_S ? undefined : `a duration > 0 and at most ${MAX_DURATION_TEXT}`),
     }),
     warmup: duration(10 * MIN, 'time at the start of each replication excluded from the metrics (initial roll-out)'),
     seed: int(1, 'root random seed; replication i uses streams seeded from (seed, i)', 0, Number.MAX_SAFE_INTEGER),

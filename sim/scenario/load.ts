@@ -112,10 +112,21 @@ function crossCheck(
   if (k?.podMaxBackoff !== undefined && k.podInitialBackoff !== undefined && k.podMaxBackoff < k.podInitialBackoff) {
     fail('kubernetes.podMaxBackoff', `a duration >= podInitialBackoff (${formatDuration(k.podInitialBackoff)})`, formatDuration(k.podMaxBackoff));
   }
+  if (k?.nodeLeaseRenewInterval !== undefined && k.nodeMonitorGracePeriod !== undefined && !(k.nodeLeaseRenewInterval < k.nodeMonitorGracePeriod)) {
+    // A kubelet renewing its lease less often than the grace period would have its healthy node
+    // marked Unknown between renewals (Kubernetes has the grace period span several renewals).
+    const why = 'a healthy node that renews its lease less often than the grace period is marked Unknown between renewals';
+    if (written('kubernetes.nodeLeaseRenewInterval') || !written('kubernetes.nodeMonitorGracePeriod')) {
+      fail('kubernetes.nodeLeaseRenewInterval', `a duration shorter than nodeMonitorGracePeriod (${formatDuration(k.nodeMonitorGracePeriod)}): ${why}`, formatDuration(k.nodeLeaseRenewInterval));
+    } else {
+      fail('kubernetes.nodeMonitorGracePeriod', `a duration longer than nodeLeaseRenewInterval (${formatDuration(k.nodeLeaseRenewInterval)}): ${why}`, formatDuration(k.nodeMonitorGracePeriod));
+    }
+  }
   const clb = k?.kubelet?.crashLoopBackOff;
   if (clb?.max !== undefined && clb.initial !== undefined && clb.max < clb.initial) {
     fail('kubernetes.kubelet.crashLoopBackOff.max', `a duration >= initial (${formatDuration(clb.initial)})`, formatDuration(clb.max));
   }
+  checkTotals(s, fail);
   // References are checked only against sections that validated completely, so one mistake gives one error.
   const pools = s.cluster?.nodePools ?? [];
   const nodesKnown = s.cluster !== undefined && !broken('cluster');
@@ -172,6 +183,35 @@ function crossCheck(
   });
   checkArtifacts(s, fail, written);
   return errors;
+}
+
+/**
+ * The most nodes a cluster may have: the largest cluster Kubernetes supports ("Considerations for
+ * large clusters": at most 5,000 nodes).
+ */
+export const MAX_NODES_TOTAL = 5000;
+/**
+ * The most pods all workloads may ask for at once (replicas, or a scale fault's target when
+ * higher). Kubernetes supports 150,000 pods; placing each one weighs every node, so deploysim
+ * keeps a replication of its largest cluster within seconds.
+ */
+export const MAX_PODS_TOTAL = 10_000;
+
+/** Cluster size: nodes over all pools, pods over all workloads. */
+function checkTotals(s: Partial<Scenario>, fail: (path: string, expected: string, found: string) => void): void {
+  const pools = s.cluster?.nodePools ?? [];
+  const nodes = pools.reduce((sum, p) => sum + (p?.count ?? 0), 0);
+  if (nodes > MAX_NODES_TOTAL) {
+    fail('cluster.nodePools', `at most ${MAX_NODES_TOTAL} nodes in all (the largest cluster Kubernetes supports)`, `${nodes} nodes in ${pools.length} pools`);
+  }
+  const workloads = s.workloads ?? [];
+  const peak = new Map<string, number>();
+  for (const w of workloads) if (w?.name !== undefined) peak.set(w.name, w.replicas ?? 0);
+  for (const f of s.faults ?? []) if (f?.type === 'scale' && f.workload !== undefined && peak.has(f.workload)) peak.set(f.workload, Math.max(peak.get(f.workload)!, f.replicas ?? 0));
+  const pods = [...peak.values()].reduce((a, b) => a + b, 0);
+  if (pods > MAX_PODS_TOTAL) {
+    fail('workloads', `at most ${MAX_PODS_TOTAL} pods in all (replicas, or a scale fault's target when higher)`, `${pods} pods in ${workloads.length} workloads`);
+  }
 }
 
 /** Artifacts: one schedule each, fixed times inside their cycle, one definition per name; resolver fields. */

@@ -33,6 +33,13 @@ export function scenarioReferenceMarkdown(): string {
     'Fields marked "or none" accept `none` to switch the feature off. Any field can be overridden',
     'from the command line with `--set path=value`, e.g. `--set workloads[0].replicas=3`.',
     '',
+    'Limits, so that every scenario runs: a duration, a distribution parameter or a distribution\'s',
+    'mean is at most `1000y` (the longest horizon); a period, interval, timeout or length of time, and',
+    'the mean of a time between events, is at least `1ms`; rates are at most `1e9/s`. No draw of a',
+    'distribution exceeds 1e13 s (about 317,000 years: past any horizon). A cluster has at most 5,000',
+    'nodes (the largest Kubernetes supports) and its workloads at most 10,000 pods in all. The',
+    'kubelet must renew its node lease more often than `nodeMonitorGracePeriod`.',
+    '',
     '| field | type | default | meaning |',
     '|---|---|---|---|',
   ];

@@ -8,6 +8,21 @@ export const MIN = 60;
 export const H = 3600;
 export const D = 86400;
 
+/**
+ * The longest time a scenario may give anywhere: the horizon's cap, 1000 years. Nothing longer
+ * can matter to a run, and every time stays where a double resolves microseconds.
+ */
+export const MAX_DURATION_S = 1000 * 365 * D;
+export const MAX_DURATION_TEXT = '1000y';
+/**
+ * The shortest period, interval or time between events (1 ms): repeated activity faster than
+ * this would only cost events, and a period must stay far above the clock's rounding.
+ */
+export const MIN_PERIOD_S = 0.001;
+export const MIN_PERIOD_TEXT = '1ms';
+/** The highest rate of requests or messages (per second) a scenario may give. */
+export const MAX_RATE_PER_S = 1e9;
+
 /** Default distributions, written shortly. */
 export const constant = (value: number): DistSpec => ({ dist: 'constant', value });
 export const lognormal = (median: number, p95: number): DistSpec => ({ dist: 'lognormal', median, p95 });
@@ -229,14 +244,26 @@ export const num = (def: number | undefined, doc: string, min = -Infinity, max =
 export const positive = (def: number | undefined, doc: string, extra: Extra = {}): LeafSpec =>
   leaf(NUMBER, def, doc, { check: (v: number) => (v > 0 ? undefined : 'a number > 0'), ...extra });
 
+/** A duration of at least `minS` (-Infinity: any sign) and, in size, at most MAX_DURATION_S. */
 export const duration = (def: number | null | undefined, doc: string, minS = 0, extra: Extra = {}): LeafSpec =>
-  leaf(DURATION, def, doc, {
-    check: (v: number) => (v >= minS ? undefined : `a duration >= ${formatDuration(minS)}`),
-    ...extra,
-  });
+  leaf(DURATION, def, doc, { check: durationRange(minS), ...extra });
 
+/** A period, interval or length of time: at least MIN_PERIOD_S, at most MAX_DURATION_S. */
 export const positiveDuration = (def: number | undefined, doc: string, extra: Extra = {}): LeafSpec =>
-  leaf(DURATION, def, doc, { check: (v: number) => (v > 0 ? undefined : 'a duration > 0'), ...extra });
+  leaf(DURATION, def, doc, { check: durationRange(MIN_PERIOD_S), ...extra });
+
+/** The check of a duration field: the expectation it fails, or undefined. */
+export function durationRange(minS: number): (v: number) => string | undefined {
+  return (v) => {
+    if (Math.abs(v) > MAX_DURATION_S) return `a duration of at most ${minS < 0 ? `${MAX_DURATION_TEXT} either way` : MAX_DURATION_TEXT} (the longest horizon)`;
+    if (v >= minS) return undefined;
+    return minS === MIN_PERIOD_S ? `a duration of at least ${MIN_PERIOD_TEXT}` : `a duration >= ${formatDuration(minS)}`;
+  };
+}
+
+/** A rate of requests or messages, per second: at most MAX_RATE_PER_S. */
+export const rate = (def: number | undefined, doc: string): LeafSpec =>
+  leaf(RATE, def, doc, { check: (v: number) => (v <= MAX_RATE_PER_S ? undefined : 'a rate of at most 1e9/s (1,000,000,000 per second)') });
 
 export const text = (def: string | undefined, doc: string, extra: Extra = {}): LeafSpec => leaf(STRING, def, doc, extra);
 

@@ -3,8 +3,9 @@ import type { DistSpec } from '../engine/distributions.js';
 import { describeFound, type ScenarioError } from './errors.js';
 import type { ArraySpec, DistFieldSpec, LeafSpec, ObjectSpec, Spec, UnionSpec } from './spec.js';
 import { fromPlain, plain, type LNode, type Loc } from './tree.js';
-import { parseDuration } from './units.js';
-import { checkDistRelations, DIST_KINDS, DIST_PARAMS, SIGNED_DIST_KINDS, SIGNED_DIST_PARAMS } from './dist-params.js';
+import { formatDuration, parseDuration } from './units.js';
+import { MAX_DURATION_S, MAX_DURATION_TEXT, MIN_PERIOD_S, MIN_PERIOD_TEXT } from './spec.js';
+import { checkDistRelations, DIST_KINDS, DIST_PARAMS, SIGNED_DIST_KINDS, SIGNED_DIST_PARAMS, type ParamSpec } from './dist-params.js';
 
 /** What validation produced: the resolved value, every problem, and where each path was written. */
 export interface Validated {
@@ -95,7 +96,10 @@ class Validator {
     if (node.t === 'scalar') {
       const s = parseDuration(node.v);
       if (s === undefined || (s < 0 && !spec.signed)) return this.fail(node.loc, path, expectedOf(spec), describeFound(node.v));
-      if (spec.positive && !(s > 0)) return this.fail(node.loc, path, 'a duration > 0 (or a distribution with a mean above 0)', describeFound(node.v));
+      if (Math.abs(s) > MAX_DURATION_S) return this.fail(node.loc, path, `a duration of at most ${MAX_DURATION_TEXT} (the longest horizon)`, describeFound(node.v));
+      if (spec.positive && !(s >= MIN_PERIOD_S)) {
+        return this.fail(node.loc, path, `a duration of at least ${MIN_PERIOD_TEXT} (or a distribution with a mean of at least ${MIN_PERIOD_TEXT}: a time between events)`, describeFound(node.v));
+      }
       return { dist: 'constant', value: s };
     }
     if (node.t !== 'map') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));
@@ -131,17 +135,32 @@ class Validator {
       const raw = entry.value.t === 'scalar' ? entry.value.v : plain(entry.value);
       const value = param.parse(raw);
       if (value === undefined) {
-        this.fail(entry.value.loc, p, param.expected, describeFound(raw));
+        if (!this.badListItem(entry.value, param, p)) this.fail(entry.value.loc, p, param.expected, describeFound(raw));
         ok = false;
       } else out[key] = value;
     }
     if (!ok) return undefined;
     const relation = checkDistRelations(out as DistSpec);
     if (relation !== undefined) return this.fail(node.loc, path, relation.expected, relation.found);
-    if (spec.positive && !(makeDistribution(out as DistSpec).mean > 0)) {
-      return this.fail(node.loc, path, 'a distribution with a mean above 0 (a time between events)', 'a mean of 0');
+    if (spec.signed) return out as DistSpec; // its parameters are bounded one by one
+    const mean = makeDistribution(out as DistSpec).mean;
+    if (!(mean <= MAX_DURATION_S)) {
+      return this.fail(node.loc, path, `a distribution with a mean of at most ${MAX_DURATION_TEXT} (the longest horizon)`, describeMean(mean));
+    }
+    if (spec.positive && !(mean >= MIN_PERIOD_S)) {
+      return this.fail(node.loc, path, `a distribution with a mean of at least ${MIN_PERIOD_TEXT} (a time between events)`, describeMean(mean));
     }
     return out as DistSpec;
+  }
+
+  /** Reports the first bad item of a list parameter at its own index; false when the list itself is wrong. */
+  private badListItem(node: LNode, param: ParamSpec, path: string): boolean {
+    if (param.item === undefined || node.t !== 'seq' || node.items.length === 0) return false;
+    const k = node.items.findIndex((child) => param.item!.parse(child.t === 'scalar' ? child.v : plain(child)) === undefined);
+    if (k < 0) return false;
+    const child = node.items[k]!;
+    this.fail(child.loc, `${path}[${k}]`, param.item.expected, describeFound(child.t === 'scalar' ? child.v : plain(child)));
+    return true;
   }
 
   private object(node: LNode, spec: ObjectSpec, path: string): unknown {
@@ -200,6 +219,14 @@ class Validator {
     if (variant === undefined) return this.fail(tagEntry.value.loc, join(path, spec.tag), `one of ${names.join(', ')}`, describeFound(plain(tagEntry.value)));
     return { [spec.tag]: tag, ...this.fields(node, variant, path, node.loc, spec.tag) };
   }
+}
+
+/** `a mean of 2h`, or what makes the mean useless. */
+function describeMean(mean: number): string {
+  if (Number.isNaN(mean)) return 'no mean that can be computed';
+  if (!Number.isFinite(mean)) return 'an infinite mean';
+  if (mean > MAX_DURATION_S) return `a mean of about ${(mean / (365 * 86400)).toPrecision(3)} years`;
+  return `a mean of ${formatDuration(mean)}`;
 }
 
 function join(path: string, key: string): string {

@@ -466,7 +466,7 @@ const distArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.tuple(durationText(600), durationText(60)).map(([mean, sd]) => ({ dist: 'normal', mean, sd })),
   fc.tuple(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 600 })).map(([m, extra]) => ({ dist: 'lognormal', median: `${m}s`, p95: `${m + extra}s` })),
   fc.tuple(ratio(-500, 500), ratio(0, 300)).map(([mu, sigma]) => ({ dist: 'lognormal', mu, sigma })),
-  fc.tuple(ratio(1, 500), positiveDuration(90 * 86400)).map(([shape, scale]) => ({ dist: 'weibull', shape, scale })),
+  fc.tuple(ratio(20, 500), positiveDuration(90 * 86400)).map(([shape, scale]) => ({ dist: 'weibull', shape, scale })),
   fc.tuple(ratio(1, 500), positiveDuration(600)).map(([shape, scale]) => ({ dist: 'gamma', shape, scale })),
   fc
     .array(fc.tuple(durationText(600), fc.integer({ min: 0, max: 10 })), { minLength: 1, maxLength: 5 })
@@ -484,7 +484,7 @@ const positiveDistArb: fc.Arbitrary<unknown> = fc.oneof(
   positiveDuration(400 * 86400),
   positiveDuration(400 * 86400).map((mean) => ({ dist: 'exponential', mean })),
   fc.tuple(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 600 })).map(([m, extra]) => ({ dist: 'lognormal', median: `${m}s`, p95: `${m + extra}s` })),
-  fc.tuple(ratio(1, 500), positiveDuration(90 * 86400)).map(([shape, scale]) => ({ dist: 'weibull', shape, scale })),
+  fc.tuple(ratio(20, 500), positiveDuration(90 * 86400)).map(([shape, scale]) => ({ dist: 'weibull', shape, scale })),
 );
 
 const zonesArb = fc.subarray(['zone-a', 'zone-b', 'zone-c', 'eu-west-1a'], { minLength: 1 });

@@ -372,10 +372,13 @@ export class CoordinationGroup {
     this.timerAtS = NaN;
     const now = this.c.sim.nowS;
     let at = this.plan(now);
-    for (let guard = 0; guard < 10000 && at <= now + tol(now); guard++) {
+    let steps = 0;
+    for (; steps < 10000 && at <= now + tol(now); steps++) {
       this.apply(this.bestKind, this.bestMember!, now);
       at = this.plan(now);
     }
+    // Every action applied is a unit of work against the replication's event limit.
+    this.c.sim.chargeWork(steps);
     this.replan(at);
   }
 

@@ -18,7 +18,8 @@ type NodeArg = { c: Cluster; node: Node };
 export function nodeDetectionTime(crashS: number, node: Node, c: Cluster): number {
   const L = c.kube.nodeLeaseRenewInterval;
   const lastRenewS = Math.max(node.upSinceS, node.leasePhaseS + Math.floor((crashS - node.leasePhaseS) / L) * L);
-  return tickAfter(c.controlPlane.monitorPhaseS, c.kube.nodeMonitorPeriod, lastRenewS + c.kube.nodeMonitorGracePeriod);
+  // (The scenario keeps L < G, so the last renewal plus G lies after the crash; max() only absorbs rounding.)
+  return tickAfter(c.controlPlane.monitorPhaseS, c.kube.nodeMonitorPeriod, Math.max(crashS, lastRenewS + c.kube.nodeMonitorGracePeriod));
 }
 
 /** The machine dies: containers stop at once; the control plane notices later. `repairAfterS` null: never back. */

@@ -28,7 +28,7 @@ function onAttempt({ c, pod }: { c: Cluster; pod: Pod }): void {
   const w = pod.workload.config;
   const index = choosePlacement(
     c.nodes,
-    { cpu: w.resources.cpu, memory: w.resources.memory, workloadIndex: pod.workload.index, scheduling: w.scheduling },
+    { cpu: w.resources.cpu, memory: w.resources.memory, workloadPods: pod.workload.pods, scheduling: w.scheduling },
     c.scheduler.rng,
   );
   if (index < 0) {
