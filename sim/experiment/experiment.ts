@@ -20,7 +20,7 @@ export interface RunResult {
   /** Replication i seeds every stream from `${seed}/${i}`. */
   replicationSeeds: string;
   metrics: NestedSummaries;
-  /** Highest arrival rate served with the success rate of traffic.saturationSuccessRate (null without traffic). */
+  /** Highest arrival rate served with the success rate of traffic.saturationSuccessRate (null without traffic, or when not searched). */
   saturationThroughputRps: number | null;
   eventsPerReplication: MetricSummary;
   /** In `compare`: this scenario minus the first one, replication by replication (common random numbers). */
@@ -42,12 +42,17 @@ export interface ExperimentProgress {
 /** Per-replication values kept for paired differences: metric name -> value per replication. */
 type Samples = Map<string, number[]>;
 
-/** Runs every replication of a scenario and summarises each metric across them. */
-export function runExperiment(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void): RunResult {
-  return runWithSamples(scenario, onProgress).result;
+export interface ExperimentOptions {
+  /** Search the saturation throughput (dozens of short runs; default true). Without: null. */
+  saturation?: boolean;
 }
 
-function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void): { result: RunResult; samples: Samples } {
+/** Runs every replication of a scenario and summarises each metric across them. */
+export function runExperiment(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void, options: ExperimentOptions = {}): RunResult {
+  return runWithSamples(scenario, onProgress, options).result;
+}
+
+function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void, options: ExperimentOptions = {}): { result: RunResult; samples: Samples } {
   const accumulators = new Map<string, Accumulator>();
   const samples: Samples = new Map();
   /** Distribution metrics: name -> the samples of each replication. */
@@ -84,7 +89,7 @@ function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress)
     engineVersion: ENGINE_VERSION,
     replicationSeeds: `${replicationSeed(scenario.seed, 0)} .. ${replicationSeed(scenario.seed, scenario.replications - 1)}`,
     metrics: nest(summaries),
-    saturationThroughputRps: saturationThroughput(scenario)?.rps ?? null,
+    saturationThroughputRps: options.saturation === false ? null : (saturationThroughput(scenario)?.rps ?? null),
     eventsPerReplication: events.summary(),
     resolvedScenario: serializeScenario(scenario),
   };

@@ -45,7 +45,11 @@ export class TrafficMetrics {
       if (inc.fromS < this.windowStartS) return;
       this.arrived[inc.flow] += inc.arrived;
       const o = this.outcomes[inc.flow]!;
-      for (let k = 0; k < OUTCOME_COUNT; k++) o[k] += inc.outcomes[k]!;
+      // A transfer (a pod died holding requests counted as successes) moves at most the successes
+      // counted: the requests it held that arrived before the window were never counted.
+      const moving = -inc.outcomes[SUCCEEDED]!;
+      const scale = inc.arrived === 0 && moving > o[SUCCEEDED]! ? Math.max(0, o[SUCCEEDED]!) / moving : 1;
+      for (let k = 0; k < OUTCOME_COUNT; k++) o[k] += inc.outcomes[k]! * scale;
       const delayed = this.delayed[inc.flow]!;
       for (let i = 0; i < inc.latencyCount; i++) {
         const delay = inc.latencyDelays[i]!;

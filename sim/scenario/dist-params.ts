@@ -1,5 +1,5 @@
 import type { DistSpec } from '../engine/distributions.js';
-import { MAX_DURATION_S, MAX_DURATION_TEXT } from './spec.js';
+import { durationInBounds, MAX_DURATION_TEXT, MIN_DURATION_TEXT } from './spec.js';
 import { parseDuration } from './units.js';
 
 /**
@@ -16,18 +16,18 @@ export interface ParamSpec {
 
 /** A duration param: within [min, MAX_DURATION_S] (strict: above min). */
 const durationAtLeast = (min: number, strict: boolean): ParamSpec => ({
-  expected: `${strict ? `a duration > ${min}` : `a duration >= ${min}`} and at most ${MAX_DURATION_TEXT}`,
+  expected: `${strict ? `a duration > ${min}` : `a duration >= ${min}`} and at most ${MAX_DURATION_TEXT} (0 or at least ${MIN_DURATION_TEXT})`,
   parse: (raw) => {
     const s = parseDuration(raw);
-    return s !== undefined && (strict ? s > min : s >= min) && s <= MAX_DURATION_S ? s : undefined;
+    return s !== undefined && (strict ? s > min : s >= min) && durationInBounds(s) ? s : undefined;
   },
 });
 /** A duration param that may be negative: at most MAX_DURATION_S either way. */
 const signedDuration: ParamSpec = {
-  expected: `a duration (negative allowed; at most ${MAX_DURATION_TEXT} either way)`,
+  expected: `a duration (negative allowed; at most ${MAX_DURATION_TEXT} either way, 0 or at least ${MIN_DURATION_TEXT})`,
   parse: (raw) => {
     const s = parseDuration(raw);
-    return s !== undefined && Math.abs(s) <= MAX_DURATION_S ? s : undefined;
+    return s !== undefined && durationInBounds(s) ? s : undefined;
   },
 };
 const positiveNumber: ParamSpec = {

@@ -20,8 +20,22 @@ export const MAX_DURATION_TEXT = '1000y';
  */
 export const MIN_PERIOD_S = 0.001;
 export const MIN_PERIOD_TEXT = '1ms';
+/**
+ * The shortest non-zero duration (1 microsecond): anything shorter is a typing slip, and dividing by
+ * it (a capacity, a rate) must stay finite.
+ */
+export const MIN_DURATION_S = 1e-6;
+export const MIN_DURATION_TEXT = '0.001ms';
 /** The highest rate of requests or messages (per second) a scenario may give. */
 export const MAX_RATE_PER_S = 1e9;
+/** The lowest non-zero rate (one per 31.7 years): waiting times drawn from it stay finite. */
+export const MIN_RATE_PER_S = 1e-9;
+
+/** Whether a duration lies within the bounds every duration keeps: 0, or 1 µs to 1000 y in size. */
+export function durationInBounds(v: number): boolean {
+  const size = Math.abs(v);
+  return size === 0 || (size >= MIN_DURATION_S && size <= MAX_DURATION_S);
+}
 
 /** Default distributions, written shortly. */
 export const constant = (value: number): DistSpec => ({ dist: 'constant', value });
@@ -256,14 +270,16 @@ export const positiveDuration = (def: number | undefined, doc: string, extra: Ex
 export function durationRange(minS: number): (v: number) => string | undefined {
   return (v) => {
     if (Math.abs(v) > MAX_DURATION_S) return `a duration of at most ${minS < 0 ? `${MAX_DURATION_TEXT} either way` : MAX_DURATION_TEXT} (the longest horizon)`;
-    if (v >= minS) return undefined;
-    return minS === MIN_PERIOD_S ? `a duration of at least ${MIN_PERIOD_TEXT}` : `a duration >= ${formatDuration(minS)}`;
+    if (v < minS) return minS === MIN_PERIOD_S ? `a duration of at least ${MIN_PERIOD_TEXT}` : `a duration >= ${formatDuration(minS)}`;
+    return durationInBounds(v) ? undefined : `a duration of 0 or at least ${MIN_DURATION_TEXT}`;
   };
 }
 
 /** A rate of requests or messages, per second: at most MAX_RATE_PER_S. */
 export const rate = (def: number | undefined, doc: string): LeafSpec =>
-  leaf(RATE, def, doc, { check: (v: number) => (v <= MAX_RATE_PER_S ? undefined : 'a rate of at most 1e9/s (1,000,000,000 per second)') });
+  leaf(RATE, def, doc, {
+    check: (v: number) => (v === 0 || (v >= MIN_RATE_PER_S && v <= MAX_RATE_PER_S) ? undefined : 'a rate of 0 or from 1e-9/s to 1e9/s (1,000,000,000 per second)'),
+  });
 
 export const text = (def: string | undefined, doc: string, extra: Extra = {}): LeafSpec => leaf(STRING, def, doc, extra);
 

@@ -188,7 +188,7 @@ describe('defect 8: the saturation throughput does not depend on the offered rat
     expect(at('1000000/s')).toBe(base);
     expect(at('1000000000/s')).toBe(base);
     expect(load('workloads: [{name: mi}]\n', 's.yaml', ['workloads[0].traffic.rate=1e17']).messages).toEqual([
-      '--set workloads[0].traffic.rate=1e17 workloads[0].traffic.rate: expected a rate of at most 1e9/s (1,000,000,000 per second), got 100000000000000000',
+      '--set workloads[0].traffic.rate=1e17 workloads[0].traffic.rate: expected a rate of 0 or from 1e-9/s to 1e9/s (1,000,000,000 per second), got 100000000000000000',
     ]);
   });
 });
@@ -215,5 +215,41 @@ describe('defect 9: large clusters', () => {
     // Cutting the run into steps changes nothing.
     expect([...watched.values]).toEqual([...plain.values]);
     expect(watched.events).toBe(plain.events);
+  });
+});
+
+describe('found by the soak harness', () => {
+  it('a rate too small to wait for (5e-324/s) is an error; 1e-9/s and 0 are rates', () => {
+    const mp = (rate: string) => messagesOf(`workloads: [{name: mi, artifacts: [{kind: message-processor, name: p, feedRate: ${rate}}]}]\n`);
+    expect(mp('5e-324')).toEqual([
+      's.yaml:1:81 workloads[0].artifacts[0].feedRate: expected a rate of 0 or from 1e-9/s to 1e9/s (1,000,000,000 per second), got 5e-324',
+    ]);
+    expect(mp('1e-9')).toEqual([]);
+    expect(mp('0')).toEqual([]);
+  });
+
+  it('a duration between 0 and 1 microsecond is an error (dividing by it overflowed)', () => {
+    expect(messagesOf('workloads: [{name: mi, terminationGracePeriod: 1e-300}]\n')).toEqual([
+      's.yaml:1:48 workloads[0].terminationGracePeriod: expected a duration of 0 or at least 0.001ms, got 1e-300',
+    ]);
+    expect(messagesOf('workloads: [{name: mi, startup: {serverStart: {dist: uniform, min: 5e-324, max: 1s}}}]\n')[0]).toContain('serverStart.min: expected a duration >= 0 and at most 1000y (0 or at least 0.001ms)');
+  });
+
+  it('a service time past the timeout times out in the fluid mode as in the requests mode (it counted as a success)', () => {
+    for (const mode of ['fluid', 'requests']) {
+      const s = builtin('single-replica', ['workloads[0].traffic.serviceTime=1h', `traffic.mode=${mode}`, 'workloads[0].traffic.rate=1/s', 'horizon=2h', 'replications=1']);
+      const m = runExperiment(s, undefined, { saturation: false }).metrics.service as any;
+      expect(m.requestSuccessRate.mean, mode).toBe(0);
+      expect(m.requests.timedOut.mean, mode).toBeGreaterThan(0);
+    }
+  });
+
+  it('requests lost when a pod dies never make the success count negative', () => {
+    const s = builtin('multiple-replicas', ['workloads[0].failures.jvmPause={timeToFailure: 1ms, duration: 1s}', 'horizon=1d', 'replications=2']);
+    for (let i = 0; i < 2; i++) {
+      const v = runReplication(s, 1, i).values;
+      expect(v.get('service.requestSuccessRate')).toBeGreaterThanOrEqual(0);
+      expect(v.get('workloads.mi.requestSuccessRate')).toBeGreaterThanOrEqual(0);
+    }
   });
 });

@@ -5,7 +5,7 @@ import { runReplication } from '../../sim/experiment/index.js';
 import type { Cluster } from '../../sim/model/kube/cluster.js';
 import { startCluster } from '../../sim/model/start.js';
 import { scenarioFrom } from '../helpers/scenario.js';
-import { checkInvariants } from '../helpers/invariants.js';
+import { checkInvariants } from '../../soak/invariants.js';
 
 /** Kubernetes behaviours that need a particular sequence of events to show. */
 

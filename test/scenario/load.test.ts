@@ -500,7 +500,7 @@ describe('distributions', () => {
 
   it('a missing parameter is an error at that parameter', () => {
     expect(dist('{dist: uniform, min: 1s}').messages).toEqual([
-      's.yaml:1:47 workloads[0].startup.serverStart.max: expected a duration >= 0 and at most 1000y, got nothing (the parameter is required)',
+      's.yaml:1:47 workloads[0].startup.serverStart.max: expected a duration >= 0 and at most 1000y (0 or at least 0.001ms), got nothing (the parameter is required)',
     ]);
   });
 

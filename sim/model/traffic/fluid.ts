@@ -293,10 +293,7 @@ class FluidSink implements QueueSink {
   served(count: number, waitS: number): void {
     this.each(count, (share, shift) => {
       // Served after the wait, but a success only if the whole response fits in the patience.
-      const inTime = waitS > 0 ? templateCdf(this.template, this.patienceS - shift - waitS) : shift < this.patienceS ? 1 : 0;
-      this.inc.outcomes[TIMED_OUT] += share * (1 - inTime);
-      this.inc.outcomes[SUCCEEDED] += share * inTime;
-      this.mode.delay(shift + waitS, share * inTime);
+      this.settle(share, shift + waitS, this.patienceS - shift - waitS);
     });
   }
 
@@ -307,21 +304,29 @@ class FluidSink implements QueueSink {
         this.inc.outcomes[TIMED_OUT] += share;
         return;
       }
-      this.inc.outcomes[SUCCEEDED] += share * (1 - pWait);
-      this.mode.delay(shift, share * (1 - pWait));
+      // Served at once: a success if the response fits in the patience left (as in the requests mode).
+      this.settle(share * (1 - pWait), shift, patience);
       if (!(pWait > 0)) return;
       // Waits are exponential with mean meanWaitS: those longer than the patience left give up.
       const waiting = share * pWait;
       const gaveUp = meanWaitS > 0 ? Math.exp(-patience / meanWaitS) : 0;
       this.inc.outcomes[TIMED_OUT] += waiting * gaveUp;
       const kept = waiting * (1 - gaveUp);
-      this.inc.outcomes[SUCCEEDED] += kept;
       for (let i = 0; i < WAIT_POINTS; i++) {
         // Quantiles of the wait given that it is shorter than the patience.
         const p = ((i + 0.5) / WAIT_POINTS) * (1 - gaveUp);
-        this.mode.delay(shift - meanWaitS * Math.log1p(-p), kept / WAIT_POINTS);
+        const waitS = -meanWaitS * Math.log1p(-p);
+        this.settle(kept / WAIT_POINTS, shift + waitS, patience - waitS);
       }
     });
+  }
+
+  /** `count` requests that start service after `delayS`: those done within `patienceS` succeed, the others time out. */
+  private settle(count: number, delayS: number, patienceS: number): void {
+    const inTime = templateCdf(this.template, patienceS);
+    this.inc.outcomes[SUCCEEDED] += count * inTime;
+    this.inc.outcomes[TIMED_OUT] += count * (1 - inTime);
+    this.mode.delay(delayS, count * inTime);
   }
 
   rejected(count: number): void {

@@ -1,6 +1,6 @@
-import type { Cluster } from '../../sim/model/kube/cluster.js';
-import type { Pod } from '../../sim/model/kube/types.js';
-import { resolveBudget } from '../../sim/model/kube/rollout.js';
+import type { Cluster } from '../sim/model/kube/cluster.js';
+import type { Pod } from '../sim/model/kube/types.js';
+import { resolveBudget } from '../sim/model/kube/rollout.js';
 
 /**
  * State invariants, checked after every single event of randomly generated clusters under random
