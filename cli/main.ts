@@ -59,9 +59,24 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** Shortest wall-clock time between two progress lines, in ms. */
+const PROGRESS_EVERY_MS = 200;
+
+/**
+ * Progress on stderr when it is a terminal: replications done of the total and, within a long
+ * replication, how far it has come in simulated time. At most one line every 200 ms (and the last).
+ */
 function progressReporter(io: Io): ((p: ExperimentProgress) => void) | undefined {
   if (!io.progress) return undefined;
-  return (p) => io.err(`\r${p.scenario}: replication ${p.replication}/${p.of}${p.replication === p.of ? '\n' : ''}`);
+  let lastMs = -Infinity;
+  return (p) => {
+    const done = p.timeS === undefined && p.replication === p.of;
+    const now = Date.now();
+    if (!done && now - lastMs < PROGRESS_EVERY_MS) return;
+    lastMs = now;
+    const within = p.timeS !== undefined && p.horizonS ? `, replication ${p.replication + 1} at ${Math.floor((100 * p.timeS) / p.horizonS)}% of its horizon` : '';
+    io.err(`\r\x1b[K${p.scenario}: ${p.replication}/${p.of} replications done${within}${done ? '\n' : ''}`);
+  };
 }
 
 function buildProgram(io: Io): Command {
