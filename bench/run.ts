@@ -14,7 +14,8 @@ import { mmcMinimalLoop, mmcOnEngine, type MmcParams } from './mmc.js';
  *   2. simulated cluster-years per second for `multiple-replicas` with its default failure rates;
  *   3. the same for `multiple-replicas-coordination` (coordination database and scheduled tasks);
  *   4. simulated requests per second in requests mode;
- *   5. peak memory of one replication at two horizons ten times apart.
+ *   5. peak memory of one replication at two horizons ten times apart;
+ *   6. one day of clusters from 1,000 to 5,000 nodes.
  */
 
 function timeIt<T>(fn: () => T): { value: T; seconds: number } {
@@ -119,8 +120,8 @@ function memoryBench(): void {
   console.log('\n5. Memory against horizon: one replication of multiple-replicas, a fresh process each');
   const script = fileURLToPath(new URL('./memory.js', import.meta.url));
   const cases: Array<[string, string[], [string, string]]> = [
-    ['failure-only', ['workloads[0].traffic=none'], ['10000y', '100000y']],
-    ['fluid traffic', ['traffic.mode=fluid'], ['10000y', '100000y']],
+    ['failure-only', ['workloads[0].traffic=none'], ['100y', '1000y']],
+    ['fluid traffic', ['traffic.mode=fluid'], ['100y', '1000y']],
     ['requests, 1000/s', ['traffic.mode=requests', 'workloads[0].traffic.rate=1000/s'], ['1h', '10h']],
   ];
   type Row = { horizon: string; events: number; rssMiB: number; retainedHeapMiB: number };
@@ -143,8 +144,36 @@ function memoryBench(): void {
   console.log('   its young generation, up to 32 MiB, the longer a process allocates; --optimize-for-size keeps it small.)');
 }
 
+/**
+ * Large clusters: the scheduler weighs every node for every pod it places (as kube-scheduler does,
+ * without its sampling of nodes in large clusters), so a day of a cluster with n nodes and n pods
+ * costs about n^2 node checks; each check is a few array reads (it used to rebuild per-domain maps
+ * and walk every node's pods, for every node: 127 s for 20,000 nodes and 5,000 pods).
+ */
+function largeClusterBench(): void {
+  console.log('\n6. Large clusters: one day, nodes in pools of 1000, workloads of 1000 replicas, no traffic, one replication');
+  let previous: { size: number; seconds: number } | null = null;
+  for (const [nodes, pods] of [
+    [1000, 1000],
+    [2000, 2000],
+    [4000, 4000],
+    [5000, 10000],
+  ] as const) {
+    const pools = Array.from({ length: nodes / 1000 }, (_, i) => `{name: p${i}, count: 1000, cpu: 64, memory: 256Gi}`).join(', ');
+    const workloads = Array.from({ length: pods / 1000 }, (_, i) => `{name: w${i}, replicas: 1000}`).join(', ');
+    const scenario = loadScenarioFile('multiple-replicas', [`cluster.nodePools=[${pools}]`, `workloads=[${workloads}]`, 'horizon=1d', 'replications=1']);
+    const run = bestOf(2, () => runReplication(scenario, 1, 0));
+    const size = nodes * pods;
+    const growth = previous === null ? '' : `  (${(size / previous.size).toFixed(0)}x nodes x pods: ${(run.seconds / previous.seconds).toFixed(1)}x time)`;
+    console.log(`   ${String(nodes).padStart(5)} nodes, ${String(pods).padStart(5)} pods: ${run.seconds.toFixed(2)} s, ${run.value.events} events${growth}`);
+    previous = { size, seconds: run.seconds };
+  }
+  console.log('   (the loader allows at most 5,000 nodes and 10,000 pods)');
+}
+
 engineBench();
 clusterYearsBench();
 coordinationBench();
 requestsBench();
 memoryBench();
+largeClusterBench();

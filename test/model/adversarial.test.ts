@@ -72,6 +72,26 @@ faults: [{type: coordination-db-outage, at: 2h, duration: 10m}]
     expect(() => runReplication({ ...s, limits: { ...s.limits, maxEventsPerReplication: limit } }, 1, 0)).toThrow(EventLimitError);
   });
 
+  it('a membership-event poll period of a year costs no more work than one of a second', () => {
+    const work = (poll: string): number => {
+      const s = scenarioFrom(`
+horizon: 30d
+warmup: 0s
+coordination: {memberEventPollPeriod: ${poll}, database: {failures: {outage: {timeBetween: {dist: exponential, mean: 1d}}}}}
+workloads:
+  - {name: mi, replicas: 2, coordination: true, failures: {crash: {timeToFailure: {dist: exponential, mean: 1h}}}, artifacts: [{kind: scheduled-task, name: t1, interval: 1m}]}
+`);
+      let total = 0;
+      for (let i = 0; i < 3; i++) {
+        let cluster: Cluster | undefined;
+        runReplication(s, 1, i, { onStart: (c) => (cluster = c) });
+        total += cluster!.sim.workDone;
+      }
+      return total;
+    };
+    expect(work('1y')).toBeLessThan(1.2 * work('1s'));
+  });
+
   it('the engine counts charged work against maxEvents', () => {
     const sim = new Simulation();
     let ran = 0;
