@@ -1,6 +1,6 @@
 import { describeFound, type ScenarioError } from './errors.js';
 import { scenarioSpec } from './fields.js';
-import { applyOverride, parseOverride, type OverrideInput } from './overrides.js';
+import { applyOverride, parseOverride, pathText, type Override, type OverrideInput } from './overrides.js';
 import { parseTree, type LNode, type Loc } from './tree.js';
 import type { Scenario } from './types.js';
 import { formatDuration } from './units.js';
@@ -22,35 +22,90 @@ export interface LoadResult {
  */
 export function loadScenarioText(text: string, file: string, overrides: readonly OverrideInput[] = []): LoadResult {
   const parsed = parseTree(text, file);
-  if (parsed.errors.length > 0 && parsed.tree === undefined) return { errors: parsed.errors };
-  const errors = [...parsed.errors];
-  let tree: LNode | undefined = parsed.tree;
-  const rootLoc: Loc = { file, line: 1, col: 1 };
-  if (tree !== undefined && tree.t === 'scalar' && tree.v === null) tree = undefined; // empty document
-  if (tree !== undefined && tree.t !== 'map') {
-    errors.push({ loc: tree.loc, path: '', message: `expected a mapping of scenario fields, got ${describeFound(tree.t === 'scalar' ? tree.v : [])}` });
-    return { errors };
-  }
-  for (const input of overrides) {
+  const root = scenarioRoot(parsed.tree, parsed.errors);
+  if (!('tree' in root)) return { errors: root.errors };
+  const applied = applyOverrides(root.tree, overrides);
+  const checked = checkScenario(applied.tree, file);
+  // The file's own tree, checked again only when an error in the file may be an override's doing.
+  const fileErrors = () => {
+    const again = scenarioRoot(parseTree(text, file).tree, []);
+    return 'tree' in again ? checkScenario(again.tree, file).errors : [];
+  };
+  const errors = [...parsed.errors, ...applied.errors, ...blameOverrides(checked.errors, applied.overrides, fileErrors)];
+  if (errors.length > 0) return { errors: sortErrors(errors) };
+  const scenario = checked.scenario;
+  if (scenario.name === undefined) scenario.name = defaultName(file);
+  resolveProtocolDefaults(scenario as Scenario);
+  return { scenario: scenario as Scenario, errors: [] };
+}
+
+/** The document's mapping of scenario fields (undefined for an empty document), or the errors that leave none. */
+function scenarioRoot(tree: LNode | undefined, errors: ScenarioError[]): { tree: LNode | undefined } | { errors: ScenarioError[] } {
+  if (errors.length > 0 && tree === undefined) return { errors };
+  if (tree === undefined || (tree.t === 'scalar' && tree.v === null)) return { tree: undefined }; // empty document
+  if (tree.t === 'map') return { tree };
+  return { errors: [...errors, { loc: tree.loc, path: '', message: `expected a mapping of scenario fields, got ${describeFound(tree.t === 'scalar' ? tree.v : [])}` }] };
+}
+
+/** Grafts the `--set` overrides onto the tree in order; those that could not be read or placed are errors. */
+function applyOverrides(root: LNode | undefined, inputs: readonly OverrideInput[]): { tree: LNode | undefined; overrides: Override[]; errors: ScenarioError[] } {
+  let tree = root;
+  const overrides: Override[] = [];
+  const errors: ScenarioError[] = [];
+  for (const input of inputs) {
     const o = parseOverride(input);
-    if ('loc' in o) {
-      errors.push(o);
+    if (Array.isArray(o)) {
+      errors.push(...o);
       continue;
     }
     const applied = applyOverride(tree, o);
     if (applied.error) errors.push(applied.error);
-    else tree = applied.root;
+    else {
+      tree = applied.root;
+      overrides.push(o);
+    }
   }
+  return { tree, overrides, errors };
+}
+
+/** Validates a tree against the scenario spec, then the checks across fields; every problem at once. */
+function checkScenario(tree: LNode | undefined, file: string): { scenario: Partial<Scenario>; errors: ScenarioError[] } {
+  const rootLoc: Loc = { file, line: 1, col: 1 };
   const v = validateTree(tree, scenarioSpec, rootLoc);
-  errors.push(...v.errors);
   // Checks across fields run on whatever validated, so every problem is reported in one go.
   const scenario = v.value as Partial<Scenario>;
   const failed = new Set(v.errors.map((e) => e.path));
-  errors.push(...crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc, (path) => v.locs.has(path), (path) => [...failed].some((f) => f === path || f.startsWith(`${path}.`) || f.startsWith(`${path}[`))));
-  if (errors.length > 0) return { errors: sortErrors(errors) };
-  if (scenario.name === undefined) scenario.name = defaultName(file);
-  resolveProtocolDefaults(scenario as Scenario);
-  return { scenario: scenario as Scenario, errors: [] };
+  const cross = crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc, (path) => v.locs.has(path), (path) => [...failed].some((f) => f === path || f.startsWith(`${path}.`) || f.startsWith(`${path}[`)));
+  return { scenario, errors: [...v.errors, ...cross] };
+}
+
+/**
+ * Errors located in the file that an override brought about are reported at the override (the
+ * last one whose field is the error's, inside it or around it): a distribution whose p95 a
+ * `--set` put below the file's median, a list whose names it made collide. An error the file has
+ * without the overrides stays where it is.
+ *
+ * @param fileErrors the errors of the file without any override (called only when needed)
+ */
+function blameOverrides(errors: ScenarioError[], overrides: readonly Override[], fileErrors: () => ScenarioError[]): ScenarioError[] {
+  const culprit = (e: ScenarioError): Override | undefined => {
+    if ('origin' in e.loc || e.path === '') return undefined;
+    for (let i = overrides.length - 1; i >= 0; i--) if (nested(pathText(overrides[i]!.keys), e.path)) return overrides[i];
+    return undefined;
+  };
+  if (!errors.some((e) => culprit(e) !== undefined)) return errors;
+  const key = (e: ScenarioError) => `${e.path}\n${e.message}`;
+  const before = new Set(fileErrors().map(key));
+  return errors.map((e) => {
+    const o = culprit(e);
+    return o === undefined || before.has(key(e)) ? e : { ...e, loc: { origin: o.origin } };
+  });
+}
+
+/** Whether one field path is the other or inside it. */
+function nested(a: string, b: string): boolean {
+  const inside = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  return inside(a, b) || inside(b, a);
 }
 
 /** Fields whose default depends on another field are filled in here, so the resolved scenario shows them. */

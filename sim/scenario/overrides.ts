@@ -1,6 +1,5 @@
-import { parseDocument } from 'yaml';
 import type { ScenarioError } from './errors.js';
-import { fromPlain, type LNode, type Loc } from './tree.js';
+import { parseTree, type LNode, type Loc } from './tree.js';
 
 /** One `--set path=value` override, parsed. */
 export interface Override {
@@ -8,7 +7,8 @@ export interface Override {
   /** How errors name it, e.g. `--set seed=x` or `--seed x`. */
   origin: string;
   keys: Array<string | number>;
-  value: unknown;
+  /** The value as a located tree, every node at `origin`. */
+  value: LNode;
 }
 
 /** An override as given: `path=value`, optionally with the option it came from (`--seed 7`). */
@@ -16,52 +16,49 @@ export type OverrideInput = string | { text: string; origin: string };
 
 const SEGMENT = /^(?:\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\])/;
 
-/** Parses `workloads[0].replicas=3`; the value is read as YAML (`3` a number, `[a, b]` a list). */
-export function parseOverride(input: OverrideInput): Override | ScenarioError {
+/**
+ * Parses `workloads[0].replicas=3`; the value is read as YAML (`3` a number, `[a, b]` a list) the
+ * way a file is, and every problem with it is reported at the override's origin.
+ */
+export function parseOverride(input: OverrideInput): Override | ScenarioError[] {
   const text = typeof input === 'string' ? input : input.text;
   const origin = typeof input === 'string' ? `--set ${text}` : input.origin;
   const loc: Loc = { origin };
   const eq = text.indexOf('=');
-  if (eq < 0) return { loc, path: '', message: 'expected path=value, e.g. workloads[0].replicas=3, got no "="' };
-  if (text.slice(0, eq).trim() === '') return { loc, path: '', message: 'expected a field path before "=", e.g. workloads[0].replicas=3, got nothing' };
+  if (eq < 0) return [{ loc, path: '', message: 'expected path=value, e.g. workloads[0].replicas=3, got no "="' }];
+  if (text.slice(0, eq).trim() === '') return [{ loc, path: '', message: 'expected a field path before "=", e.g. workloads[0].replicas=3, got nothing' }];
   const pathText = text.slice(0, eq).trim();
   const keys: Array<string | number> = [];
   let rest = pathText;
   while (rest.length > 0) {
     const m = SEGMENT.exec(rest);
     if (m === null || (keys.length === 0 && m[0].startsWith('.'))) {
-      return { loc, path: pathText, message: `expected a field path such as workloads[0].replicas, got ${JSON.stringify(pathText)}` };
+      return [{ loc, path: pathText, message: `expected a field path such as workloads[0].replicas, got ${JSON.stringify(pathText)}` }];
     }
     keys.push(m[1] !== undefined ? m[1] : Number(m[2]));
     rest = rest.slice(m[0].length);
   }
-  const valueText = text.slice(eq + 1);
-  const value = parseValue(valueText);
-  if (value === CYCLIC) return { loc, path: pathText, message: 'expected a value without self-references, got a YAML alias cycle' };
-  return { text, origin, keys, value: value === undefined ? null : value };
+  const value = parseValue(text.slice(eq + 1), origin);
+  if ('errors' in value) return value.errors.map((e) => ({ ...e, path: joinPath(pathText, e.path) }));
+  return { text, origin, keys, value: value.tree };
 }
 
-const CYCLIC = Symbol('cyclic');
+/** Values that can only be meant as YAML: a flow list or mapping, a quoted text, an alias, an anchor or a tag. */
+const YAML_SYNTAX_START = /^\s*[[{"'*&!]/;
 
-/** A `--set` value read as YAML (`3` a number, `[a, b]` a list); text that is not YAML stays text. */
-function parseValue(valueText: string): unknown {
-  try {
-    const doc = parseDocument(valueText, { logLevel: 'silent' });
-    if (doc.errors.length > 0) return valueText;
-    const value = doc.toJS({ maxAliasCount: 100 });
-    return hasCycle(value, new Set()) ? CYCLIC : value;
-  } catch {
-    return valueText;
-  }
+/**
+ * A `--set` value read as YAML (`3` a number, `[a, b]` a list) within the same bounds as a file.
+ * Text that is not YAML stays text, unless it starts the way only YAML does (`[1` is a broken list).
+ */
+function parseValue(valueText: string, origin: string): { tree: LNode } | { errors: ScenarioError[] } {
+  const parsed = parseTree(valueText, '--set', origin);
+  if (parsed.tree !== undefined && parsed.errors.length === 0) return { tree: parsed.tree };
+  if (YAML_SYNTAX_START.test(valueText)) return { errors: parsed.errors.length > 0 ? parsed.errors : [{ loc: { origin }, path: '', message: 'expected a YAML value, got none' }] };
+  return { tree: { t: 'scalar', v: valueText, loc: { origin } } };
 }
 
-function hasCycle(value: unknown, path: Set<unknown>): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (path.has(value)) return true;
-  path.add(value);
-  const found = Object.values(value as object).some((v) => hasCycle(v, path));
-  path.delete(value);
-  return found;
+function joinPath(base: string, sub: string): string {
+  return sub === '' ? base : sub.startsWith('[') ? `${base}${sub}` : `${base}.${sub}`;
 }
 
 /** The path text of keys: ['workloads', 0, 'replicas'] -> workloads[0].replicas. */
@@ -77,7 +74,7 @@ export function pathText(keys: Array<string | number>): string {
  */
 export function applyOverride(root: LNode | undefined, o: Override): { root?: LNode; error?: ScenarioError } {
   const loc: Loc = { origin: o.origin };
-  const replacement = fromPlain(o.value, loc);
+  const replacement = o.value;
   const top: LNode = root ?? { t: 'map', entries: [], loc };
   let node = top;
   for (let i = 0; i < o.keys.length; i++) {
