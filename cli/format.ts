@@ -187,14 +187,22 @@ function table(header: string[], sections: Array<[string, Row[]]>, results: RunR
     .join('\n');
 }
 
+/** Characters of a scenario name shown in a table column, a heading or a warning. */
+const MAX_NAME_CHARS = 40;
+
+/** A scenario name as the tables show it: cut to MAX_NAME_CHARS with an ellipsis (names are free text of any length). */
+export function clipName(name: string): string {
+  return name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS - 1)}…` : name;
+}
+
 function describeRun(r: RunResult): string {
   return `${r.replications} replication${r.replications === 1 ? '' : 's'} x ${formatDuration(r.horizonS)} (first ${formatDuration(r.warmupS)} not measured), seed ${r.seed}, engine ${r.engineVersion}`;
 }
 
 /** The readable report of `deploysim run`. */
 export function formatRun(r: RunResult): string {
-  const head = [`${r.scenario}${r.description ? `: ${firstSentence(r.description)}` : ''}`, describeRun(r), ''];
-  const body = table(['metric (mean ±95% CI half-width, per replication)', r.scenario], sections([r]), [r]);
+  const head = [`${clipName(r.scenario)}${r.description ? `: ${firstSentence(r.description)}` : ''}`, describeRun(r), ''];
+  const body = table(['metric (mean ±95% CI half-width, per replication)', clipName(r.scenario)], sections([r]), [r]);
   return `${head.join('\n')}\n${body}\n${readingNote(false, artifactRows([r]).length > 0)}`;
 }
 
@@ -202,7 +210,7 @@ export function formatRun(r: RunResult): string {
 export function formatCompare(results: RunResult[]): string {
   if (results.length === 0) return '';
   const head = [`Comparing ${results.length} scenarios on common random numbers`, describeRun(results[0]!), ''];
-  const body = table(['metric (mean ±95% CI half-width, per replication)', ...results.map((r) => r.scenario)], sections(results), results);
+  const body = table(['metric (mean ±95% CI half-width, per replication)', ...results.map((r) => clipName(r.scenario))], sections(results), results);
   return `${head.join('\n')}\n${body}\n${readingNote(true, artifactRows(results).length > 0)}`;
 }
 
@@ -286,7 +294,7 @@ export function uncoordinatedWarning(scenario: Scenario, result: RunResult): str
   }
   if (lines.length === 0) return null;
   return (
-    `warning: scenario ${scenario.name} runs stateful artifacts on more than one server without coordination:\n${lines.join('\n')}\n` +
+    `warning: scenario ${clipName(scenario.name)} runs stateful artifacts on more than one server without coordination:\n${lines.join('\n')}\n` +
     '  (give the workload coordination: true, or keep each artifact in a one-replica Deployment)\n'
   );
 }
@@ -316,5 +324,5 @@ export function idleFaultWarning(scenario: Scenario): string | null {
     lines.push(`  faults[${i}] (${f.type}) names pod index ${f.podIndex} of ${target}, which never has more than ${n} pod${n === 1 ? '' : 's'}: it does nothing`);
   });
   if (lines.length === 0) return null;
-  return `warning: scenario ${scenario.name} has faults that hit nothing:\n${lines.join('\n')}\n`;
+  return `warning: scenario ${clipName(scenario.name)} has faults that hit nothing:\n${lines.join('\n')}\n`;
 }

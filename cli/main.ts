@@ -3,7 +3,7 @@ import { compareScenarios, runExperiment, type ExperimentProgress } from '../sim
 import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
-import { formatCompare, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
+import { clipName, formatCompare, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
 
 /** Where the program writes; tests pass their own. */
@@ -19,6 +19,25 @@ const processIo: Io = {
   err: (t) => process.stderr.write(t),
   progress: Boolean(process.stderr.isTTY),
 };
+
+let pipesGuarded = false;
+
+/**
+ * Makes a closed stdout or stderr (`deploysim compare --json | head -1`) end the output quietly
+ * instead of with an unhandled 'error' event and its stack trace: what is left to write is
+ * dropped and the command finishes with its own exit status.
+ */
+function endQuietlyOnClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      if (stream !== process.stderr) process.stderr.write(`deploysim: cannot write the output (${e.code ?? e.message})\n`);
+      process.exitCode = 2;
+    });
+  }
+}
 
 interface RunOptions {
   seed?: string;
@@ -75,7 +94,7 @@ function progressReporter(io: Io): ((p: ExperimentProgress) => void) | undefined
     if (!done && now - lastMs < PROGRESS_EVERY_MS) return;
     lastMs = now;
     const within = p.timeS !== undefined && p.horizonS ? `, replication ${p.replication + 1} at ${Math.floor((100 * p.timeS) / p.horizonS)}% of its horizon` : '';
-    io.err(`\r\x1b[K${p.scenario}: ${p.replication}/${p.of} replications done${within}${done ? '\n' : ''}`);
+    io.err(`\r\x1b[K${clipName(p.scenario)}: ${p.replication}/${p.of} replications done${within}${done ? '\n' : ''}`);
   };
 }
 
@@ -199,6 +218,7 @@ function wrap(text: string, width: number): string[] {
  * Never lets an exception escape; a stack trace is printed only with DEPLOYSIM_DEBUG=1.
  */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (io === processIo) endQuietlyOnClosedPipes();
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });

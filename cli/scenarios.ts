@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatScenarioError, loadScenarioText, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
+import { encodingProblem, readBounded, type BoundedRead } from './read-file.js';
 
 /** Bad input the user can fix: printed as is, exit status 1. */
 export class InputError extends Error {
@@ -55,21 +56,35 @@ export function displayPath(path: string): string {
   return rel.length < path.length && !rel.startsWith('..') ? rel : path;
 }
 
-/** Scenario files are a few kilobytes; anything past this is not one. */
-const MAX_SCENARIO_BYTES = 4 * 1048576;
+/**
+ * Scenario files are a few kilobytes (the built-in ones under 4 KB); past this a file is not one.
+ * Reading and checking any file within it takes well under a second.
+ */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
-/** The text of a scenario file; an unreadable one is an InputError naming the file and the reason. */
+/**
+ * The text of a scenario file (a UTF-8 byte order mark dropped); a file that cannot be read, is
+ * larger than MAX_SCENARIO_BYTES (however it is read: a pipe or a device stops there too) or is not
+ * UTF-8 text is an InputError naming the file and the reason.
+ */
 export function readScenarioText(arg: string, path: string): string {
+  let read: BoundedRead;
   try {
-    const bytes = statSync(path).size;
-    if (bytes > MAX_SCENARIO_BYTES) {
-      throw new InputError(`${arg}: ${(bytes / 1048576).toFixed(1)} MiB is too large for a scenario file (limit ${MAX_SCENARIO_BYTES / 1048576} MiB; is it the right file?)`);
-    }
-    return readFileSync(path, 'utf8');
+    read = readBounded(path, MAX_SCENARIO_BYTES);
   } catch (e) {
-    if (e instanceof InputError) throw e;
     throw new InputError(`${arg}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  const problem = encodingProblem(read.bytes);
+  if (problem !== undefined) throw new InputError(`${arg}${problem.at ? `:${problem.at.line}:${problem.at.col}` : ''}: ${problem.message}`);
+  if (!read.ended) throw new InputError(`${arg}: ${tooLarge(read.fileBytes)}`);
+  const text = read.bytes.toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+function tooLarge(fileBytes: number | undefined): string {
+  const limit = `limit ${MAX_SCENARIO_BYTES.toLocaleString('en-US')} bytes = ${MAX_SCENARIO_BYTES / 1048576} MiB`;
+  const size = fileBytes !== undefined && fileBytes > MAX_SCENARIO_BYTES ? `${fileBytes.toLocaleString('en-US')} bytes` : `more than ${MAX_SCENARIO_BYTES.toLocaleString('en-US')} bytes`;
+  return `${size} is too large for a scenario file (${limit}; is it the right file?)`;
 }
 
 /** Reads and validates a scenario; every problem is reported at once as an InputError. */

@@ -26,6 +26,10 @@ export interface CliOptions {
   /** Script to run instead of bin/deploysim.js. */
   script?: string;
   timeoutMs?: number;
+  /** Text written to the child's stdin (which is otherwise empty). */
+  input?: string;
+  /** Close the reading end of the child's stdout at once, as `| head -1` does after its line (its writes then fail with EPIPE). */
+  closeStdout?: boolean;
 }
 
 /** The environment of every run: the test's, without the switches that change the CLI's output. */
@@ -49,8 +53,11 @@ export function deploysim(args: readonly string[], options: CliOptions = {}): Pr
     const child = spawn(process.execPath, argv, {
       cwd: options.cwd ?? ROOT,
       env: childEnv(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.on('error', () => undefined); // a child that does not read its stdin closes it
+    child.stdin.end(options.input ?? '');
+    if (options.closeStdout) child.stdout.destroy();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

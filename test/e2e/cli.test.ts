@@ -495,7 +495,7 @@ describe.concurrent('bad input: exit 1, a clear message, no stack trace', () => 
     expectBadInput(r, `${file('executable.bin')}:`);
   });
   test('a binary file', async () => {
-    expectBadInput(await deploysim(['run', file('binary.json')]), `${file('binary.json')}:1:1`, /expected a mapping/);
+    expectBadInput(await deploysim(['run', file('binary.json')]), `${file('binary.json')}:1:4: not a text file: a NUL byte (binary data?)`);
   });
   test('a JSON file with a syntax error', async () => {
     expectBadInput(await deploysim(['run', file('syntax.json')]), `${file('syntax.json')}:1:44`, /syntax error/i);
