@@ -330,7 +330,7 @@ describe('YAML aliases and nesting', () => {
   // Regression, fixed (sim/scenario/tree.ts, parseTree/convert: `node.resolve(doc)`): yaml's Alias.resolve called
   // without a context visits the whole document for every alias, so converting a document is
   // quadratic in its number of aliases. A flat list of 8 000 aliases (about 30 KB) takes three to
-  // four seconds (20 000 aliases: over 20 s), far below the 200 000-value limit that is meant to stop alias
+  // four seconds (20 000 aliases: over 20 s), far below the value limit (100 000) that is meant to stop alias
   // bombs. Resolve anchors from a map built in one pass instead.
   it('a document with many aliases loads in well under a second (linear, not quadratic)', () => {
     const text = `x: &a 1\ny: [${Array(8000).fill('*a').join(', ')}]\nworkloads: [{name: mi}]\n`;
