@@ -348,8 +348,13 @@ const fault: UnionSpec = {
 
 export const scenarioSpec: ObjectSpec = object(
   {
-    name: leaf(STRING, undefined, 'scenario name shown in tables (default: the file name)', { optional: true }),
-    description: text('', 'one paragraph for the reader'),
+    name: leaf(STRING, undefined, 'scenario name shown in tables (default: the file name; at most 100 characters)', {
+      optional: true,
+      check: (v: string) => (v.length <= 100 ? undefined : 'a name of at most 100 characters (it heads a table column)'),
+    }),
+    description: text('', 'one paragraph for the reader (at most 2,000 characters)', {
+      check: (v: string) => (v.length <= 2000 ? undefined : 'one paragraph of at most 2,000 characters'),
+    }),
     horizon: duration(365 * D, 'simulated time per replication (at most 1000y; more replications give more years)', 0, {
       check: (v: number) => (v > 0 && v <= MAX_DURATION_S ? undefined : `a duration > 0 and at most ${MAX_DURATION_TEXT}`),
     }),

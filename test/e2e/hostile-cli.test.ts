@@ -144,8 +144,15 @@ describe.concurrent('messages in the command line', () => {
     expectBadInput(await deploysim(['run', 'single-replica', '--set', 'horizon=[1']), /^--set horizon=\[1 horizon: YAML syntax error: /m);
   });
 
-  test('a scenario name of a megabyte is cut in the table and the heading', async () => {
-    const path = file('long-name.yaml', `name: ${'n'.repeat(1_000_000)}\n${MINIMAL}`);
+  test('a scenario name of a megabyte is an error at the field, quoted short', async () => {
+    const path = file('huge-name.yaml', `name: ${'n'.repeat(1_000_000)}\n${MINIMAL}`);
+    const r = await deploysim(['validate', path]);
+    expectBadInput(r, ':1:7 name: expected a name of at most 100 characters (it heads a table column), got "nnn');
+    expect(Math.max(...r.stderr.split('\n').map((l) => l.length)), describeRun(r)).toBeLessThan(300);
+  });
+
+  test('a scenario name of 100 characters is cut in the table and the heading', async () => {
+    const path = file('long-name.yaml', `name: ${'n'.repeat(100)}\n${MINIMAL}`);
     const r = await deploysim(['run', path, '--replications', '1', '--horizon', '1h', '--warmup', '0s']);
     expectExit(r, 0);
     expect(Math.max(...r.stdout.split('\n').map((l) => l.length)), describeRun(r)).toBeLessThan(200);
