@@ -191,7 +191,13 @@ describe('message: values of explicit YAML tags are described as what they are',
 });
 
 describe('message: a huge scenario name does not widen the table', () => {
-  const name = 'n'.repeat(1_000_000);
+  it('a name of a megabyte is an error at the field, quoted short', () => {
+    const r = load(`name: ${'n'.repeat(1_000_000)}\nworkloads: [{name: mi}]\n`);
+    expect(r.messages).toEqual([`s.yaml:1:7 name: expected a name of at most 100 characters (it heads a table column), got "${'n'.repeat(57)}..."`]);
+  });
+
+  // The longest name a scenario may have (100 characters) still fits the table.
+  const name = 'n'.repeat(100);
   const result = runExperiment(load(`name: ${name}\nhorizon: 1h\nwarmup: 0s\nreplications: 1\nworkloads: [{name: mi}]\n`).scenario!);
 
   it('run and compare show at most 40 characters of it, with an ellipsis', () => {
