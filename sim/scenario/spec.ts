@@ -255,8 +255,9 @@ export const int = (def: number | null | undefined, doc: string, min = -Infinity
 export const num = (def: number | undefined, doc: string, min = -Infinity, max = Infinity, extra: Extra = {}): LeafSpec =>
   leaf(NUMBER, def, doc, { check: range(min, max), ...extra });
 
+/** A positive rate of something per second (its reciprocal is a time): from 1e-9 to 1e9. */
 export const positive = (def: number | undefined, doc: string, extra: Extra = {}): LeafSpec =>
-  leaf(NUMBER, def, doc, { check: (v: number) => (v > 0 ? undefined : 'a number > 0'), ...extra });
+  leaf(NUMBER, def, doc, { check: (v: number) => (v >= MIN_RATE_PER_S && v <= MAX_RATE_PER_S ? undefined : 'a number from 1e-9 to 1e9'), ...extra });
 
 /** A duration of at least `minS` (-Infinity: any sign) and, in size, at most MAX_DURATION_S. */
 export const duration = (def: number | null | undefined, doc: string, minS = 0, extra: Extra = {}): LeafSpec =>

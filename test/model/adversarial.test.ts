@@ -248,6 +248,12 @@ describe('found by the soak harness', () => {
     expect(mp('0')).toEqual([]);
   });
 
+  it('a node eviction rate of 5e-324 per second is an error (the next taint slot was at Infinity)', () => {
+    expect(messagesOf('workloads: [{name: mi}]\nkubernetes: {nodeEvictionRate: 5e-324}\n')).toEqual([
+      's.yaml:2:32 kubernetes.nodeEvictionRate: expected a number from 1e-9 to 1e9, got 5e-324',
+    ]);
+  });
+
   it('a duration between 0 and 1 microsecond is an error (dividing by it overflowed)', () => {
     expect(messagesOf('workloads: [{name: mi, terminationGracePeriod: 1e-300}]\n')).toEqual([
       's.yaml:1:48 workloads[0].terminationGracePeriod: expected a duration of 0 or at least 0.001ms, got 1e-300',
