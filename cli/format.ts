@@ -1,5 +1,5 @@
 import { resolveBudget } from '../sim/model/kube/rollout.js';
-import type { MetricSummary, NestedSummaries, RunResult } from '../sim/experiment/index.js';
+import { isSummary, type MetricSummary, type NestedSummaries, type RunResult } from '../sim/experiment/index.js';
 import type { Scenario } from '../sim/scenario/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
 
@@ -16,10 +16,6 @@ function at(r: RunResult, path: string): MetricSummary | undefined {
   // Own keys only: a name such as `constructor` must not find Object's members.
   for (const part of path.split('.')) node = node === undefined || isSummary(node) || !Object.hasOwn(node, part) ? undefined : (node as NestedSummaries)[part];
   return node !== undefined && isSummary(node) ? node : undefined;
-}
-
-function isSummary(node: NestedSummaries | MetricSummary): node is MetricSummary {
-  return Object.hasOwn(node, 'n') && typeof node.n === 'number';
 }
 
 const SERVICE_ROWS: Row[] = [

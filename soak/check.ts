@@ -1,6 +1,6 @@
 import { formatRun, idleFaultWarning, uncoordinatedWarning } from '../cli/format.js';
 import { RunLimitError } from '../sim/engine/errors.js';
-import { runExperiment, type MetricSummary, type NestedSummaries, type RunResult } from '../sim/experiment/index.js';
+import { boundsOf, isSummary, runExperiment, type MetricSummary, type NestedSummaries, type RunResult } from '../sim/experiment/index.js';
 import { loadScenarioText, type Scenario } from '../sim/scenario/index.js';
 import { randomScenario } from './random-scenarios.js';
 
@@ -22,6 +22,8 @@ export interface SoakInput {
   overrides: string[];
   /** Also run the saturation search (dozens of short runs): the harness does it for a share of inputs. */
   saturation?: boolean;
+  /** Keep a long horizon (up to SOAK_BOUNDS.longHorizonS): work that grows with time must still count against the event budget. */
+  longHorizon?: boolean;
 }
 
 /** A random valid scenario, generated where it runs (only its seed travels). */
@@ -44,13 +46,26 @@ export interface Outcome {
   message?: string;
 }
 
-/** How small the soak makes a valid input (one replication, a short horizon, a modest event budget). */
-export const SOAK_BOUNDS = { replications: 1, horizonS: 7 * 86400, requestsHorizonS: 600, maxEvents: 200_000, maxRequestsInFlight: 100_000 };
+/**
+ * How small the soak makes a valid input: one replication, a short horizon (a long one for a share
+ * of inputs: the event budget, not the horizon, must bound the work), a modest event budget.
+ */
+export const SOAK_BOUNDS = {
+  replications: 1,
+  horizonS: 7 * 86400,
+  requestsHorizonS: 600,
+  longHorizonS: 100 * 365 * 86400,
+  longRequestsHorizonS: 86400,
+  maxEvents: 200_000,
+  maxRequestsInFlight: 100_000,
+};
 
 /** The scenario as the soak runs it: as given, but one replication, a short horizon and a modest event budget. */
-export function bounded(s: Scenario): Scenario {
+export function bounded(s: Scenario, longHorizon = false): Scenario {
   const b = SOAK_BOUNDS;
-  const horizon = Math.min(s.horizon, s.traffic.mode === 'requests' ? b.requestsHorizonS : b.horizonS);
+  const requests = s.traffic.mode === 'requests';
+  const cap = longHorizon ? (requests ? b.longRequestsHorizonS : b.longHorizonS) : requests ? b.requestsHorizonS : b.horizonS;
+  const horizon = Math.min(s.horizon, cap);
   return {
     ...s,
     replications: Math.min(s.replications, b.replications),
@@ -73,7 +88,7 @@ export function checkInput(input: SoakInput): Outcome {
   } catch (e) {
     return internal('the loader threw', e);
   }
-  return runChecked(bounded(scenario), input.saturation === true);
+  return runChecked(bounded(scenario, input.longHorizon === true), input.saturation === true);
 }
 
 /** Runs a valid scenario as `deploysim run` does and checks its result; never throws. */
@@ -112,19 +127,22 @@ function internal(what: string, e: unknown): Outcome {
   return { kind: 'internal', message: `${what}: ${err?.stack ?? String(e)}` };
 }
 
-/** The first metric whose value is not a number, or a fraction outside [0, 1]; null if all are sound. */
+/** The first metric whose value is not a number or lies outside its bounds (fractions in [0, 1], counts and times >= 0). */
 export function unsoundMetric(r: RunResult): string | null {
   const check = (node: NestedSummaries | MetricSummary, path: string): string | null => {
-    if (Object.hasOwn(node, 'n') && typeof (node as MetricSummary).n === 'number') {
-      const s = node as MetricSummary;
-      for (const v of [s.mean, s.min, s.max, ...(s.ci95 ?? [])]) {
-        if (v !== null && !Number.isFinite(v)) return `${path} = ${v}`;
+    if (isSummary(node)) {
+      const [lo, hi] = boundsOf(path.replace(/\.(mean|p95|max)$/, ''));
+      for (const v of [node.mean, node.min, node.max, ...(node.ci95 ?? [])]) {
+        if (v === null) continue;
+        if (!Number.isFinite(v)) return `${path} = ${v}`;
       }
-      if (/(availability|Fraction|SuccessRate)$/.test(path) && s.mean !== null && (s.mean < -1e-9 || s.mean > 1 + 1e-9)) return `${path} = ${s.mean}, outside [0, 1]`;
+      for (const v of [node.mean, node.min, node.max]) {
+        if (v !== null && (v < lo - 1e-9 * Math.max(1, Math.abs(v)) || v > hi + 1e-9)) return `${path} = ${v}, outside [${lo}, ${hi}]`;
+      }
       return null;
     }
     for (const [key, child] of Object.entries(node)) {
-      const bad = check(child as NestedSummaries | MetricSummary, path === '' ? key : `${path}.${key}`);
+      const bad = check(child, path === '' ? key : `${path}.${key}`);
       if (bad !== null) return bad;
     }
     return null;

@@ -53,7 +53,7 @@ export const DIST_EXTREMES: readonly string[] = [
 
 /** Rates: zero, tiny, at and past the cap, overflow, not a rate. */
 export const RATE_EXTREMES: readonly string[] = [
-  '0/s', '5e-324', '0.000001/h', '1000000000/s', '1e9', '1000000001/s', '1e305', '-1', '.inf', 'fast',
+  '0/s', '5e-324', '1e-9', '1e-9/s', '0.000001/h', '1000000000/s', '1e9', '1e9/s', '1000000001/s', '1e305', '-1', '.inf', 'fast',
 ];
 
 const EXTREMES: Record<SweepKind, readonly string[]> = { duration: DURATION_EXTREMES, dist: DIST_EXTREMES, rate: RATE_EXTREMES };

@@ -53,6 +53,10 @@ export function checkInvariants(c: Cluster): void {
   if (upNodes !== c.usage.upNodes || activePods !== c.usage.activePods || Math.abs(activeCpu - c.usage.activeCpuMillicores) > 1e-6) {
     throw new Error('usage totals out of step');
   }
+  // The nodes' pod lists hold exactly the bound pods of the workloads (placement counts from the latter).
+  let bound = 0;
+  for (const w of c.workloads) for (const pod of w.pods) if (pod.node !== null) bound++;
+  if (bound !== onNode.size) throw new Error(`${onNode.size} pods listed on nodes, ${bound} bound in the workloads`);
   checkArtifactInvariants(c);
 }
 

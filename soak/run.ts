@@ -1,13 +1,13 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkInput, SOAK_BOUNDS, type OutcomeKind, type RandomInput, type SoakInput, type SoakPart } from './check.js';
-import type { Answer, Job } from './child.js';
+import { checkInput, checkRandom, SOAK_BOUNDS, type Outcome, type OutcomeKind, type RandomInput, type SoakInput, type SoakPart } from './check.js';
+import { runWorkers } from './workers.js';
 import { soakCorpus } from './corpus.js';
-import { mutatedInput, randomInput, sweepCases, SWEEP_BASE } from './inputs.js';
+import { LONG_HORIZON_EVERY, mutatedInput, randomInput, sweepCases, SWEEP_BASE } from './inputs.js';
+import { randomScenario } from './random-scenarios.js';
 
 /**
  * `npm run soak [-- --seconds N]`: throws hostile inputs at deploysim for a time budget and counts
@@ -21,7 +21,8 @@ import { mutatedInput, randomInput, sweepCases, SWEEP_BASE } from './inputs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const USAGE = `usage: npm run soak -- [--seconds N] [--workers N] [--seed N] [--input-seconds N] [--memory-mb N] [--out DIR]
-       npm run soak -- --replay FILE [--set path=value ...] [--saturation]
+       npm run soak -- --replay FILE [--set path=value ...] [--saturation] [--long-horizon]
+       npm run soak -- --replay-random SEED
   --seconds N        time budget of the whole run (default 600)
   --workers N        worker processes (default: the available cores)
   --seed N           seed of the mutations and random scenarios (default 1)
@@ -29,6 +30,8 @@ const USAGE = `usage: npm run soak -- [--seconds N] [--workers N] [--seed N] [--
   --memory-mb N      a worker whose peak memory passes this is a failure (default 1024)
   --out DIR          where failing inputs are written (default soak-failures)
   --replay FILE      check one input in this process and print what became of it
+  --replay-random N  the same for random scenario N (its invariants checked after every event)
+  --saturation, --long-horizon  with --replay: also search the saturation throughput; keep a long horizon
 `;
 
 interface Options {
@@ -56,14 +59,6 @@ class Tally {
   }
 }
 
-/** One worker process and the job it holds. */
-interface Worker {
-  child: ChildProcess;
-  job: Job | null;
-  timer: NodeJS.Timeout | null;
-  startedAt: number;
-}
-
 async function soak(o: Options): Promise<number> {
   const started = Date.now();
   const deadline = started + o.seconds * 1000;
@@ -75,9 +70,12 @@ async function soak(o: Options): Promise<number> {
   let nextMutation = 0;
   let nextRandom = 0;
   let nextSweep = 0;
-  let jobId = 0;
   console.log(`soak: ${o.seconds} s on ${o.workers} worker${o.workers === 1 ? '' : 's'}, seed ${o.seed}; ${sweep.length} sweep cases, ${corpus.length} scenarios to mutate`);
-  console.log(`each valid input runs ${SOAK_BOUNDS.replications} replication of at most ${SOAK_BOUNDS.horizonS / 86400} days (${SOAK_BOUNDS.requestsHorizonS / 60} min in requests mode), ${SOAK_BOUNDS.maxEvents.toLocaleString('en-US')} events`);
+  const b = SOAK_BOUNDS;
+  console.log(
+    `each valid input runs ${b.replications} replication of at most ${b.horizonS / 86400} days (${b.requestsHorizonS / 60} min in requests mode; one in ${LONG_HORIZON_EVERY} ` +
+      `up to ${b.longHorizonS / (365 * 86400)} years, ${b.longRequestsHorizonS / 3600} h) and ${b.maxEvents.toLocaleString('en-US')} events`,
+  );
 
   /** The next input: the whole sweep first, then 50 mutations for each random scenario. */
   const nextInput = (): SoakInput | RandomInput | null => {
@@ -92,79 +90,19 @@ async function soak(o: Options): Promise<number> {
     if (kind === 'internal' || kind === 'hang' || kind === 'memory') failures.push({ input, why: kind, message, text });
   };
 
-  await new Promise<void>((done) => {
-    const workers: Worker[] = [];
-    let live = 0;
-    const spawn = (): Worker => {
-      const child = fork(fileURLToPath(new URL('./child.js', import.meta.url)), [], { execArgv: [`--max-old-space-size=${o.memoryMb}`], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-      child.stderr?.resume();
-      const w: Worker = { child, job: null, timer: null, startedAt: 0 };
-      live++;
-      child.on('message', (a: Answer) => {
-        if (w.job === null || a.id !== w.job.id) return;
-        clearTimeout(w.timer!);
-        const input = w.job.input;
-        w.job = null;
-        peakWorkerKiB = Math.max(peakWorkerKiB, a.maxRssKiB);
-        if (a.maxRssKiB > o.memoryMb * 1024) {
-          record(input, 'memory', `the worker's peak memory reached ${(a.maxRssKiB / 1024).toFixed(0)} MiB (bound ${o.memoryMb} MiB)`, a.text);
-          replace(w);
-          return;
-        }
-        record(input, a.outcome.kind, a.outcome.message, a.text);
-        feed(w);
-      });
-      child.on('exit', (code, signal) => {
-        live--;
-        clearTimeout(w.timer!);
-        if (w.job !== null) {
-          // It died holding an input: out of memory (V8 aborts) or a crash.
-          const oom = signal === 'SIGABRT' || code === 134;
-          record(w.job.input, oom ? 'memory' : 'internal', `the worker died (${signal ?? `exit ${code}`}) on this input${oom ? ` (heap bound ${o.memoryMb} MiB)` : ''}`);
-          w.job = null;
-          const k = workers.indexOf(w);
-          if (k >= 0) workers[k] = spawn();
-          feed(workers[k]!);
-        }
-        if (live === 0) done();
-      });
-      return w;
-    };
-    const replace = (w: Worker): void => {
-      const k = workers.indexOf(w);
-      w.child.removeAllListeners('exit');
-      w.child.on('exit', () => {
-        live--;
-        if (live === 0) done();
-      });
-      w.child.kill('SIGKILL');
-      workers[k] = spawn();
-      feed(workers[k]!);
-    };
-    const feed = (w: Worker): void => {
-      const input = nextInput();
-      if (input === null) {
-        w.child.disconnect();
-        return;
-      }
-      w.job = { id: ++jobId, input };
-      w.startedAt = Date.now();
-      w.timer = setTimeout(() => {
-        if (w.job === null) return;
-        record(w.job.input, 'hang', `no answer within ${o.inputSeconds} s`);
-        w.job = null;
-        replace(w);
-      }, o.inputSeconds * 1000);
-      w.child.send(w.job);
-    };
-    for (let i = 0; i < o.workers; i++) workers.push(spawn());
-    const progress = setInterval(() => {
-      const s = ((Date.now() - started) / 1000).toFixed(0);
-      console.log(`  ${s} s: ${tally.of('sweep')} sweep, ${tally.of('mutation')} mutated, ${tally.of('random')} random; ${failures.length} failures`);
-    }, 60_000);
-    progress.unref();
-    for (const w of workers) feed(w);
+  const progress = setInterval(() => {
+    const s = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(`  ${s} s: ${tally.of('sweep')} sweep, ${tally.of('mutation')} mutated, ${tally.of('random')} random; ${failures.length} failures`);
+  }, 60_000);
+  const aborted = await runWorkers(o, nextInput, (input, kind, message, text, maxRssKiB) => {
+    if (maxRssKiB !== undefined) peakWorkerKiB = Math.max(peakWorkerKiB, maxRssKiB);
+    record(input, kind, message, text);
   });
+  clearInterval(progress);
+  if (aborted !== null) {
+    console.error(`soak: ${aborted}`);
+    return 2;
+  }
 
   const harnessKiB = process.resourceUsage().maxRSS;
   report(o, tally, sweep.length, failures, peakWorkerKiB, harnessKiB, (Date.now() - started) / 1000);
@@ -185,30 +123,40 @@ function report(o: Options, t: Tally, sweepTotal: number, failures: Failure[], w
   console.log(failures.length === 0 ? '0 failures' : `${failures.length} failures, written to ${o.out}/`);
 }
 
+/** Files the harness writes into its output folder (and only these it deletes there). */
+const FAILURE_FILE = /^(mutation|sweep|random)-\d+\.(yaml|json|txt)$/;
+
 /** Each failing input as a file that replays, with a note of what happened and how to replay it. */
 function writeFailures(dir: string, failures: Failure[]): void {
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (FAILURE_FILE.test(f)) rmSync(join(dir, f));
   failures.forEach((f, i) => {
     const base = `${f.input.part}-${i + 1}`;
-    const json = f.input.part === 'random' || ('file' in f.input && f.input.file.endsWith('.json'));
+    const random = f.input.part === 'random';
+    const json = random || ('file' in f.input && f.input.file.endsWith('.json'));
     const file = join(dir, `${base}.${json ? 'json' : 'yaml'}`);
-    const text = 'text' in f.input ? f.input.text : (f.text ?? '');
+    const text = 'text' in f.input ? f.input.text : (f.text ?? randomScenario((f.input as RandomInput).seed).text);
     writeFileSync(file, text);
     const sets = 'overrides' in f.input ? f.input.overrides.map((s) => ` --set '${s}'`).join('') : '';
-    const saturation = 'saturation' in f.input && f.input.saturation ? ' --saturation' : '';
-    writeFileSync(
-      join(dir, `${base}.txt`),
-      `${f.why}: ${f.input.name}\n${f.message}\n\nreplay: npm run soak -- --replay ${file}${sets}${saturation}\n`,
-    );
+    const flags = `${'saturation' in f.input && f.input.saturation ? ' --saturation' : ''}${'longHorizon' in f.input && f.input.longHorizon ? ' --long-horizon' : ''}`;
+    const replay = random ? `npm run soak -- --replay-random ${(f.input as RandomInput).seed}` : `npm run soak -- --replay ${file}${sets}${flags}`;
+    writeFileSync(join(dir, `${base}.txt`), `${f.why}: ${f.input.name}\n${f.message}\n\nreplay: ${replay}\n`);
     console.log(`  ${f.why}: ${f.input.name}\n    ${f.message.split('\n')[0]}\n    -> ${file}`);
   });
 }
 
 /** Checks one input file in this process (stack traces and all) and prints the outcome. */
-function replay(file: string, sets: string[], saturation: boolean): number {
+function replay(file: string, sets: string[], saturation: boolean, longHorizon: boolean): number {
   const text = readFileSync(file, 'utf8');
-  const outcome = checkInput({ part: 'mutation', name: file, file, text, overrides: sets, saturation });
+  return printOutcome(checkInput({ part: 'mutation', name: file, file, text, overrides: sets, saturation, longHorizon }));
+}
+
+/** Generates random scenario `seed`, checks it in this process with its invariants, and prints the outcome. */
+function replayRandom(seed: number): number {
+  return printOutcome(checkRandom({ part: 'random', name: `random scenario (seed ${seed})`, seed }));
+}
+
+function printOutcome(outcome: Outcome): number {
   console.log(`${outcome.kind}${outcome.message ? `: ${outcome.message}` : ''}`);
   return outcome.kind === 'internal' ? 1 : 0;
 }
@@ -226,8 +174,10 @@ function main(argv: string[]): number {
         'memory-mb': { type: 'string', default: '1024' },
         out: { type: 'string', default: 'soak-failures' },
         replay: { type: 'string' },
+        'replay-random': { type: 'string' },
         set: { type: 'string', multiple: true, default: [] },
         saturation: { type: 'boolean', default: false },
+        'long-horizon': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -239,7 +189,8 @@ function main(argv: string[]): number {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (values.replay !== undefined) return replay(values.replay, values.set as string[], values.saturation as boolean);
+  if (values.replay !== undefined) return replay(values.replay, values.set as string[], values.saturation as boolean, values['long-horizon'] as boolean);
+  if (values['replay-random'] !== undefined) return replayRandom(Number(values['replay-random']));
   const number = (name: string, min: number): number => {
     const v = Number(values[name as keyof typeof values]);
     if (!Number.isFinite(v) || v < min) throw new Error(`--${name}: expected a number >= ${min}, got ${values[name as keyof typeof values] as string}`);

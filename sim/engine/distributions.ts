@@ -97,6 +97,7 @@ function normalTail(a: number): (v: number) => number {
   const ka = normalHazardExcess(a);
   const lnS = (x: number): number => -a * x - 0.5 * x * x - Math.log1p((x + normalHazardExcess(a + x) - ka) / (a + ka));
   return (v) => {
+    if (!(v > 0)) return Infinity; // the quantile at p = 1
     const target = Math.log(v);
     if (!(target < 0)) return 0;
     const e = -target;

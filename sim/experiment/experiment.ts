@@ -146,7 +146,7 @@ function summarizeDistribution(name: string, perReplication: number[][]): Array<
 
 /** The values a metric can take, by name: fractions lie in [0, 1], times, counts and hours are >= 0. */
 export function boundsOf(name: string): [number, number] {
-  return /(availability|Fraction)$/.test(name) ? [0, 1] : [0, Infinity];
+  return /(availability|Fraction|SuccessRate)$/.test(name) ? [0, 1] : [0, Infinity];
 }
 
 /**

@@ -54,13 +54,16 @@ export function runReplication(scenario: Scenario, seed: number, index: number, 
     hooks.onStart?.(cluster, bus);
     const limit = scenario.limits.maxEventsPerReplication;
     const runUntil = (untilS: number): boolean => {
-      const stepS = hooks.onTime === undefined ? Infinity : scenario.horizon / PROGRESS_STEPS;
-      for (let t = sim.nowS; ; ) {
-        t = Math.min(untilS, t + stepS);
+      // With an onTime hook, in PROGRESS_STEPS steps from where it is (each step's end computed
+      // from the start, so rounding can never stall it).
+      const fromS = sim.nowS;
+      const steps = hooks.onTime === undefined ? 1 : PROGRESS_STEPS;
+      for (let k = 1; k <= steps; k++) {
+        const t = k === steps ? untilS : fromS + ((untilS - fromS) * k) / steps;
         if (sim.run({ untilS: t, maxEvents: limit - sim.workDone }) === 'maxEvents') return false;
         hooks.onTime?.(t);
-        if (t >= untilS) return true;
       }
+      return true;
     };
     let finished = runUntil(scenario.warmup);
     cluster.traffic?.flush();

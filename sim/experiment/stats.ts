@@ -10,6 +10,11 @@ export interface MetricSummary {
   n: number;
 }
 
+/** Whether a node of nested summaries is a summary itself (own `n`), not a group of them. */
+export function isSummary(node: object): node is MetricSummary {
+  return Object.hasOwn(node, 'n') && typeof (node as MetricSummary).n === 'number';
+}
+
 /** Streaming mean and variance (Welford), minimum and maximum. Non-finite values are skipped. */
 export class Accumulator {
   n = 0;

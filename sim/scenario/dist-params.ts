@@ -14,12 +14,12 @@ export interface ParamSpec {
   item?: { expected: string; parse(raw: unknown): unknown };
 }
 
-/** A duration param: within [min, MAX_DURATION_S] (strict: above min). */
-const durationAtLeast = (min: number, strict: boolean): ParamSpec => ({
-  expected: `${strict ? `a duration > ${min}` : `a duration >= ${min}`} and at most ${MAX_DURATION_TEXT} (0 or at least ${MIN_DURATION_TEXT})`,
+/** A duration param: 0 (unless `positive`) or from MIN_DURATION_S to MAX_DURATION_S. */
+const durationParam = (positive: boolean): ParamSpec => ({
+  expected: positive ? `a duration from ${MIN_DURATION_TEXT} to ${MAX_DURATION_TEXT}` : `a duration of 0, or from ${MIN_DURATION_TEXT} to ${MAX_DURATION_TEXT}`,
   parse: (raw) => {
     const s = parseDuration(raw);
-    return s !== undefined && (strict ? s > min : s >= min) && durationInBounds(s) ? s : undefined;
+    return s !== undefined && (positive ? s > 0 : s >= 0) && durationInBounds(s) ? s : undefined;
   },
 });
 /** A duration param that may be negative: at most MAX_DURATION_S either way. */
@@ -56,21 +56,21 @@ function listOf(item: ParamSpec, expected: string, optional = false): ParamSpec 
     },
   };
 }
-const durationList = listOf(durationAtLeast(0, false), 'a non-empty list of durations');
+const durationList = listOf(durationParam(false), 'a non-empty list of durations');
 const weightList = listOf(nonNegativeNumber, 'a list of numbers >= 0', true);
 
 /** Parameters of each distribution kind (lognormal accepts either set). Times are durations. */
 export const DIST_PARAMS: Record<string, Array<Record<string, ParamSpec>>> = {
-  constant: [{ value: durationAtLeast(0, false) }],
-  uniform: [{ min: durationAtLeast(0, false), max: durationAtLeast(0, false) }],
-  exponential: [{ mean: durationAtLeast(0, true) }],
-  normal: [{ mean: signedDuration, sd: durationAtLeast(0, false) }],
+  constant: [{ value: durationParam(false) }],
+  uniform: [{ min: durationParam(false), max: durationParam(false) }],
+  exponential: [{ mean: durationParam(true) }],
+  normal: [{ mean: signedDuration, sd: durationParam(false) }],
   lognormal: [
-    { median: durationAtLeast(0, true), p95: durationAtLeast(0, true) },
+    { median: durationParam(true), p95: durationParam(true) },
     { mu: anyNumber, sigma: nonNegativeNumber },
   ],
-  weibull: [{ shape: positiveNumber, scale: durationAtLeast(0, true) }],
-  gamma: [{ shape: positiveNumber, scale: durationAtLeast(0, true) }],
+  weibull: [{ shape: positiveNumber, scale: durationParam(true) }],
+  gamma: [{ shape: positiveNumber, scale: durationParam(true) }],
   empirical: [{ values: durationList, weights: weightList }],
 };
 export const DIST_KINDS = Object.keys(DIST_PARAMS);

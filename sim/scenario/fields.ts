@@ -27,6 +27,8 @@ import {
   lognormal,
   MAX_DURATION_S,
   MAX_DURATION_TEXT,
+  MIN_PERIOD_S,
+  MIN_PERIOD_TEXT,
 } from './spec.js';
 import { loadBalancer, serving, traffic, workloadTraffic } from './fields-traffic.js';
 import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination } from './fields-coordination.js';
@@ -356,7 +358,7 @@ export const scenarioSpec: ObjectSpec = object(
       check: (v: string) => (v.length <= 2000 ? undefined : 'one paragraph of at most 2,000 characters'),
     }),
     horizon: duration(365 * D, 'simulated time per replication (at most 1000y; more replications give more years)', 0, {
-      check: (v: number) => (v > 0 && v <= MAX_DURATION_S ? undefined : `a duration > 0 and at most ${MAX_DURATION_TEXT}`),
+      check: (v: number) => (v >= MIN_PERIOD_S && v <= MAX_DURATION_S ? undefined : `a duration of at least ${MIN_PERIOD_TEXT} and at most ${MAX_DURATION_TEXT}`),
     }),
     warmup: duration(10 * MIN, 'time at the start of each replication excluded from the metrics (initial roll-out)'),
     seed: int(1, 'root random seed; replication i uses streams seeded from (seed, i)', 0, Number.MAX_SAFE_INTEGER),

@@ -265,7 +265,7 @@ function checkTotals(s: Partial<Scenario>, fail: (path: string, expected: string
   for (const f of s.faults ?? []) if (f?.type === 'scale' && f.workload !== undefined && peak.has(f.workload)) peak.set(f.workload, Math.max(peak.get(f.workload)!, f.replicas ?? 0));
   const pods = [...peak.values()].reduce((a, b) => a + b, 0);
   if (pods > MAX_PODS_TOTAL) {
-    fail('workloads', `at most ${MAX_PODS_TOTAL} pods in all (replicas, or a scale fault's target when higher)`, `${pods} pods in ${workloads.length} workloads`);
+    fail('workloads', `at most ${MAX_PODS_TOTAL} pods asked for in all (replicas, or a scale fault's target when higher; a rolling update's surge comes on top)`, `${pods} pods in ${workloads.length} workloads`);
   }
 }
 

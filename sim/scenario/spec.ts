@@ -158,11 +158,11 @@ export const DURATION: LeafType = {
 
 const RATE_UNITS_S: Record<string, number> = { s: 1, min: 60, h: 3600 };
 
-/** Requests per second from `200/s`, `12000/min`, `50/h`, or a number (per second). */
+/** Requests per second from `200/s`, `12000/min`, `50/h`, `1e6/s`, or a number (per second). */
 export function parseRate(raw: unknown): number | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? raw : undefined;
   if (typeof raw !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*\/\s*(s|min|h)\s*$/.exec(raw);
+  const m = /^\s*((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*\/\s*(s|min|h)\s*$/i.exec(raw);
   if (m === null) return undefined;
   const v = Number(m[1]) / RATE_UNITS_S[m[2]!]!;
   return Number.isFinite(v) ? v : undefined;

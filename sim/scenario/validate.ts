@@ -97,10 +97,10 @@ class Validator {
       const s = parseDuration(node.v);
       if (s === undefined || (s < 0 && !spec.signed)) return this.fail(node.loc, path, expectedOf(spec), describeFound(node.v));
       if (Math.abs(s) > MAX_DURATION_S) return this.fail(node.loc, path, `a duration of at most ${MAX_DURATION_TEXT} (the longest horizon)`, describeFound(node.v));
-      if (!durationInBounds(s)) return this.fail(node.loc, path, `a duration of 0 or at least ${MIN_DURATION_TEXT}`, describeFound(node.v));
       if (spec.positive && !(s >= MIN_PERIOD_S)) {
         return this.fail(node.loc, path, `a duration of at least ${MIN_PERIOD_TEXT} (or a distribution with a mean of at least ${MIN_PERIOD_TEXT}: a time between events)`, describeFound(node.v));
       }
+      if (!durationInBounds(s)) return this.fail(node.loc, path, `a duration of 0 or at least ${MIN_DURATION_TEXT}`, describeFound(node.v));
       return { dist: 'constant', value: s };
     }
     if (node.t !== 'map') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));

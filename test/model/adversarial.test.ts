@@ -159,13 +159,13 @@ describe('defect 7: draws at Infinity', () => {
   const field = (text: string) => messagesOf(`workloads: [{name: mi, startup: {serverStart: ${text}}}]\n`);
   it.each([
     ['{dist: weibull, shape: 0.001, scale: 1s}', 'an infinite mean'],
-    ['{dist: lognormal, median: 5s, p95: 1e300}', 'a duration > 0 and at most 1000y'],
+    ['{dist: lognormal, median: 5s, p95: 1e300}', 'a duration from 0.001ms to 1000y'],
     ['{dist: lognormal, median: 1s, p95: 999y}', 'got a mean of about 2.52e+39 years'],
     ['{dist: lognormal, mu: 1, sigma: 1e6}', 'an infinite mean'],
-    ['{dist: gamma, shape: 2, scale: 1e308}', 'a duration > 0 and at most 1000y'],
-    ['{dist: normal, mean: 0s, sd: 1e308}', 'a duration >= 0 and at most 1000y'],
-    ['{dist: exponential, mean: 1e308}', 'a duration > 0 and at most 1000y'],
-    ['{dist: uniform, min: 0s, max: 1e308}', 'a duration >= 0 and at most 1000y'],
+    ['{dist: gamma, shape: 2, scale: 1e308}', 'a duration from 0.001ms to 1000y'],
+    ['{dist: normal, mean: 0s, sd: 1e308}', 'a duration of 0, or from 0.001ms to 1000y'],
+    ['{dist: exponential, mean: 1e308}', 'a duration from 0.001ms to 1000y'],
+    ['{dist: uniform, min: 0s, max: 1e308}', 'a duration of 0, or from 0.001ms to 1000y'],
     ['1e308', 'a duration of at most 1000y'],
   ])('%s is an error at the field (%s)', (text, expected) => {
     const m = field(text);
@@ -220,7 +220,7 @@ describe('defect 9: large clusters', () => {
       's.yaml:1:22 cluster.nodePools: expected at most 5000 nodes in all (the largest cluster Kubernetes supports), got 6000 nodes in 6 pools',
     ]);
     const workloads = Array.from({ length: 11 }, (_, i) => `{name: w${i}, replicas: 1000}`).join(', ');
-    expect(messagesOf(`workloads: [${workloads}]\n`)[0]).toContain('workloads: expected at most 10000 pods in all');
+    expect(messagesOf(`workloads: [${workloads}]\n`)[0]).toContain('workloads: expected at most 10000 pods asked for in all');
     expect(messagesOf('workloads: [{name: a, replicas: 1}]\nfaults: [{type: scale, at: 1h, workload: a, replicas: 1000}]\n')).toEqual([]);
   });
 
@@ -258,7 +258,7 @@ describe('found by the soak harness', () => {
     expect(messagesOf('workloads: [{name: mi, terminationGracePeriod: 1e-300}]\n')).toEqual([
       's.yaml:1:48 workloads[0].terminationGracePeriod: expected a duration of 0 or at least 0.001ms, got 1e-300',
     ]);
-    expect(messagesOf('workloads: [{name: mi, startup: {serverStart: {dist: uniform, min: 5e-324, max: 1s}}}]\n')[0]).toContain('serverStart.min: expected a duration >= 0 and at most 1000y (0 or at least 0.001ms)');
+    expect(messagesOf('workloads: [{name: mi, startup: {serverStart: {dist: uniform, min: 5e-324, max: 1s}}}]\n')[0]).toContain('serverStart.min: expected a duration of 0, or from 0.001ms to 1000y');
   });
 
   it('a service time past the timeout times out in the fluid mode as in the requests mode (it counted as a success)', () => {
@@ -277,5 +277,40 @@ describe('found by the soak harness', () => {
       expect(v.get('service.requestSuccessRate')).toBeGreaterThanOrEqual(0);
       expect(v.get('workloads.mi.requestSuccessRate')).toBeGreaterThanOrEqual(0);
     }
+  });
+});
+
+describe('found in review', () => {
+  it('a horizon below 1 ms is an error (5e-324 stalled the progress steps)', () => {
+    expect(messagesOf('workloads: [{name: mi}]\nhorizon: 5e-324\n')).toEqual(['s.yaml:2:10 horizon: expected a duration of at least 1ms and at most 1000y, got 5e-324']);
+    const s = scenarioFrom('workloads: [{name: mi}]\nhorizon: 1ms\nwarmup: 0s\n');
+    const times: number[] = [];
+    runReplication(s, 1, 0, { onTime: (t) => times.push(t) });
+    expect(times.at(-1)).toBe(0.001);
+  });
+
+  it('the requests mode counts the windows it looks through for the next arrival as work', () => {
+    const run = (rate: string) => {
+      const s = scenarioFrom(`
+horizon: 100y
+warmup: 0s
+traffic: {mode: requests}
+cluster: {nodePools: [{count: 1, failures: {crash: none}}]}
+workloads: [{name: mi, failures: {crash: none}, traffic: {rate: ${rate}}}]
+`);
+      let cluster: Cluster | undefined;
+      const out = runReplication(s, 1, 0, { onStart: (c) => (cluster = c) });
+      return { events: out.events, work: cluster!.sim.workDone };
+    };
+    // A constant rate is one draw per arrival: about 3 arrivals in 100 years at 1e-9/s.
+    expect(run('1e-9/s').work).toBeLessThan(100);
+    // A varying rate far below the thinning window's scale: every 600 s window is counted.
+    const slow = run('{profile: step, from: 1e-9/s, to: 2e-9/s, at: 50y}');
+    expect(slow.work).toBeGreaterThan((100 * 365 * 86400) / 600);
+    expect(slow.events).toBeLessThan(1000);
+    // A rate of 0 until the step jumps straight to it: half the windows.
+    const zeroFirst = run('{profile: step, from: 0/s, to: 1e-9/s, at: 50y}').work;
+    expect(zeroFirst / slow.work).toBeGreaterThan(0.45);
+    expect(zeroFirst / slow.work).toBeLessThan(0.55);
   });
 });

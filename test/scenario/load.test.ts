@@ -174,8 +174,8 @@ describe('error reports', () => {
 
   it('the horizon is capped at a thousand years', () => {
     expect(load('workloads: [{name: mi}]\nhorizon: 1000y\n').messages).toEqual([]);
-    expect(load('workloads: [{name: mi}]\nhorizon: 1001y\n').messages).toEqual(['s.yaml:2:10 horizon: expected a duration > 0 and at most 1000y, got "1001y"']);
-    expect(load('workloads: [{name: mi}]\nhorizon: 0s\n').messages).toEqual(['s.yaml:2:10 horizon: expected a duration > 0 and at most 1000y, got "0s"']);
+    expect(load('workloads: [{name: mi}]\nhorizon: 1001y\n').messages).toEqual(['s.yaml:2:10 horizon: expected a duration of at least 1ms and at most 1000y, got "1001y"']);
+    expect(load('workloads: [{name: mi}]\nhorizon: 0s\n').messages).toEqual(['s.yaml:2:10 horizon: expected a duration of at least 1ms and at most 1000y, got "0s"']);
   });
 
   // Regression, fixed (sim/scenario/units.ts parseDuration, see units.test.ts): text that overflows a double is read
@@ -500,7 +500,7 @@ describe('distributions', () => {
 
   it('a missing parameter is an error at that parameter', () => {
     expect(dist('{dist: uniform, min: 1s}').messages).toEqual([
-      's.yaml:1:47 workloads[0].startup.serverStart.max: expected a duration >= 0 and at most 1000y (0 or at least 0.001ms), got nothing (the parameter is required)',
+      's.yaml:1:47 workloads[0].startup.serverStart.max: expected a duration of 0, or from 0.001ms to 1000y, got nothing (the parameter is required)',
     ]);
   });
 

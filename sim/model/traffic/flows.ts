@@ -42,15 +42,24 @@ const WINDOW_S = 600;
 
 /**
  * The next arrival after `fromS` of a non-homogeneous Poisson process (thinning against the
- * rate's maximum over a moving window); Infinity if none before `untilS`.
+ * rate's maximum over a moving window); Infinity if none before `untilS`. A constant rate is one
+ * exponential draw; a window where the rate is 0 jumps to the rate's next change. `steps` counts
+ * the windows looked at, so the caller can charge them as work (a rate far below the window's
+ * scale could otherwise loop unseen).
  */
-export function nextArrival(flow: Flow, fromS: number, untilS: number): number {
+export function nextArrival(flow: Flow, fromS: number, untilS: number, steps: { count: number } = { count: 0 }): number {
+  if (flow.constantRate) {
+    const rate = flow.rate.at(fromS);
+    const t = rate > 0 ? fromS - Math.log1p(-flow.arrivalRng()) / rate : Infinity;
+    return t < untilS ? t : Infinity;
+  }
   let t = fromS;
   while (t < untilS) {
+    steps.count++;
     const windowEnd = t + WINDOW_S;
     const max = flow.rate.max(t, windowEnd);
     if (!(max > 0)) {
-      t = windowEnd;
+      t = flow.rate.jumps(t, untilS)[0] ?? windowEnd;
       continue;
     }
     t -= Math.log1p(-flow.arrivalRng()) / max;
@@ -58,7 +67,7 @@ export function nextArrival(flow: Flow, fromS: number, untilS: number): number {
       t = windowEnd; // no candidate in this window; the process is memoryless, start the next one
       continue;
     }
-    if (flow.constantRate || flow.arrivalRng() * max <= flow.rate.at(t)) return t;
+    if (flow.arrivalRng() * max <= flow.rate.at(t)) return t;
   }
   return Infinity;
 }

@@ -74,8 +74,12 @@ export class RequestsMode implements FrontListener {
     for (const flow of this.flows) if (flow) this.scheduleArrival(flow, 0);
   }
 
+  private readonly arrivalSteps = { count: 0 };
+
   private scheduleArrival(flow: Flow, fromS: number): void {
-    const t = nextArrival(flow, fromS, this.horizonS);
+    this.arrivalSteps.count = 0;
+    const t = nextArrival(flow, fromS, this.horizonS, this.arrivalSteps);
+    this.c.sim.chargeWork(this.arrivalSteps.count);
     if (t <= this.horizonS) this.c.sim.scheduleAt(t, this.onArrival, flow);
   }
 
