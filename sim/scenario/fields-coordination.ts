@@ -24,7 +24,7 @@ import {
 /**
  * Scenario fields of MI coordination and the stateful artifacts: the coordination database and
  * its timings (top-level `coordination`), and each workload's `artifacts`. Defaults cite
- * ../shared/reference/domain-facts.md section A ("facts A2: <row>") or the "How takeover timing
+ * docs/sources.md section A ("facts A2: <row>") or the "How takeover timing
  * composes" section ("composes").
  */
 

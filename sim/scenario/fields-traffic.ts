@@ -2,7 +2,7 @@ import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration
 
 /**
  * Scenario fields of the request traffic: how pods serve, what each workload receives, the
- * traffic fidelity, and the load balancer in front. Defaults cite ../shared/reference/domain-facts.md
+ * traffic fidelity, and the load balancer in front. Defaults cite docs/sources.md
  * ("facts B": Kubernetes and load balancers; "composes": "How takeover timing composes") or the
  * WSO2 documentation.
  */

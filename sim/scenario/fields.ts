@@ -35,7 +35,7 @@ import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination }
 
 /**
  * Every scenario field, its default and where the default comes from. This is the one place
- * defaults are set. Sources are rows of ../shared/reference/domain-facts.md, cited as
+ * defaults are set. Sources are rows of docs/sources.md, cited as
  * "facts <table>: <row>" (A = Micro Integrator, B = Kubernetes, C = reliability numbers,
  * "composes" = "How takeover timing composes"). docs/scenario-reference.md is generated from it.
  */
