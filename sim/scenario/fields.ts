@@ -13,7 +13,7 @@ import {
   NAME_LIST,
   object,
   oneOf,
-  positive,
+  perSecond,
   positiveDuration,
   STRING,
   text,
@@ -75,7 +75,7 @@ const kubernetes = object(
     // facts B: "Default tolerations" (not-ready / unreachable, tolerationSeconds = 300).
     tolerationSeconds: duration(300 * S, 'how long pods tolerate the unreachable / not-ready NoExecute taint before eviction'),
     // facts B: "Eviction rate limits" (--node-eviction-rate 0.1 node/s).
-    nodeEvictionRate: positive(0.1, 'nodes per second the taint manager starts evicting (healthy zone)'),
+    nodeEvictionRate: perSecond(0.1, 'nodes per second the taint manager starts evicting (healthy zone)'),
     // Assumption, bounded by facts B: "Pod startup SLO" (p99 <= 5 s from creation to running, excluding image pull).
     schedulingLatency: dist(constant(0.5 * S), 'time from pod creation (or a retry) to a binding decision'),
     // facts B: "Scheduler retry" (podInitialBackoffSeconds 1, podMaxBackoffSeconds 10).

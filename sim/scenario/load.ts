@@ -75,7 +75,7 @@ function checkScenario(tree: LNode | undefined, file: string): { scenario: Parti
   // Checks across fields run on whatever validated, so every problem is reported in one go.
   const scenario = v.value as Partial<Scenario>;
   const failed = new Set(v.errors.map((e) => e.path));
-  const cross = crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc, (path) => v.locs.has(path), (path) => [...failed].some((f) => f === path || f.startsWith(`${path}.`) || f.startsWith(`${path}[`)));
+  const cross = crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc, (path) => v.locs.has(path), (path) => [...failed].some((f) => within(f, path)));
   return { scenario, errors: [...v.errors, ...cross] };
 }
 
@@ -104,8 +104,12 @@ function blameOverrides(errors: ScenarioError[], overrides: readonly Override[],
 
 /** Whether one field path is the other or inside it. */
 function nested(a: string, b: string): boolean {
-  const inside = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
-  return inside(a, b) || inside(b, a);
+  return within(a, b) || within(b, a);
+}
+
+/** Whether field path `inner` is `outer` or inside it (`a.b[0]` is within `a.b`). */
+function within(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
 }
 
 /** Fields whose default depends on another field are filled in here, so the resolved scenario shows them. */

@@ -256,7 +256,7 @@ export const num = (def: number | undefined, doc: string, min = -Infinity, max =
   leaf(NUMBER, def, doc, { check: range(min, max), ...extra });
 
 /** A positive rate of something per second (its reciprocal is a time): from 1e-9 to 1e9. */
-export const positive = (def: number | undefined, doc: string, extra: Extra = {}): LeafSpec =>
+export const perSecond = (def: number | undefined, doc: string, extra: Extra = {}): LeafSpec =>
   leaf(NUMBER, def, doc, { check: (v: number) => (v >= MIN_RATE_PER_S && v <= MAX_RATE_PER_S ? undefined : 'a number from 1e-9 to 1e9'), ...extra });
 
 /** A duration of at least `minS` (-Infinity: any sign) and, in size, at most MAX_DURATION_S. */

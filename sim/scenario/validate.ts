@@ -4,7 +4,7 @@ import { describeFound, type ScenarioError } from './errors.js';
 import type { ArraySpec, DistFieldSpec, LeafSpec, ObjectSpec, Spec, UnionSpec } from './spec.js';
 import { fromPlain, plain, type LNode, type Loc } from './tree.js';
 import { formatDuration, parseDuration } from './units.js';
-import { durationInBounds, MAX_DURATION_S, MAX_DURATION_TEXT, MIN_DURATION_TEXT, MIN_PERIOD_S, MIN_PERIOD_TEXT } from './spec.js';
+import { durationRange, MAX_DURATION_S, MAX_DURATION_TEXT, MIN_PERIOD_S, MIN_PERIOD_TEXT } from './spec.js';
 import { checkDistRelations, DIST_KINDS, DIST_PARAMS, SIGNED_DIST_KINDS, SIGNED_DIST_PARAMS, type ParamSpec } from './dist-params.js';
 
 /** What validation produced: the resolved value, every problem, and where each path was written. */
@@ -96,11 +96,12 @@ class Validator {
     if (node.t === 'scalar') {
       const s = parseDuration(node.v);
       if (s === undefined || (s < 0 && !spec.signed)) return this.fail(node.loc, path, expectedOf(spec), describeFound(node.v));
-      if (Math.abs(s) > MAX_DURATION_S) return this.fail(node.loc, path, `a duration of at most ${MAX_DURATION_TEXT} (the longest horizon)`, describeFound(node.v));
-      if (spec.positive && !(s >= MIN_PERIOD_S)) {
-        return this.fail(node.loc, path, `a duration of at least ${MIN_PERIOD_TEXT} (or a distribution with a mean of at least ${MIN_PERIOD_TEXT}: a time between events)`, describeFound(node.v));
+      // A constant keeps the bounds of a duration field (a time between events those of a period).
+      const problem = durationRange(spec.positive ? MIN_PERIOD_S : spec.signed ? -Infinity : 0)(s);
+      if (problem !== undefined) {
+        const orMean = spec.positive && s < MIN_PERIOD_S ? ` (or a distribution with a mean of at least ${MIN_PERIOD_TEXT}: a time between events)` : '';
+        return this.fail(node.loc, path, `${problem}${orMean}`, describeFound(node.v));
       }
-      if (!durationInBounds(s)) return this.fail(node.loc, path, `a duration of 0 or at least ${MIN_DURATION_TEXT}`, describeFound(node.v));
       return { dist: 'constant', value: s };
     }
     if (node.t !== 'map') return this.fail(node.loc, path, expectedOf(spec), describeFound(plain(node)));
