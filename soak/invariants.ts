@@ -20,11 +20,11 @@ export function checkInvariants(c: Cluster): void {
       if (onNode.has(pod)) throw new Error(`${pod.name} on two nodes`);
       onNode.add(pod);
       if (pod.phase === 'Gone' || pod.phase === 'Pending') throw new Error(`${pod.name} on ${node.name} in phase ${pod.phase}`);
-      cpu += pod.workload.config.resources.cpu;
-      memory += pod.workload.config.resources.memory;
+      cpu += pod.workload.config.resources.requests.cpu;
+      memory += pod.workload.config.resources.requests.memory;
       if (node.up) {
         activePods++;
-        activeCpu += pod.workload.config.resources.cpu;
+        activeCpu += pod.workload.config.resources.requests.cpu;
       } else if (pod.phase !== 'NodeDown') throw new Error(`${pod.name} is ${pod.phase} on down node ${node.name}`);
     }
     if (Math.abs(cpu - node.allocatedCpu) > 1e-6 || Math.abs(memory - node.allocatedMemory) > 1e-6) throw new Error(`${node.name} allocation out of step`);

@@ -1,9 +1,8 @@
-import { makeDistribution } from '../engine/distributions.js';
-import { mixtureQuantile, serviceTemplate, type ServiceTemplate } from '../model/traffic/service-template.js';
 import type { EventBus } from '../engine/bus.js';
 import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
 import { OUTCOME_COUNT, OUTCOME_NAMES } from '../model/traffic/outcomes.js';
+import { decodeLatencyKey, holdTemplate, mixtureQuantile, type ServiceTemplate } from '../model/traffic/service-template.js';
 import { Histogram } from './histogram.js';
 import type { MetricValues } from './replication-metrics.js';
 
@@ -11,18 +10,25 @@ const SUCCEEDED = 0;
 
 /**
  * Request metrics of one replication, from the traffic events: counts by outcome (requests are
- * counted when they arrive inside the measured window), throughput, and the latency of the
- * requests that succeeded (microsecond histogram; the fluid mode's latencies are its service-time
- * distribution shifted by the computed waits and connect timeouts).
+ * counted when they arrive inside the measured window), throughput, the latency of the requests
+ * that succeeded, end to end and at the pod (microsecond histograms in the requests mode; in the
+ * fluid mode, mixtures of each flow's hold-time distribution at its CPU stretch, shifted by the
+ * computed waits and connect timeouts), and overload: the time a workload was offered more than
+ * its serving pods can take.
  */
 export class TrafficMetrics {
   private readonly arrived: Float64Array;
   private readonly outcomes: Float64Array[];
   private latencyHistogram: Histogram | null = null;
-  /** Fluid mode: weight of successes with no extra delay, per flow (recorded at the end). */
-  private readonly undelayed: Float64Array;
-  /** Fluid mode: weight of successes by extra delay (seconds), per flow (recorded at the end). */
-  private readonly delayed: Array<Map<number, number>>;
+  private podHistogram: Histogram | null = null;
+  /** Fluid mode: weight of successes by latency key, per flow (service-template.ts). */
+  private readonly fluidLatency: Array<Map<number, number>>;
+  /** Per flow: overloaded seconds, requests offered then, what the pods could serve then, peak offered / capacity. */
+  private readonly overloadedS: Float64Array;
+  private readonly overloadOffered: Float64Array;
+  private readonly overloadCapacity: Float64Array;
+  private readonly peakLoad: Float64Array;
+  private serviceOverloadedS = 0;
   private windowStartS = Infinity;
   private readonly withTraffic: number[];
 
@@ -30,8 +36,11 @@ export class TrafficMetrics {
     const n = c.workloads.length;
     this.arrived = new Float64Array(n);
     this.outcomes = c.workloads.map(() => new Float64Array(OUTCOME_COUNT));
-    this.undelayed = new Float64Array(n);
-    this.delayed = c.workloads.map(() => new Map());
+    this.fluidLatency = c.workloads.map(() => new Map());
+    this.overloadedS = new Float64Array(n);
+    this.overloadOffered = new Float64Array(n);
+    this.overloadCapacity = new Float64Array(n);
+    this.peakLoad = new Float64Array(n);
     this.withTraffic = c.workloads.filter((w) => w.config.traffic !== null).map((w) => w.index);
     bus.on('request.arrived', (flow) => {
       if (c.sim.nowS >= this.windowStartS) this.arrived[flow]++;
@@ -39,7 +48,10 @@ export class TrafficMetrics {
     bus.on('request.done', (d) => {
       if (d.arrivalS < this.windowStartS) return;
       this.outcomes[d.flow]![d.outcome]++;
-      if (d.outcome === SUCCEEDED) this.latency().record(d.latencyS * 1e6);
+      if (d.outcome === SUCCEEDED) {
+        (this.latencyHistogram ??= new Histogram()).record(d.latencyS * 1e6);
+        (this.podHistogram ??= new Histogram()).record(d.podLatencyS * 1e6);
+      }
     });
     bus.on('traffic.fluid', (inc) => {
       if (inc.fromS < this.windowStartS) return;
@@ -50,13 +62,22 @@ export class TrafficMetrics {
       const moving = -inc.outcomes[SUCCEEDED]!;
       const scale = inc.arrived === 0 && moving > o[SUCCEEDED]! ? Math.max(0, o[SUCCEEDED]!) / moving : 1;
       for (let k = 0; k < OUTCOME_COUNT; k++) o[k] += inc.outcomes[k]! * scale;
-      const delayed = this.delayed[inc.flow]!;
+      const latency = this.fluidLatency[inc.flow]!;
       for (let i = 0; i < inc.latencyCount; i++) {
-        const delay = inc.latencyDelays[i]!;
-        const weight = inc.latencyWeights[i]!;
-        if (delay === 0) this.undelayed[inc.flow] += weight;
-        else delayed.set(delay, (delayed.get(delay) ?? 0) + weight);
+        const key = inc.latencyKeys[i]!;
+        latency.set(key, (latency.get(key) ?? 0) + inc.latencyWeights[i]!);
       }
+    });
+    bus.on('traffic.overload', (inc) => {
+      if (inc.fromS < this.windowStartS) return;
+      if (inc.flow < 0) {
+        this.serviceOverloadedS += inc.overloadedS;
+        return;
+      }
+      this.overloadedS[inc.flow] += inc.overloadedS;
+      this.overloadOffered[inc.flow] += inc.offered;
+      this.overloadCapacity[inc.flow] += inc.capacity;
+      this.peakLoad[inc.flow] = Math.max(this.peakLoad[inc.flow]!, inc.peakRatio);
     });
   }
 
@@ -64,39 +85,34 @@ export class TrafficMetrics {
     this.windowStartS = tS;
   }
 
-  /** The histogram, made on first use (a run with no latency to record allocates none). */
-  private latency(): Histogram {
-    return (this.latencyHistogram ??= new Histogram());
-  }
-
-  /**
-   * Latency quantiles in ms: from the histogram of the requests mode, or, in the fluid mode, of
-   * the mixture of each flow's service-time distribution shifted by the computed delays.
-   */
-  private latencyQuantilesMs(qs: number[]): number[] {
-    if (this.latencyHistogram !== null) return this.latencyHistogram.quantiles(qs).map((us) => us / 1000);
+  /** The fluid latency mixture: [hold template at its stretch, shift, weight], at the pod or end to end. */
+  private fluidComponents(atPod: boolean): Array<readonly [ServiceTemplate, number, number]> {
+    const overheadS = this.c.scenario.loadBalancer.overhead;
     const components: Array<readonly [ServiceTemplate, number, number]> = [];
     for (const w of this.withTraffic) {
-      const t = serviceTemplate(this.c.workloads[w]!.config.traffic!.serviceTime);
-      components.push([t, 0, this.undelayed[w]!]);
-      for (const [delay, weight] of this.delayed[w]!) components.push([t, delay, weight]);
-    }
-    return qs.map((q) => mixtureQuantile(components, q) * 1000);
-  }
-
-  /** Mean latency of the successful requests, in ms (fluid undelayed weight at its service-time mean). */
-  private meanLatencyMs(): number {
-    let weight = this.latencyHistogram?.count ?? 0;
-    let sum = (this.latencyHistogram?.mean ?? 0) * weight;
-    for (const w of this.withTraffic) {
-      const serviceMeanUs = makeDistribution(this.c.workloads[w]!.config.traffic!.serviceTime).mean * 1e6;
-      for (const [delay, u] of [[0, this.undelayed[w]!], ...this.delayed[w]!]) {
-        if (!(u! > 0)) continue;
-        sum += u! * (serviceMeanUs + delay! * 1e6);
-        weight += u!;
+      const t = this.c.workloads[w]!.config.traffic!;
+      for (const [key, weight] of this.fluidLatency[w]!) {
+        const [stretch, frontS, waitS] = decodeLatencyKey(key);
+        components.push([holdTemplate(t.cpuPerRequest, t.backendTime, stretch), atPod ? waitS : overheadS + frontS + waitS, weight]);
       }
     }
-    return weight > 0 ? sum / weight / 1000 : NaN;
+    return components;
+  }
+
+  /** Latency quantiles and mean in ms: from the requests mode's histogram, or the fluid mixture. */
+  private latencyMs(histogram: Histogram | null, atPod: boolean): { mean: number; quantiles: number[] } {
+    const qs = [0.5, 0.95, 0.99];
+    const components = this.fluidComponents(atPod);
+    if (histogram !== null || components.length === 0) {
+      return { mean: histogram ? histogram.mean / 1000 : NaN, quantiles: histogram ? histogram.quantiles(qs).map((us) => us / 1000) : qs.map(() => NaN) };
+    }
+    let weight = 0;
+    let sum = 0;
+    for (const [t, shift, u] of components) {
+      sum += u * (t.mean + shift);
+      weight += u;
+    }
+    return { mean: weight > 0 ? (sum / weight) * 1000 : NaN, quantiles: qs.map((q) => mixtureQuantile(components, q) * 1000) };
   }
 
   finish(tS: number, into: MetricValues): void {
@@ -112,18 +128,27 @@ export class TrafficMetrics {
       const resolved = o.reduce((a, b) => a + b, 0);
       into.set(`workloads.${name}.requestSuccessRate`, resolved > 0 ? o[SUCCEEDED]! / resolved : NaN);
       into.set(`workloads.${name}.throughputRps`, o[SUCCEEDED]! / spanS);
+      into.set(`workloads.${name}.overloadFraction`, spanS > 0 ? Math.min(1, this.overloadedS[w]! / spanS) : 0);
+      const capacity = this.overloadCapacity[w]!;
+      into.set(`workloads.${name}.overloadExcess`, capacity > 0 ? Math.max(0, this.overloadOffered[w]! / capacity - 1) : 0);
+      into.set(`workloads.${name}.peakLoad`, this.peakLoad[w]!);
     }
+    into.set('service.overloadFraction', spanS > 0 ? Math.min(1, this.serviceOverloadedS / spanS) : 0);
     // Requests still in flight at the end of the horizon have no outcome yet and are left out of the rate.
     let resolved = 0;
     for (let k = 0; k < OUTCOME_COUNT; k++) resolved += totals[k]!;
     into.set('service.requestSuccessRate', resolved > 0 ? totals[SUCCEEDED]! / resolved : NaN);
     into.set('service.throughputRps', totals[SUCCEEDED]! / spanS);
-    const meanMs = this.meanLatencyMs();
-    const [p50, p95, p99] = this.latencyQuantilesMs([0.5, 0.95, 0.99]);
-    into.set('service.latencyMs.mean', meanMs);
-    into.set('service.latencyMs.p50', p50!);
-    into.set('service.latencyMs.p95', p95!);
-    into.set('service.latencyMs.p99', p99!);
+    const e2e = this.latencyMs(this.latencyHistogram, false);
+    into.set('service.latencyMs.mean', e2e.mean);
+    into.set('service.latencyMs.p50', e2e.quantiles[0]!);
+    into.set('service.latencyMs.p95', e2e.quantiles[1]!);
+    into.set('service.latencyMs.p99', e2e.quantiles[2]!);
+    const pod = this.latencyMs(this.podHistogram, true);
+    into.set('service.podLatencyMs.mean', pod.mean);
+    into.set('service.podLatencyMs.p50', pod.quantiles[0]!);
+    into.set('service.podLatencyMs.p95', pod.quantiles[1]!);
+    into.set('service.podLatencyMs.p99', pod.quantiles[2]!);
     into.set('service.requests.arrived', arrived);
     // (The fluid mode ends with nothing in flight; its sums' rounding noise is not a request.)
     const inFlight = arrived - resolved;

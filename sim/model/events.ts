@@ -1,6 +1,7 @@
 import type { Node, Pod, PodPhase, Workload } from './kube/types.js';
 import type { RequestDone } from './traffic/requests-mode.js';
 import type { FluidIncrement } from './traffic/fluid.js';
+import type { OverloadIncrement } from './traffic/overload.js';
 import type { Artifact, RunnerChange } from './artifacts/types.js';
 import type { ProcessorModel } from './artifacts/processor.js';
 import type { ArtifactActive, ArtifactFlow } from './artifacts/flow.js';
@@ -45,6 +46,8 @@ export interface ModelEvents {
   'request.done': RequestDone;
   /** Fluid mode: the flows of one workload over an interval (one payload object, reused). */
   'traffic.fluid': FluidIncrement;
+  /** Both modes: a workload (or, as flow -1, the service) offered more than its pods serve over an interval (one payload object, reused). */
+  'traffic.overload': OverloadIncrement;
   /** Whether a request to this workload would now find a serving upstream may have changed. */
   'lb.availability': Workload;
   /** A server started or stopped running a stateful artifact. */

@@ -9,6 +9,11 @@ import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration
 
 const rate = (doc: string) => rateField(undefined, doc);
 
+/**
+ * CPU per request of a light pass-through mediation: see docs/sources.md, "CPU per request".
+ */
+export const CPU_PER_REQUEST = lognormal(0.5 * MS, 1.5 * MS);
+
 /** A rate profile: `rate: 200/s` (constant) or `{profile: diurnal | step | spike, ...}`. */
 export const rateProfile: UnionSpec = {
   kind: 'union',
@@ -55,13 +60,15 @@ export const serving: ObjectSpec = object(
 export const workloadTraffic: ObjectSpec = object(
   {
     rate: rateProfile,
-    // Assumption: a light mediation in front of a fast backend; set it to your own measurements.
-    serviceTime: dist(lognormal(20 * MS, 100 * MS), 'time a request holds a worker (mediation plus backend call)'),
+    // CPU_PER_REQUEST cites its source (docs/sources.md, "CPU per request").
+    cpuPerRequest: dist(CPU_PER_REQUEST, 'CPU time one request takes on one core (its mediation: parsing, routing, transforming); calibrate it as cores / throughput at full CPU from your own load test'),
+    // Assumption: a fast backend; set it to your own measurements.
+    backendTime: dist(lognormal(20 * MS, 100 * MS), 'wall-clock time a request waits on its backend, holding a worker but no CPU'),
     // Assumption: a typical client timeout; the ingress itself gives up at loadBalancer.readTimeout.
     timeout: positiveDuration(30 * S, 'client timeout: a request not answered within it fails as timed out'),
   },
   'requests sent to this workload through the load balancer; none: no traffic',
-  { nullable: true, default: null },
+  { nullable: true, default: null, moved: { serviceTime: 'cpuPerRequest (CPU time) plus backendTime (waiting on the backend)' } },
 );
 
 export const traffic: ObjectSpec = object(
@@ -85,6 +92,8 @@ export const loadBalancer: ObjectSpec = object(
     policy: oneOf(['round-robin', 'least-connections', 'random', 'power-of-two', 'ewma'], 'round-robin', 'how an upstream is chosen'),
     // facts B: "ingress-nginx retries and timeouts" (proxy-next-upstream-tries 3).
     tries: int(3, 'ingress: tries per request; a connection failure is retried on another upstream (a cloud load balancer does not retry)', 1, 20),
+    // Assumption: one extra network hop and a proxy pass inside the cluster cost about a millisecond.
+    overhead: duration(1 * MS, 'latency the front adds to every request (its network hop and proxying)'),
     // facts B: same row (proxy-connect-timeout 5 s, read 60 s).
     connectTimeout: positiveDuration(5 * S, 'time lost on an upstream that does not answer the connection (its node is down)'),
     readTimeout: positiveDuration(60 * S, 'time the front waits for a response before failing the request'),

@@ -162,11 +162,29 @@ const workload = object(
     servesTraffic: bool(true, 'counts towards service availability (false for pods that only run stateful artifacts)'),
     resources: object(
       {
-        // facts A8: "Helm Deployment" (requests 500m / 512Mi).
-        cpu: leaf(CPU, 500, 'CPU request'),
-        memory: leaf(MEMORY, 512, 'memory request'),
+        requests: object(
+          {
+            // facts A8: "Helm Deployment" (requests 500m / 512Mi).
+            cpu: leaf(CPU, 500, 'CPU request: the scheduler packs by it, a contended node shares its CPU in proportion to it, and the autoscaler measures utilisation against it', {
+              check: (v: number) => (v > 0 ? undefined : 'a CPU quantity > 0'),
+            }),
+            memory: leaf(MEMORY, 512, 'memory request: the scheduler packs by it'),
+          },
+          'resource requests',
+        ),
+        limits: object(
+          {
+            // facts A8: "Helm Deployment" (limits 1 CPU / 1Gi).
+            cpu: leaf(CPU, 1000, 'CPU limit (the CFS quota, taken as a steady cap): the most CPU the pod uses; none: up to its node’s idle CPU', {
+              nullable: true,
+              check: (v: number) => (v > 0 ? undefined : 'a CPU quantity > 0'),
+            }),
+          },
+          'resource limits (a memory limit is outside the model: memory use is not simulated)',
+        ),
       },
-      'resource requests the scheduler packs by',
+      'resources of each pod, as in a Kubernetes container spec',
+      { moved: { cpu: 'resources.requests.cpu', memory: 'resources.requests.memory' } },
     ),
     startup: object(
       {

@@ -155,6 +155,11 @@ function sortErrors(errors: ScenarioError[]): ScenarioError[] {
  * Checks that need more than one field: references between sections, orderings of times. Runs on
  * a partly valid scenario too (fields that failed validation are missing and their checks skipped).
  */
+/** Millicores as a Kubernetes quantity (500m, 2). */
+function formatCpu(millicores: number): string {
+  return Number.isInteger(millicores / 1000) ? String(millicores / 1000) : `${millicores}m`;
+}
+
 function crossCheck(
   s: Partial<Scenario>,
   locOf: (path: string) => Loc,
@@ -185,6 +190,15 @@ function crossCheck(
   if (clb?.max !== undefined && clb.initial !== undefined && clb.max < clb.initial) {
     fail('kubernetes.kubelet.crashLoopBackOff.max', `a duration >= initial (${formatDuration(clb.initial)})`, formatDuration(clb.max));
   }
+  (s.workloads ?? []).forEach((w, i) => {
+    const r = w?.resources;
+    const limit = r?.limits?.cpu;
+    const request = r?.requests?.cpu;
+    if (typeof limit === 'number' && typeof request === 'number' && limit < request) {
+      // Kubernetes rejects such a pod: "must be greater than or equal to cpu request".
+      fail(`workloads[${i}].resources.limits.cpu`, `a CPU limit >= the CPU request (${formatCpu(request)}), as Kubernetes requires`, formatCpu(limit));
+    }
+  });
   checkTotals(s, fail);
   // References are checked only against sections that validated completely, so one mistake gives one error.
   const pools = s.cluster?.nodePools ?? [];

@@ -97,6 +97,8 @@ export interface ObjectSpec extends Common {
   fields: Record<string, Spec>;
   /** Default when the whole object is absent: 'fields' fills each field's default; null means off. */
   default?: 'fields' | null;
+  /** Fields that moved or were renamed: the unknown-field error says where they went. */
+  moved?: Record<string, string>;
 }
 
 export interface ArraySpec extends Common {
@@ -296,7 +298,7 @@ export const dist = (def: DistSpec | null | undefined, doc: string, extra: Parti
   ...extra,
 });
 
-export const object = (fields: Record<string, Spec>, doc: string, extra: Partial<Pick<ObjectSpec, 'nullable' | 'optional' | 'default'>> = {}): ObjectSpec => ({
+export const object = (fields: Record<string, Spec>, doc: string, extra: Partial<Pick<ObjectSpec, 'nullable' | 'optional' | 'default' | 'moved'>> = {}): ObjectSpec => ({
   kind: 'object',
   fields,
   doc,

@@ -96,6 +96,8 @@ export interface LoadBalancerConfig {
   policy: LbPolicy;
   /** Tries per request (the first plus retries on another upstream after a connection failure). */
   tries: number;
+  /** Latency the front adds to every request. */
+  overhead: number;
   connectTimeout: number;
   readTimeout: number;
   endpointPropagation: DistSpec;
@@ -113,7 +115,10 @@ export type RateProfile =
 
 export interface WorkloadTrafficConfig {
   rate: RateProfile;
-  serviceTime: DistSpec;
+  /** CPU seconds per request on one core. */
+  cpuPerRequest: DistSpec;
+  /** Seconds waiting on the backend (a worker held, no CPU). */
+  backendTime: DistSpec;
   timeout: number;
 }
 
@@ -167,7 +172,8 @@ export interface WorkloadConfig {
   replicas: number;
   image: string;
   servesTraffic: boolean;
-  resources: { cpu: number; memory: number };
+  /** Millicores and MiB, as the fields read them; a null CPU limit: none. */
+  resources: { requests: { cpu: number; memory: number }; limits: { cpu: number | null } };
   startup: {
     imagePull: DistSpec;
     serverStart: DistSpec;

@@ -177,8 +177,9 @@ class Validator {
       if (entry.key === skipKey) continue;
       if (!Object.hasOwn(spec.fields, entry.key)) {
         const known = Object.keys(spec.fields);
-        const guess = closest(entry.key, known);
-        const hint = guess ? ` (did you mean ${guess}?)` : '';
+        const moved = spec.moved !== undefined && Object.hasOwn(spec.moved, entry.key) ? spec.moved[entry.key] : undefined;
+        const guess = moved === undefined ? closest(entry.key, known) : undefined;
+        const hint = moved !== undefined ? ` (${entry.key} is now ${moved})` : guess ? ` (did you mean ${guess}?)` : '';
         this.fail(entry.keyLoc, join(path, entry.key), `one of the fields ${known.join(', ')}${hint}`, JSON.stringify(entry.key));
         continue;
       }

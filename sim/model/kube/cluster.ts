@@ -54,6 +54,7 @@ const CHANNEL_NAMES = {
   requestArrived: 'request.arrived',
   requestDone: 'request.done',
   trafficFluid: 'traffic.fluid',
+  trafficOverload: 'traffic.overload',
   lbAvailability: 'lb.availability',
   artifactRunner: 'artifact.runner',
   coordination: 'coordination',
@@ -77,6 +78,7 @@ function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
     requestArrived: bus.channel(n.requestArrived),
     requestDone: bus.channel(n.requestDone),
     trafficFluid: bus.channel(n.trafficFluid),
+    trafficOverload: bus.channel(n.trafficOverload),
     lbAvailability: bus.channel(n.lbAvailability),
     artifactRunner: bus.channel(n.artifactRunner),
     coordination: bus.channel(n.coordination),
@@ -266,7 +268,7 @@ export function refreshPodCounts(c: Cluster, pod: Pod): void {
   if (active !== pod.countedActive) {
     pod.countedActive = active;
     c.usage.activePods += active ? 1 : -1;
-    c.usage.activeCpuMillicores += (active ? 1 : -1) * w.config.resources.cpu;
+    c.usage.activeCpuMillicores += (active ? 1 : -1) * w.config.resources.requests.cpu;
     c.out.clusterUsage.emit(c.usage);
   }
   if (w.servingCount < 0 || w.runningCount < 0 || c.usage.activePods < 0) {

@@ -11,8 +11,8 @@ export function podGone(c: Cluster, pod: Pod): void {
   c.scheduler.unschedulable.delete(pod);
   const node = pod.node;
   if (node !== null) {
-    node.allocatedCpu -= pod.workload.config.resources.cpu;
-    node.allocatedMemory -= pod.workload.config.resources.memory;
+    node.allocatedCpu -= pod.workload.config.resources.requests.cpu;
+    node.allocatedMemory -= pod.workload.config.resources.requests.memory;
     node.pods.splice(node.pods.indexOf(pod), 1);
   }
   const list = pod.workload.pods;

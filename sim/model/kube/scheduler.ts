@@ -28,7 +28,7 @@ function onAttempt({ c, pod }: { c: Cluster; pod: Pod }): void {
   const w = pod.workload.config;
   const index = choosePlacement(
     c.nodes,
-    { cpu: w.resources.cpu, memory: w.resources.memory, workloadPods: pod.workload.pods, scheduling: w.scheduling },
+    { cpu: w.resources.requests.cpu, memory: w.resources.requests.memory, workloadPods: pod.workload.pods, scheduling: w.scheduling },
     c.scheduler.rng,
   );
   if (index < 0) {
@@ -41,7 +41,7 @@ function onAttempt({ c, pod }: { c: Cluster; pod: Pod }): void {
 }
 
 function bind(c: Cluster, pod: Pod, node: Node): void {
-  const r = pod.workload.config.resources;
+  const r = pod.workload.config.resources.requests;
   pod.node = node;
   node.pods.push(pod);
   node.allocatedCpu += r.cpu;

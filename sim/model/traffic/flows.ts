@@ -4,18 +4,25 @@ import type { Cluster } from '../kube/cluster.js';
 import type { Workload } from '../kube/types.js';
 import { makeRate, type Rate } from './rates.js';
 
-/** The requests one workload receives: arrival rate, service time, client timeout. */
+/** The requests one workload receives: arrival rate, CPU and backend time, client timeout. */
 export interface Flow {
   readonly workload: Workload;
   readonly rate: Rate;
   readonly constantRate: boolean;
-  readonly service: Distribution;
+  /** CPU seconds per request on one core. */
+  readonly cpu: Distribution;
+  /** Seconds waiting on the backend. */
+  readonly backend: Distribution;
   readonly timeoutS: number;
   readonly concurrency: number;
   /** Queue bound; Infinity when unbounded. */
   readonly queueBound: number;
+  /** The pod's CPU request and limit, in cores (the limit Infinity when none). */
+  readonly requestCores: number;
+  readonly limitCores: number;
   readonly arrivalRng: Rng;
-  readonly serviceRng: Rng;
+  readonly cpuRng: Rng;
+  readonly backendRng: Rng;
 }
 
 /** The flows of the workloads that have traffic, indexed by workload index (null without). */
@@ -27,12 +34,16 @@ export function makeFlows(c: Cluster): Array<Flow | null> {
       workload: w,
       rate: makeRate(t.rate),
       constantRate: t.rate.profile === 'constant',
-      service: makeDistribution(t.serviceTime),
+      cpu: makeDistribution(t.cpuPerRequest),
+      backend: makeDistribution(t.backendTime),
       timeoutS: t.timeout,
       concurrency: w.config.serving.concurrency,
       queueBound: w.config.serving.queue ?? Infinity,
+      requestCores: w.config.resources.requests.cpu / 1000,
+      limitCores: (w.config.resources.limits.cpu ?? Infinity) / 1000,
       arrivalRng: c.streams.stream(`traffic/${w.name}/arrivals`),
-      serviceRng: c.streams.stream(`traffic/${w.name}/service`),
+      cpuRng: c.streams.stream(`traffic/${w.name}/cpu`),
+      backendRng: c.streams.stream(`traffic/${w.name}/backend`),
     };
   });
 }

@@ -15,15 +15,18 @@ import {
   SUCCEEDED,
   TIMED_OUT,
 } from './outcomes.js';
-import { advanceQueue, type QueueSink } from './fluid-queue.js';
-import { negligibleWaiting, stationary, type QueueUnit } from './queueing.js';
+import { CapacityPlan } from './capacity.js';
+import { advanceQueue, holdAt, serveStationary, unitCapacity, type PodUnit, type QueueSink } from './fluid-queue.js';
+import { OverloadWatch } from './overload.js';
+import { stationary } from './queueing.js';
 import { routingOdds } from './routing-odds.js';
-import { serviceTemplate, templateCdf, type ServiceTemplate } from './service-template.js';
+import { holdTemplate, latencyKey, serviceTemplate, templateCdf } from './service-template.js';
+
 
 /**
  * Payload of 'traffic.fluid': one workload's requests over [fromS, toS] as expected counts, and
- * the latencies of those that succeeded as (extra delay, weight) pairs on top of the service time
- * (delay 0: served at once). The object is reused: copy what you keep.
+ * the successes by latency key (service-template.ts: the CPU stretch, the time lost at the front,
+ * the wait for a worker) with their weights. The object is reused: copy what you keep.
  */
 export interface FluidIncrement {
   flow: number;
@@ -31,8 +34,8 @@ export interface FluidIncrement {
   toS: number;
   arrived: number;
   outcomes: Float64Array;
-  /** Pairs [extra delay in seconds, weight]; `latencyCount` of them are valid. */
-  latencyDelays: Float64Array;
+  /** `latencyCount` of them are valid. */
+  latencyKeys: Float64Array;
   latencyWeights: Float64Array;
   latencyCount: number;
 }
@@ -41,14 +44,21 @@ export interface FluidIncrement {
 export const WAIT_POINTS = 8;
 /** Longest sub-interval over which a varying rate near saturation is taken as constant. */
 const MAX_STEP_S = 60;
+/** Rate bands a varying rate is split into when no queue builds up (each served at its mean rate). */
+const BANDS = 16;
+/** Below this share of its capacity at its peak rate, a unit with no backlog stays stationary. */
+const STATIONARY_LOAD = 0.95;
 
 /**
  * The fluid mode: no request is simulated. Between two changes of state (a pod crashing or
  * becoming ready, an endpoint change reaching the front, a health flip), each flow is a steady
  * stream: arrivals are the integral of its rate, the front's picks follow routing-odds.ts, and each
- * serving pod is a steady M/M/c queue (queueing.ts). Work happens only when the state changes or a
- * measurement is closed, so idle years cost nothing. Requests held by a pod that crashes or hangs
- * are its expected number in flight (arrival rate x mean service time).
+ * serving pod is a queue unit (fluid-queue.ts) with the cores capacity.ts gives it: its CPU shared
+ * by the requests in service, its workers held for CPU and backend time, its waiting room. A
+ * varying rate is served band by band of rate level while no queue builds up, and in short steps
+ * when one does. Work happens only when the state changes or a measurement is closed, so idle
+ * years cost little. Requests held by a pod that crashes or hangs are its expected number in
+ * flight (arrival rate x mean hold time, plus what waits).
  */
 export class FluidMode implements FrontListener {
   private lastS = 0;
@@ -58,7 +68,7 @@ export class FluidMode implements FrontListener {
     toS: 0,
     arrived: 0,
     outcomes: new Float64Array(OUTCOME_COUNT),
-    latencyDelays: new Float64Array(64),
+    latencyKeys: new Float64Array(64),
     latencyWeights: new Float64Array(64),
     latencyCount: 0,
   };
@@ -66,9 +76,16 @@ export class FluidMode implements FrontListener {
   private readonly policy: string;
   /** Load-aware policies act like one queue in front of all serving pods; the others split arrivals. */
   private readonly pooled: boolean;
-  /** Requests waiting per serving pod, per workload (carried across intervals). */
-  private readonly backlog: Float64Array;
+  /** Requests waiting at each pod (per front slot; not pooled). */
+  private slotBacklog = new Float64Array(16);
+  /** Requests waiting at the pooled pods of each workload. */
+  private readonly pooledBacklog: Float64Array;
+  /** Variances of each flow's CPU and backend times. */
+  private readonly cpuVar: Float64Array;
+  private readonly backendVar: Float64Array;
   private readonly sink: FluidSink;
+  readonly plan: CapacityPlan;
+  private readonly overload: OverloadWatch;
 
   constructor(
     private readonly c: Cluster,
@@ -78,8 +95,20 @@ export class FluidMode implements FrontListener {
     this.tries = front.cloud ? 1 : front.config.tries;
     this.policy = front.config.policy;
     this.pooled = ['least-connections', 'power-of-two', 'ewma'].includes(this.policy);
-    this.backlog = new Float64Array(c.workloads.length);
+    this.pooledBacklog = new Float64Array(c.workloads.length);
+    this.cpuVar = new Float64Array(c.workloads.length);
+    this.backendVar = new Float64Array(c.workloads.length);
+    for (const flow of flows) {
+      if (!flow) continue;
+      const t = flow.workload.config.traffic!;
+      const cpu = serviceTemplate(t.cpuPerRequest);
+      const backend = serviceTemplate(t.backendTime);
+      this.cpuVar[flow.workload.index] = cpu.cs2 * cpu.mean * cpu.mean;
+      this.backendVar[flow.workload.index] = backend.cs2 * backend.mean * backend.mean;
+    }
     this.sink = new FluidSink(this, this.inc, front.config.connectTimeout);
+    this.plan = new CapacityPlan(front, flows, this.tries);
+    this.overload = new OverloadWatch(c, flows, this.plan);
   }
 
   start(): void {}
@@ -88,6 +117,8 @@ export class FluidMode implements FrontListener {
   beforeChange(): void {
     const now = this.c.sim.nowS;
     if (now <= this.lastS) return;
+    this.plan.plan(this.lastS, now);
+    this.overload.account(this.lastS, now);
     for (const flow of this.flows) if (flow) this.integrate(flow, this.lastS, now);
     this.lastS = now;
   }
@@ -99,10 +130,11 @@ export class FluidMode implements FrontListener {
     if (!pod || !this.front.candidates(pod.workload.index).includes(slot)) return;
     const flow = this.flows[pod.workload.index];
     if (!flow) return;
-    const counts = this.counts(flow);
+    const counts = this.plan.countsOf(flow);
     counts[to === DRAINING ? REFUSING : to]!--;
     counts[SERVING]!++; // as it was just before the change
-    const held = this.heldPerPod(flow, counts);
+    const held = this.heldBy(flow, slot, counts);
+    this.dropBacklog(flow, slot, counts[SERVING]!);
     if (!(held > 0)) return;
     const inc = this.begin(flow, this.c.sim.nowS, this.c.sim.nowS);
     inc.outcomes[SUCCEEDED] = -held;
@@ -110,7 +142,9 @@ export class FluidMode implements FrontListener {
     this.emit();
   }
 
-  slotFreed(): void {}
+  slotFreed(slot: number): void {
+    if (slot < this.slotBacklog.length) this.slotBacklog[slot] = 0;
+  }
 
   /** In-flight work drains within seconds, well inside any deregistration delay: nothing to count. */
   deregistered(): void {}
@@ -120,55 +154,66 @@ export class FluidMode implements FrontListener {
     this.beforeChange();
   }
 
-  /** Requests one serving pod holds now: in service, and waiting (backlog, or the stationary queue). */
-  private heldPerPod(flow: Flow, counts: Int32Array): number {
+  /** Requests the serving pod in `slot` holds now: in service, and waiting (backlog, or the stationary queue). */
+  private heldBy(flow: Flow, slot: number, counts: Int32Array): number {
     const pods = counts[SERVING]!;
-    const lambda = this.perPodRate(flow, this.c.sim.nowS, counts);
-    if (!(lambda > 0) || pods <= 0) return 0;
-    const inService = Math.min(flow.concurrency, lambda * flow.service.mean);
-    const backlog = this.backlog[flow.workload.index]!;
-    if (backlog > 0) return inService + backlog;
-    const u = this.unit(flow, pods);
-    const unitLambda = lambda * (this.pooled ? pods : 1);
-    if (unitLambda >= u.servers * u.mu || negligibleWaiting(u.servers, unitLambda / u.mu)) return inService;
-    const st = stationary(u, unitLambda);
-    const waiting = unitLambda * (1 - st.blocked) * st.pWait * st.meanWaitS;
-    return inService + waiting / (this.pooled ? pods : 1);
-  }
-
-  /** Arrival rate at one serving pod of the flow at time t, with these upstream counts. */
-  private perPodRate(flow: Flow, tS: number, counts: Int32Array): number {
-    if (counts[SERVING]! <= 0) return 0;
-    const odds = routingOdds(counts[SERVING]!, counts[HUNG]!, counts[REFUSING]!, counts[BLACKHOLE]!, this.tries);
+    if (pods <= 0) return 0;
+    const odds = routingOdds(pods, counts[HUNG]!, counts[REFUSING]!, counts[BLACKHOLE]!, this.tries);
     let toServing = 0;
     for (const p of odds.served) toServing += p;
-    return (flow.rate.at(tS) * toServing) / counts[SERVING]!;
+    const lambda = (flow.rate.at(this.c.sim.nowS) * toServing) / pods;
+    const k = this.pooled ? pods : 1;
+    const cores = this.pooled ? this.servingCores(flow, slot) : this.coresOf(slot);
+    const u = this.unit(flow, cores, k, 1);
+    const unitLambda = lambda * k;
+    const inService = unitLambda > 0 ? Math.min(u.workers, unitLambda * holdAt(u, unitLambda)) / k : 0;
+    const backlog = this.pooled ? this.pooledBacklog[flow.workload.index]! / pods : this.backlogOf(slot);
+    if (backlog > 0 || !(unitLambda > 0) || unitLambda >= unitCapacity(u)) return inService + backlog;
+    return inService + this.stationaryWaiting(u, unitLambda) / k;
   }
 
-  private readonly countsBuffer = new Int32Array(5);
+  /** Mean number waiting for a worker in the stationary regime. */
+  private stationaryWaiting(u: PodUnit, lambda: number): number {
+    const hold = holdAt(u, lambda);
+    if (!(lambda * hold < u.workers)) return 0;
+    const st = stationary({ servers: u.workers, mu: 1 / hold, ca2: u.ca2, cs2: 1, room: u.room, patienceS: u.patienceS }, lambda);
+    return lambda * (1 - st.blocked) * st.pWait * st.meanWaitS;
+  }
 
-  /** Upstream counts by listen state among the flow's current candidates (draining counts as refusing). */
-  private counts(flow: Flow): Int32Array {
-    const counts = this.countsBuffer;
-    counts.fill(0);
-    for (const slot of this.front.candidates(flow.workload.index)) {
-      const state = this.front.listen[slot]!;
-      counts[state === DRAINING ? REFUSING : state]!++;
-    }
-    return counts;
+  /** The pod in `slot` stops serving: what waited there was counted as held. */
+  private dropBacklog(flow: Flow, slot: number, podsBefore: number): void {
+    if (this.pooled) {
+      const w = flow.workload.index;
+      this.pooledBacklog[w] = podsBefore > 1 ? (this.pooledBacklog[w]! * (podsBefore - 1)) / podsBefore : 0;
+    } else if (slot < this.slotBacklog.length) this.slotBacklog[slot] = 0;
+  }
+
+  private backlogOf(slot: number): number {
+    return slot < this.slotBacklog.length ? this.slotBacklog[slot]! : 0;
+  }
+
+  private coresOf(slot: number): number {
+    return slot < this.plan.cores.length ? this.plan.cores[slot]! : 0;
+  }
+
+  /** Cores of the flow's serving pods together (and of `extra`, a pod that has just stopped serving). */
+  private servingCores(flow: Flow, extra = -1): number {
+    let cores = extra >= 0 ? this.coresOf(extra) : 0;
+    for (const slot of this.front.candidates(flow.workload.index)) if (this.front.listen[slot] === SERVING) cores += this.coresOf(slot);
+    return cores;
   }
 
   private integrate(flow: Flow, aS: number, bS: number): void {
     const arrived = flow.rate.integral(aS, bS);
     const w = flow.workload.index;
-    if (!(arrived > 0) && this.backlog[w]! <= 0) return;
+    if (!(arrived > 0) && !this.backlogged(flow)) return;
     const inc = this.begin(flow, aS, bS);
     inc.arrived = arrived;
-    const counts = this.counts(flow);
+    const counts = this.plan.countsOf(flow);
     const n = counts[SERVING]! + counts[HUNG]! + counts[REFUSING]! + counts[BLACKHOLE]!;
     if (n === 0) {
       inc.outcomes[NO_ENDPOINT] = arrived;
-      this.backlog[w] = 0;
+      this.pooledBacklog[w] = 0;
       return this.emit();
     }
     const odds = routingOdds(counts[SERVING]!, counts[HUNG]!, counts[REFUSING]!, counts[BLACKHOLE]!, this.tries);
@@ -177,74 +222,134 @@ export class FluidMode implements FrontListener {
     let toServing = 0;
     for (const p of odds.served) toServing += p;
     if (toServing > 0) this.serve(flow, aS, bS, counts[SERVING]!, odds.served, toServing);
-    else this.backlog[w] = 0; // no pod serves: what waited was lost with them (counted when they stopped)
+    else this.pooledBacklog[w] = 0; // no pod serves: what waited was lost with them (counted when they stopped)
     this.emit();
   }
 
-  /** The queue unit of a flow with `pods` serving pods (per pod, or pooled for load-aware policies). */
-  private unit(flow: Flow, pods: number): QueueUnit {
-    const pooled = this.pooled;
-    const t = serviceTemplate(flow.workload.config.traffic!.serviceTime);
+  private backlogged(flow: Flow): boolean {
+    if (this.pooled) return this.pooledBacklog[flow.workload.index]! > 0;
+    for (const slot of this.front.candidates(flow.workload.index)) if (this.backlogOf(slot) > 0) return true;
+    return false;
+  }
+
+  /** The queue unit of `k` pods of a flow (k > 1: pooled) with `cores` between them. */
+  private unit(flow: Flow, cores: number, k: number, ca2: number): PodUnit {
+    const w = flow.workload.index;
     return {
-      servers: flow.concurrency * (pooled ? pods : 1),
-      mu: 1 / flow.service.mean,
-      // Round robin spreads arrivals evenly: each pod sees every n-th (Erlang-n gaps, ca2 = 1/n).
-      ca2: this.policy === 'round-robin' ? 1 / pods : 1,
-      cs2: t.cs2,
-      room: flow.queueBound * (pooled ? pods : 1),
+      workers: flow.concurrency * k,
+      cores,
+      cpuMeanS: flow.cpu.mean,
+      backendMeanS: flow.backend.mean,
+      cpuVar: this.cpuVar[w]!,
+      backendVar: this.backendVar[w]!,
+      ca2,
+      room: flow.queueBound * k,
       patienceS: Math.min(flow.timeoutS, this.front.config.readTimeout),
     };
   }
 
   /**
-   * Requests reaching the serving pods: each pod (or the pooled pods) is a queue unit advanced
-   * through the interval in steps over which the rate is taken as constant; its backlog carries
-   * over to the next interval.
+   * Requests reaching the serving pods: pooled, one queue unit with all their cores and workers;
+   * otherwise each pod is its own unit, and pods with the same cores and backlog are served as one
+   * group. Backlogs carry over to the next interval.
    */
   private serve(flow: Flow, aS: number, bS: number, pods: number, served: Float64Array, toServing: number): void {
     const w = flow.workload.index;
-    const u = this.unit(flow, pods);
-    const units = this.pooled ? 1 : pods;
-    const perUnit = toServing / units;
-    this.sink.prepare(serviceTemplate(flow.workload.config.traffic!.serviceTime), served, toServing, u.patienceS, units);
-    const peakLoad = (flow.rate.max(aS, bS) * perUnit) / u.mu;
-    let backlog = this.backlog[w]! * (this.pooled ? pods : 1);
-    if (backlog <= 0 && negligibleWaiting(u.servers, peakLoad)) {
-      this.sink.served(flow.rate.integral(aS, bS) * perUnit, 0);
-    } else {
-      const cuts = [aS, ...flow.rate.jumps(aS, bS), bS];
-      for (let j = 0; j + 1 < cuts.length; j++) {
-        const steps = flow.constantRate ? 1 : Math.max(1, Math.ceil((cuts[j + 1]! - cuts[j]!) / MAX_STEP_S));
-        const width = (cuts[j + 1]! - cuts[j]!) / steps;
-        for (let k = 0; k < steps; k++) {
-          const s0 = cuts[j]! + k * width;
-          const lambda = (flow.rate.integral(s0, s0 + width) / width) * perUnit;
-          backlog = advanceQueue(u, lambda, backlog, width, this.sink);
+    this.sink.prepare(flow, served, toServing, Math.min(flow.timeoutS, this.front.config.readTimeout));
+    if (this.pooled) {
+      this.sink.units = 1;
+      const u = this.unit(flow, this.servingCores(flow), pods, 1);
+      this.pooledBacklog[w] = this.advance(flow, u, aS, bS, toServing, this.pooledBacklog[w]!);
+      return;
+    }
+    if (this.slotBacklog.length < this.front.pods.length) {
+      const b = new Float64Array(Math.max(this.front.pods.length, this.slotBacklog.length * 2));
+      b.set(this.slotBacklog);
+      this.slotBacklog = b;
+    }
+    // Round robin spreads arrivals evenly: each pod sees every n-th (Erlang-n gaps, ca2 = 1/n).
+    const ca2 = this.policy === 'round-robin' ? 1 / pods : 1;
+    const slots = this.front.candidates(w).filter((slot) => this.front.listen[slot] === SERVING);
+    const done = new Uint8Array(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      if (done[i]) continue;
+      const cores = this.coresOf(slots[i]!);
+      const backlog = this.slotBacklog[slots[i]!]!;
+      let count = 0;
+      for (let j = i; j < slots.length; j++) {
+        if (!done[j] && this.coresOf(slots[j]!) === cores && this.slotBacklog[slots[j]!] === backlog) {
+          done[j] = 2;
+          count++;
+        }
+      }
+      this.sink.units = count;
+      const after = this.advance(flow, this.unit(flow, cores, 1, ca2), aS, bS, toServing / pods, backlog);
+      for (let j = i; j < slots.length; j++) {
+        if (done[j] === 2) {
+          done[j] = 1;
+          this.slotBacklog[slots[j]!] = after;
         }
       }
     }
-    this.backlog[w] = backlog / (this.pooled ? pods : 1);
   }
 
-  /** Adds successes delayed by `delayS` (put on a 0.5% log grid so the number of distinct delays stays small). */
-  delay(delayS: number, weight: number): void {
-    if (delayS > 0) delayS = Math.exp(Math.round(Math.log(delayS) * 200) / 200);
-    const inc = this.inc;
-    for (let i = 0; i < inc.latencyCount; i++) {
-      if (inc.latencyDelays[i] === delayS) {
-        inc.latencyWeights[i] += weight;
-        return;
+  /**
+   * One unit over [aS, bS] receiving `share` of the flow's arrivals: stationary while the rate
+   * stays well below capacity and nothing waits (a constant rate at once, a varying one band by
+   * band of rate level); otherwise advanced in steps over which the rate is taken as constant.
+   * Returns the backlog left.
+   */
+  private advance(flow: Flow, u: PodUnit, aS: number, bS: number, share: number, backlog: number): number {
+    const nu = unitCapacity(u);
+    if (backlog <= 0 && flow.rate.max(aS, bS) * share < STATIONARY_LOAD * nu) {
+      if (flow.constantRate || bS - aS <= 0) {
+        const n = flow.rate.integral(aS, bS) * share;
+        serveStationary(u, flow.rate.at(aS) * share, n, this.sink);
+        return 0;
+      }
+      const top = flow.rate.max(aS, bS);
+      let upper = { seconds: 0, integral: 0 };
+      for (let k = BANDS - 1; k >= 0; k--) {
+        const lower = k === 0 ? { seconds: bS - aS, integral: flow.rate.integral(aS, bS) } : flow.rate.above((top * k) / BANDS, aS, bS);
+        const seconds = lower.seconds - upper.seconds;
+        const n = (lower.integral - upper.integral) * share;
+        if (seconds > 0 && n > 0) serveStationary(u, n / seconds, n, this.sink);
+        upper = lower;
+      }
+      return 0;
+    }
+    const cuts = [aS, ...flow.rate.jumps(aS, bS), bS];
+    for (let j = 0; j + 1 < cuts.length; j++) {
+      const steps = flow.constantRate ? 1 : Math.max(1, Math.ceil((cuts[j + 1]! - cuts[j]!) / MAX_STEP_S));
+      const width = (cuts[j + 1]! - cuts[j]!) / steps;
+      for (let k = 0; k < steps; k++) {
+        const s0 = cuts[j]! + k * width;
+        const lambda = (flow.rate.integral(s0, s0 + width) / width) * share;
+        backlog = advanceQueue(u, lambda, backlog, width, this.sink);
       }
     }
-    if (inc.latencyCount === inc.latencyDelays.length) {
-      const d = new Float64Array(inc.latencyCount * 2);
-      d.set(inc.latencyDelays);
-      inc.latencyDelays = d;
+    return backlog;
+  }
+
+  /** Adds `weight` successes with this latency (the last entry grows when it has the same key). */
+  record(stretch: number, shiftS: number, waitS: number, weight: number): void {
+    if (!(weight > 0)) return;
+    const key = latencyKey(stretch, shiftS, waitS);
+    const inc = this.inc;
+    const last = inc.latencyCount - 1;
+    if (last >= 0 && inc.latencyKeys[last] === key) {
+      inc.latencyWeights[last] += weight;
+      return;
+    }
+    if (inc.latencyCount === inc.latencyKeys.length) {
+      const k = new Float64Array(inc.latencyCount * 2);
+      k.set(inc.latencyKeys);
+      inc.latencyKeys = k;
       const w = new Float64Array(inc.latencyCount * 2);
       w.set(inc.latencyWeights);
       inc.latencyWeights = w;
     }
-    inc.latencyDelays[inc.latencyCount] = delayS;
+    inc.latencyKeys[inc.latencyCount] = key;
     inc.latencyWeights[inc.latencyCount++] = weight;
   }
 
@@ -267,14 +372,16 @@ export class FluidMode implements FrontListener {
 /**
  * Sorts the requests a queue unit serves into outcomes, per routing path: a request that reached
  * its pod after k connect timeouts has k x connectTimeout less patience left, and that much more
- * latency.
+ * latency. A success must fit its wait and its hold time (CPU stretched, plus backend) in the
+ * patience left.
  */
 class FluidSink implements QueueSink {
-  private template!: ServiceTemplate;
+  private flow!: Flow;
   private paths: Float64Array = new Float64Array(1);
   private toServing = 1;
   private patienceS = 0;
-  private units = 1;
+  /** Identical units the counts stand for. */
+  units = 1;
 
   constructor(
     private readonly mode: FluidMode,
@@ -282,22 +389,18 @@ class FluidSink implements QueueSink {
     private readonly connectS: number,
   ) {}
 
-  prepare(template: ServiceTemplate, paths: Float64Array, toServing: number, patienceS: number, units: number): void {
-    this.template = template;
+  prepare(flow: Flow, paths: Float64Array, toServing: number, patienceS: number): void {
+    this.flow = flow;
     this.paths = paths;
     this.toServing = toServing;
     this.patienceS = patienceS;
-    this.units = units;
   }
 
-  served(count: number, waitS: number): void {
-    this.each(count, (share, shift) => {
-      // Served after the wait, but a success only if the whole response fits in the patience.
-      this.settle(share, shift + waitS, this.patienceS - shift - waitS);
-    });
+  served(count: number, waitS: number, stretch: number): void {
+    this.each(count, (share, shift) => this.settle(share, shift, waitS, this.patienceS - shift - waitS, stretch));
   }
 
-  servedStationary(count: number, pWait: number, meanWaitS: number): void {
+  servedStationary(count: number, pWait: number, meanWaitS: number, stretch: number): void {
     this.each(count, (share, shift) => {
       const patience = this.patienceS - shift;
       if (patience <= 0) {
@@ -305,7 +408,7 @@ class FluidSink implements QueueSink {
         return;
       }
       // Served at once: a success if the response fits in the patience left (as in the requests mode).
-      this.settle(share * (1 - pWait), shift, patience);
+      this.settle(share * (1 - pWait), shift, 0, patience, stretch);
       if (!(pWait > 0)) return;
       // Waits are exponential with mean meanWaitS: those longer than the patience left give up.
       const waiting = share * pWait;
@@ -316,17 +419,18 @@ class FluidSink implements QueueSink {
         // Quantiles of the wait given that it is shorter than the patience.
         const p = ((i + 0.5) / WAIT_POINTS) * (1 - gaveUp);
         const waitS = -meanWaitS * Math.log1p(-p);
-        this.settle(kept / WAIT_POINTS, shift + waitS, patience - waitS);
+        this.settle(kept / WAIT_POINTS, shift, waitS, patience - waitS, stretch);
       }
     });
   }
 
-  /** `count` requests that start service after `delayS`: those done within `patienceS` succeed, the others time out. */
-  private settle(count: number, delayS: number, patienceS: number): void {
-    const inTime = templateCdf(this.template, patienceS);
+  /** `count` requests that start service after `shiftS + waitS`: those done within `patienceS` succeed, the others time out. */
+  private settle(count: number, shiftS: number, waitS: number, patienceS: number, stretch: number): void {
+    const t = this.flow.workload.config.traffic!;
+    const inTime = patienceS > 0 ? templateCdf(holdTemplate(t.cpuPerRequest, t.backendTime, stretch), patienceS) : 0;
     this.inc.outcomes[SUCCEEDED] += count * inTime;
     this.inc.outcomes[TIMED_OUT] += count * (1 - inTime);
-    this.mode.delay(delayS, count * inTime);
+    this.mode.record(stretch, shiftS, waitS, count * inTime);
   }
 
   rejected(count: number): void {

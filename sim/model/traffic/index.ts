@@ -7,6 +7,7 @@ import { RequestsMode } from './requests-mode.js';
 
 export type { RequestDone } from './requests-mode.js';
 export type { FluidIncrement } from './fluid.js';
+export type { OverloadIncrement } from './overload.js';
 export { OUTCOME_NAMES, OUTCOME_COUNT } from './outcomes.js';
 
 /** The traffic model of a cluster: its front and its mode. */
@@ -38,9 +39,7 @@ export function startTraffic(c: Cluster): Traffic | null {
     podGone: (pod) => front.removePod(pod),
     servingCandidates: (w) => front.servingCandidates(w),
     holds: (pod) => mode instanceof RequestsMode && mode.holds(pod),
-    flush: () => {
-      if (mode instanceof FluidMode) mode.flush();
-    },
+    flush: () => mode.flush(),
   };
   c.traffic = traffic;
   mode.start();

@@ -7,7 +7,11 @@ import type { Front, FrontListener } from './front.js';
 import { BLACKHOLE, CONNECTION_FAILED, DRAINING, HUNG, LOST_IN_CRASH, NO_ENDPOINT, REJECTED, SERVING, SUCCEEDED, TIMED_OUT } from './outcomes.js';
 import { POLICIES, type Policy, type PolicyView } from './policies/index.js';
 import { RequestPool } from './request-pool.js';
-import { PodServer } from './server.js';
+import { CapacityPlan } from './capacity.js';
+import { waterFill } from './cpu.js';
+import { OverloadWatch } from './overload.js';
+import { NodeCpu, PodServer } from './server.js';
+import type { Node } from '../kube/types.js';
 
 /** Where a request held by a pod is. */
 const CONNECTING = 1;
@@ -20,7 +24,10 @@ export interface RequestDone {
   flow: number;
   outcome: number;
   arrivalS: number;
+  /** End to end, as the client sees it. */
   latencyS: number;
+  /** From reaching the pod that answered (meaningful for a success). */
+  podLatencyS: number;
 }
 
 /**
@@ -33,6 +40,11 @@ export interface RequestDone {
 export class RequestsMode implements FrontListener {
   readonly pool: RequestPool;
   private readonly servers: PodServer[] = [];
+  /** The CPU sharing of each node with pods that serve. */
+  private readonly nodes = new Map<Node, NodeCpu>();
+  private readonly plan: CapacityPlan;
+  private readonly overload: OverloadWatch;
+  private lastS = 0;
   private readonly policy: Policy;
   private readonly view: PolicyView;
   private readonly cursors: number[];
@@ -41,7 +53,8 @@ export class RequestsMode implements FrontListener {
   private ewmaAtS = new Float64Array(16);
   private currentRequest = 0;
   private readonly policyRng: () => number;
-  private readonly done: RequestDone = { flow: 0, outcome: 0, arrivalS: 0, latencyS: 0 };
+  private readonly done: RequestDone = { flow: 0, outcome: 0, arrivalS: 0, latencyS: 0, podLatencyS: 0 };
+  private readonly overheadS: number;
   private readonly maxTries: number;
   private readonly horizonS: number;
   private readonly onServiceDone = (r: number): void => this.serviceDone(r);
@@ -59,6 +72,9 @@ export class RequestsMode implements FrontListener {
     this.cursors = c.workloads.map(() => 0);
     this.maxTries = front.cloud ? 1 : front.config.tries;
     this.horizonS = c.scenario.horizon;
+    this.overheadS = front.config.overhead;
+    this.plan = new CapacityPlan(front, flows, this.maxTries);
+    this.overload = new OverloadWatch(c, flows, this.plan);
     this.policyRng = c.streams.stream('front/policy');
     const self = this;
     this.view = {
@@ -175,12 +191,113 @@ export class RequestsMode implements FrontListener {
     return this.pool.arrivalS[r]! + Math.min(flow.timeoutS, this.front.config.readTimeout);
   }
 
+  /** A worker takes the request: its CPU phase first (shared with the others on the pod), then the backend. */
   private startService(r: number, server: PodServer): void {
     server.busy++;
     this.pool.stage[r] = IN_SERVICE;
     this.pool.serviceStartS[r] = this.c.sim.nowS;
     const flow = this.flows[this.pool.flow[r]!]!;
-    this.pool.timer[r] = this.c.sim.schedule(flow.service.sample(flow.serviceRng), this.onServiceDone, r);
+    const cpuS = flow.cpu.sample(flow.cpuRng);
+    if (!(cpuS > 0)) return this.startBackend(r);
+    const now = this.c.sim.nowS;
+    server.node ??= this.nodeCpu(server);
+    server.advance(now);
+    server.pushCpu(r, cpuS);
+    this.share(server.node, server);
+  }
+
+  private startBackend(r: number): void {
+    const flow = this.flows[this.pool.flow[r]!]!;
+    const backendS = flow.backend.sample(flow.backendRng);
+    if (backendS > 0) this.pool.timer[r] = this.c.sim.schedule(backendS, this.onServiceDone, r);
+    else this.serviceDone(r);
+  }
+
+  /** The CPU phase of the request with the smallest tag ends (and of any that end with it). */
+  private readonly onCpuDone = (server: PodServer): void => {
+    server.cpuTimer = NO_EVENT;
+    server.advance(this.c.sim.nowS);
+    // This event was set for the smallest tag: it is done even if rounding left the virtual time a hair short.
+    server.virtualS = Math.max(server.virtualS, server.nextTag());
+    const doneUpTo = server.virtualS * (1 + 1e-12);
+    const first = server.popCpu();
+    this.startBackend(first);
+    while (server.cpuCount > 0 && server.nextTag() <= doneUpTo && server.cpuTimer === NO_EVENT) this.startBackend(server.popCpu());
+    if (server.node !== null) this.share(server.node, server);
+  };
+
+  /** The node's cores shared among its pods' requests in their CPU phase; `touched` changed its own. */
+  private share(node: NodeCpu, touched: PodServer): void {
+    const now = this.c.sim.nowS;
+    const servers = node.servers;
+    if (servers.length === 1) {
+      const rate = touched.cpuCount > 0 ? Math.min(touched.cpuCount, touched.limitCores, node.cores) / touched.cpuCount : 1;
+      touched.advance(now);
+      touched.ratePerRequest = rate;
+      return this.reschedule(touched);
+    }
+    const n = servers.length;
+    if (this.demand.length < n) {
+      this.demand = new Float64Array(n * 2);
+      this.weight = new Float64Array(n * 2);
+      this.allocation = new Float64Array(n * 2);
+    }
+    for (let i = 0; i < n; i++) {
+      this.demand[i] = servers[i]!.cpuDemand();
+      this.weight[i] = servers[i]!.requestCores;
+    }
+    waterFill(node.cores, this.demand, this.weight, n, this.allocation);
+    for (let i = 0; i < n; i++) {
+      const server = servers[i]!;
+      const rate = server.cpuCount > 0 ? this.allocation[i]! / server.cpuCount : 1;
+      if (rate === server.ratePerRequest && server !== touched) continue;
+      server.advance(now);
+      server.ratePerRequest = rate;
+      this.reschedule(server);
+    }
+  }
+
+  private demand = new Float64Array(4);
+  private weight = new Float64Array(4);
+  private allocation = new Float64Array(4);
+
+  /** Sets the event for the end of the pod's next CPU phase, at the current rate. */
+  private reschedule(server: PodServer): void {
+    this.c.sim.cancel(server.cpuTimer);
+    server.cpuTimer = NO_EVENT;
+    if (server.cpuCount === 0 || !(server.ratePerRequest > 0)) return;
+    const leftS = Math.max(0, (server.nextTag() - server.virtualS) / server.ratePerRequest);
+    server.cpuTimer = this.c.sim.scheduleAt(this.c.sim.nowS + leftS, this.onCpuDone, server);
+  }
+
+  private nodeCpu(server: PodServer): NodeCpu {
+    const node = server.pod.node!;
+    let shared = this.nodes.get(node);
+    if (shared === undefined) {
+      shared = new NodeCpu(node.cpuMillicores / 1000);
+      this.nodes.set(node, shared);
+    }
+    shared.servers.push(server);
+    return shared;
+  }
+
+  /** The pod stops using CPU: its CPU phase is emptied and its node shared among the others. */
+  private stopCpu(server: PodServer): void {
+    this.c.sim.cancel(server.cpuTimer);
+    server.cpuTimer = NO_EVENT;
+    if (server.cpuCount === 0) return;
+    server.clearCpu();
+    if (server.node !== null) this.share(server.node, server);
+  }
+
+  /** The pod is gone: it leaves its node's sharing. */
+  private leaveNode(server: PodServer): void {
+    this.stopCpu(server);
+    const node = server.node;
+    if (node === null) return;
+    node.servers.splice(node.servers.indexOf(server), 1);
+    server.node = null;
+    if (node.servers.length === 0) this.nodes.delete(server.pod.node!);
   }
 
   private serviceDone(r: number): void {
@@ -258,7 +375,10 @@ export class RequestsMode implements FrontListener {
     d.flow = this.pool.flow[r]!;
     d.outcome = outcome;
     d.arrivalS = this.pool.arrivalS[r]!;
-    d.latencyS = this.c.sim.nowS - d.arrivalS;
+    // End to end: the front's own overhead on top of the time from arrival; at the pod: from the
+    // try that reached it (its wait for a worker, CPU and backend).
+    d.latencyS = this.c.sim.nowS - d.arrivalS + this.overheadS;
+    d.podLatencyS = this.c.sim.nowS - this.pool.tryStartS[r]!;
     this.pool.release(r);
     this.c.out.requestDone.emit(d);
   }
@@ -280,7 +400,21 @@ export class RequestsMode implements FrontListener {
 
   // ---- FrontListener ----
 
-  beforeChange(): void {}
+  /** Measures overload up to now (the front's state is about to change). */
+  beforeChange(): void {
+    const now = this.c.sim.nowS;
+    if (now <= this.lastS) return;
+    if (this.c.out.trafficOverload.active) {
+      this.plan.plan(this.lastS, now);
+      this.overload.account(this.lastS, now);
+    }
+    this.lastS = now;
+  }
+
+  /** Closes the books at `nowS` (end of warmup, end of the horizon). */
+  flush(): void {
+    this.beforeChange();
+  }
 
   /** A pod's listen state changed: settle the requests it holds. */
   listenChanged(slot: number, from: number, to: number): void {
@@ -293,6 +427,7 @@ export class RequestsMode implements FrontListener {
       if (from === HUNG || from === BLACKHOLE) return;
       server.busy = 0;
       this.clearQueue(server);
+      this.stopCpu(server);
       for (const r of server.heldRequests()) {
         if (this.pool.stage[r] === CONNECTING) continue;
         this.c.sim.cancel(this.pool.timer[r]!);
@@ -318,7 +453,10 @@ export class RequestsMode implements FrontListener {
 
   slotFreed(slot: number): void {
     const server = this.servers[slot];
-    if (server) this.failHeld(server);
+    if (server) {
+      this.failHeld(server);
+      this.leaveNode(server);
+    }
     this.activeBySlot[slot] = 0;
     this.ewmaBySlot[slot] = 0;
   }
@@ -332,6 +470,7 @@ export class RequestsMode implements FrontListener {
   private failHeld(server: PodServer): void {
     server.busy = 0;
     this.clearQueue(server);
+    this.stopCpu(server);
     for (const r of server.heldRequests()) {
       this.c.sim.cancel(this.pool.timer[r]!);
       this.pool.timer[r] = NO_EVENT;
@@ -351,8 +490,9 @@ export class RequestsMode implements FrontListener {
     if (pod === null || pod === undefined) return;
     let server = this.servers[slot];
     if (server === undefined || server.pod !== pod) {
+      if (server !== undefined) this.leaveNode(server);
       const flow = this.flows[pod.workload.index]!;
-      server = new PodServer(pod, flow.concurrency, flow.queueBound);
+      server = new PodServer(pod, flow.concurrency, flow.queueBound, flow.limitCores, flow.requestCores);
       this.servers[slot] = server;
     }
     if (slot >= this.activeBySlot.length) {

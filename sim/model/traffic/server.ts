@@ -17,12 +17,103 @@ export class PodServer {
   /** The pending check of the queue head's deadline. */
   deadlineTimer = NO_EVENT;
 
+  // ---- the CPU phase: processor sharing (cpu.ts) ----
+  /** Requests in their CPU phase. */
+  cpuCount = 0;
+  /**
+   * Virtual time: CPU seconds each request in the CPU phase has received since the phase last
+   * emptied. A request finishes its CPU phase when it reaches the tag it entered with (virtual time
+   * then plus its CPU time), so only the smallest tag needs an event.
+   */
+  virtualS = 0;
+  /** When virtualS was last brought up to date. */
+  updatedS = 0;
+  /** Cores each request in the CPU phase gets now (at most 1). */
+  ratePerRequest = 1;
+  /** The pending end of the CPU phase of the request with the smallest tag. */
+  cpuTimer = NO_EVENT;
+  /** The pods with traffic on this pod's node, sharing its CPU (set on first use). */
+  node: NodeCpu | null = null;
+  private tags = new Float64Array(16);
+  private tagged = new Int32Array(16);
+
   constructor(
     readonly pod: Pod,
     readonly concurrency: number,
     /** Infinity when unbounded. */
     readonly queueBound: number,
+    /** Most cores the pod may use (its CPU limit), and its share weight (its CPU request). */
+    readonly limitCores: number = Infinity,
+    readonly requestCores: number = 1,
   ) {}
+
+  /** Brings the virtual time up to `nowS` at the current rate. */
+  advance(nowS: number): void {
+    if (this.cpuCount > 0) this.virtualS += this.ratePerRequest * (nowS - this.updatedS);
+    else this.virtualS = 0;
+    this.updatedS = nowS;
+  }
+
+  /** Request `r` enters the CPU phase needing `cpuS` (call advance first). */
+  pushCpu(r: number, cpuS: number): void {
+    if (this.cpuCount === this.tags.length) {
+      const t = new Float64Array(this.tags.length * 2);
+      t.set(this.tags);
+      this.tags = t;
+      const g = new Int32Array(this.tagged.length * 2);
+      g.set(this.tagged);
+      this.tagged = g;
+    }
+    // Sift up in the min-heap of tags.
+    let i = this.cpuCount++;
+    const tag = this.virtualS + cpuS;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.tags[parent]! <= tag) break;
+      this.tags[i] = this.tags[parent]!;
+      this.tagged[i] = this.tagged[parent]!;
+      i = parent;
+    }
+    this.tags[i] = tag;
+    this.tagged[i] = r;
+  }
+
+  /** The smallest tag (the CPU phase must not be empty). */
+  nextTag(): number {
+    return this.tags[0]!;
+  }
+
+  /** Removes the request with the smallest tag from the CPU phase and returns it. */
+  popCpu(): number {
+    const r = this.tagged[0]!;
+    const n = --this.cpuCount;
+    const tag = this.tags[n]!;
+    const id = this.tagged[n]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && this.tags[child + 1]! < this.tags[child]!) child++;
+      if (this.tags[child]! >= tag) break;
+      this.tags[i] = this.tags[child]!;
+      this.tagged[i] = this.tagged[child]!;
+      i = child;
+    }
+    this.tags[i] = tag;
+    this.tagged[i] = id;
+    return r;
+  }
+
+  /** Empties the CPU phase (the pod died or hung: what it held is settled elsewhere). */
+  clearCpu(): void {
+    this.cpuCount = 0;
+    this.virtualS = 0;
+  }
+
+  /** Cores the pod would use now if nothing else on its node did. */
+  cpuDemand(): number {
+    return Math.min(this.cpuCount, this.limitCores);
+  }
 
   enqueue(r: number): void {
     if (this.queueLength === this.queue.length) {
@@ -75,4 +166,10 @@ export class PodServer {
   heldRequests(): number[] {
     return Array.from(this.held.subarray(0, this.heldCount));
   }
+}
+
+/** The pods with traffic on one node, sharing its allocatable cores. */
+export class NodeCpu {
+  readonly servers: PodServer[] = [];
+  constructor(readonly cores: number) {}
 }

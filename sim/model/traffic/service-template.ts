@@ -1,4 +1,5 @@
 import { makeDistribution, type DistSpec } from '../../engine/distributions.js';
+import { gammaQuantile } from '../../engine/special.js';
 
 /** Points of a service-time distribution's quantile grid. */
 export const TEMPLATE_POINTS = 1000;
@@ -83,4 +84,120 @@ export function mixtureQuantile(components: ReadonlyArray<readonly [ServiceTempl
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/** Points per side of the grid whose sums make a hold-time template (GRID^2 sums, sorted). */
+const GRID = 200;
+
+const holdCache = new WeakMap<DistSpec, WeakMap<DistSpec, Map<number, ServiceTemplate>>>();
+
+/** A CPU stretch on a 1% log grid (1 below 1.005), so that templates can be shared. */
+export function quantizeStretch(stretch: number): number {
+  if (!(stretch > 1.005)) return 1;
+  return Math.exp(Math.round(Math.log(stretch) * 100) / 100);
+}
+
+/** Points of the sharing factor's grid (see holdTemplate). */
+const SHARING_POINTS = 50;
+
+/**
+ * The time a request holds its worker, as a template: its CPU time stretched by sharing the cores,
+ * plus its backend wait (independent). Sharing stretches a request of CPU time x to s x G on
+ * average s x, where G is a gamma factor of mean 1 and variance (s - 1) / (s + 1): this fits the
+ * M/M/1 processor-sharing sojourn time's first two moments (E[T] = E[S] / (1 - rho) and
+ * Var[T] = E[S]^2 (2 + rho) / ((1 - rho)^2 (2 - rho)), Coffman, Muntz and Trotter 1970) and
+ * matches its quantiles closely (test/traffic/cpu.test.ts); the stretch s then stands for any
+ * number of cores. Made from sorted grids of quantiles, once per pair of specs and quantized stretch.
+ */
+export function holdTemplate(cpu: DistSpec, backend: DistSpec, stretch: number): ServiceTemplate {
+  const s = quantizeStretch(stretch);
+  let byBackend = holdCache.get(cpu);
+  if (byBackend === undefined) holdCache.set(cpu, (byBackend = new WeakMap()));
+  let byStretch = byBackend.get(backend);
+  if (byStretch === undefined) byBackend.set(backend, (byStretch = new Map()));
+  let t = byStretch.get(s);
+  if (t !== undefined) return t;
+  const c = serviceTemplate(cpu);
+  const b = serviceTemplate(backend);
+  const constantBackend = b.points[0] === b.points[TEMPLATE_POINTS - 1];
+  const cpuPoints = sharedCpu(cpu, s, constantBackend ? TEMPLATE_POINTS : GRID);
+  const points = new Float64Array(TEMPLATE_POINTS);
+  if (constantBackend) {
+    for (let j = 0; j < TEMPLATE_POINTS; j++) points[j] = cpuPoints[j]! + b.points[0]!;
+  } else {
+    const db = makeDistribution(backend);
+    const sums = new Float64Array(GRID * GRID);
+    for (let j = 0; j < GRID; j++) {
+      const bq = db.quantile((j + 0.5) / GRID);
+      for (let i = 0; i < GRID; i++) sums[i * GRID + j] = cpuPoints[i]! + bq;
+    }
+    sums.sort();
+    const per = (GRID * GRID) / TEMPLATE_POINTS;
+    for (let k = 0; k < TEMPLATE_POINTS; k++) points[k] = sums[Math.floor((k + 0.5) * per)]!;
+  }
+  const v = sharingVariance(s);
+  const cpuSecondMoment = c.mean * c.mean * (1 + c.cs2);
+  const cpuVariance = s * s * (cpuSecondMoment * (1 + v) - c.mean * c.mean);
+  const mean = s * c.mean + b.mean;
+  const variance = cpuVariance + b.cs2 * b.mean * b.mean;
+  t = { points, mean, cs2: mean > 0 ? variance / (mean * mean) : 0 };
+  byStretch.set(s, t);
+  return t;
+}
+
+/** Variance of the sharing factor G at stretch s. */
+function sharingVariance(s: number): number {
+  return s > 1 ? (s - 1) / (s + 1) : 0;
+}
+
+/** `n` quantiles of the CPU time stretched by sharing (s x G), ascending. */
+function sharedCpu(cpu: DistSpec, s: number, n: number): Float64Array {
+  const d = makeDistribution(cpu);
+  const out = new Float64Array(n);
+  const v = sharingVariance(s);
+  if (v === 0) {
+    for (let j = 0; j < n; j++) out[j] = s * d.quantile((j + 0.5) / n);
+    return out;
+  }
+  const g = new Float64Array(SHARING_POINTS);
+  for (let k = 0; k < SHARING_POINTS; k++) g[k] = v * gammaQuantile(1 / v, (k + 0.5) / SHARING_POINTS);
+  const products = new Float64Array(n * SHARING_POINTS);
+  for (let j = 0; j < n; j++) {
+    const x = s * d.quantile((j + 0.5) / n);
+    for (let k = 0; k < SHARING_POINTS; k++) products[j * SHARING_POINTS + k] = x * g[k]!;
+  }
+  products.sort();
+  for (let j = 0; j < n; j++) out[j] = products[Math.floor((j + 0.5) * SHARING_POINTS)]!;
+  return out;
+}
+
+/**
+ * Fluid latencies are kept by key: the CPU stretch (1% log grid), the time lost at the front
+ * (connect timeouts) and the wait for a worker (0.5% log grids, 0 kept exact), packed in one
+ * number so that equal latencies add up in a map.
+ */
+const DELAY_SLOTS = 16384;
+const DELAY_ZERO = 8192;
+
+function delayIndex(delayS: number): number {
+  if (!(delayS > 0)) return 0;
+  return Math.min(DELAY_SLOTS - 1, Math.max(1, Math.round(Math.log(delayS) * 200) + DELAY_ZERO));
+}
+
+function delayOf(index: number): number {
+  return index === 0 ? 0 : Math.exp((index - DELAY_ZERO) / 200);
+}
+
+export function latencyKey(stretch: number, shiftS: number, waitS: number): number {
+  const k = Math.min(1 << 20, Math.max(0, Math.round(Math.log(quantizeStretch(stretch)) * 100)));
+  return (k * DELAY_SLOTS + delayIndex(shiftS)) * DELAY_SLOTS + delayIndex(waitS);
+}
+
+/** [stretch, front shift, wait] of a latency key. */
+export function decodeLatencyKey(key: number): [number, number, number] {
+  const wait = key % DELAY_SLOTS;
+  const rest = Math.floor(key / DELAY_SLOTS);
+  const shift = rest % DELAY_SLOTS;
+  const k = Math.floor(rest / DELAY_SLOTS);
+  return [Math.exp(k / 100), delayOf(shift), delayOf(wait)];
 }

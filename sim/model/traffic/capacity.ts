@@ -1,0 +1,120 @@
+import type { Node } from '../kube/types.js';
+import { podCapacityRps, podCoreCap, waterFill } from './cpu.js';
+import type { Flow } from './flows.js';
+import type { Front } from './front.js';
+import { BLACKHOLE, DRAINING, HUNG, REFUSING, SERVING } from './outcomes.js';
+import { routingOdds } from './routing-odds.js';
+
+/**
+ * What the serving pods can take over an interval in which the front's state does not change, for
+ * both traffic modes: the cores each serving pod may use (its limit, or its node's CPU shared with
+ * the other serving pods there by their mean demand, water-filled by CPU requests), each pod's
+ * capacity (cpu.ts), and per flow the share of arrivals that reach a serving pod and the capacity
+ * of those pods together.
+ */
+export class CapacityPlan {
+  /** Per front slot (valid for the flows' serving candidates): cores, and requests/s at most. */
+  cores = new Float64Array(16);
+  capacityRps = new Float64Array(16);
+  /** Per workload: share of its arrivals that reach a serving pod, serving pods, their capacity. */
+  readonly toServing: Float64Array;
+  readonly serving: Int32Array;
+  readonly flowCapacityRps: Float64Array;
+  private readonly counts = new Int32Array(5);
+  private readonly byNode = new Map<Node, number[]>();
+
+  constructor(
+    private readonly front: Front,
+    private readonly flows: ReadonlyArray<Flow | null>,
+    private readonly tries: number,
+  ) {
+    this.toServing = new Float64Array(flows.length);
+    this.serving = new Int32Array(flows.length);
+    this.flowCapacityRps = new Float64Array(flows.length);
+  }
+
+  /** Upstream counts by listen state among the flow's candidates (draining counts as refusing). */
+  countsOf(flow: Flow): Int32Array {
+    const counts = this.counts;
+    counts.fill(0);
+    for (const slot of this.front.candidates(flow.workload.index)) {
+      const state = this.front.listen[slot]!;
+      counts[state === DRAINING ? REFUSING : state]!++;
+    }
+    return counts;
+  }
+
+  /** Recomputes everything for the interval [aS, bS] at the front's current state. */
+  plan(aS: number, bS: number): void {
+    if (this.cores.length < this.front.pods.length) {
+      const n = Math.max(this.front.pods.length, this.cores.length * 2);
+      this.cores = new Float64Array(n);
+      this.capacityRps = new Float64Array(n);
+    }
+    const byNode = this.byNode;
+    byNode.clear();
+    const span = bS - aS;
+    for (const flow of this.flows) {
+      if (!flow) continue;
+      const w = flow.workload.index;
+      const counts = this.countsOf(flow);
+      const odds = routingOdds(counts[SERVING]!, counts[HUNG]!, counts[REFUSING]!, counts[BLACKHOLE]!, this.tries);
+      let share = 0;
+      for (const p of odds.served) share += p;
+      this.toServing[w] = counts[SERVING]! > 0 ? share : 0;
+      this.serving[w] = counts[SERVING]!;
+      for (const slot of this.front.candidates(w)) {
+        if (this.front.listen[slot] !== SERVING) continue;
+        const node = this.front.pods[slot]!.node;
+        if (node === null) continue;
+        let list = byNode.get(node);
+        if (list === undefined) byNode.set(node, (list = []));
+        list.push(slot);
+      }
+    }
+    for (const [node, slots] of byNode) {
+      if (slots.length === 1) {
+        const flow = this.flowOf(slots[0]!);
+        this.cores[slots[0]!] = podCoreCap(finiteOrNull(flow.limitCores), node.cpuMillicores);
+        continue;
+      }
+      // Several serving pods on one node: each may use what the others leave of its mean demand.
+      const nodeCores = node.cpuMillicores / 1000;
+      const demand = slots.map((slot) => {
+        const flow = this.flowOf(slot);
+        const w = flow.workload.index;
+        const perPod = span > 0 && this.serving[w]! > 0 ? (flow.rate.integral(aS, bS) / span) * (this.toServing[w]! / this.serving[w]!) : 0;
+        return Math.min(flow.limitCores, nodeCores, perPod * flow.cpu.mean);
+      });
+      const weight = slots.map((slot) => this.flowOf(slot).requestCores);
+      const allocation = new Float64Array(slots.length);
+      waterFill(nodeCores, demand, weight, slots.length, allocation);
+      let used = 0;
+      for (const a of allocation) used += a;
+      const idle = Math.max(0, nodeCores - used);
+      slots.forEach((slot, i) => {
+        this.cores[slot] = Math.min(this.flowOf(slot).limitCores, allocation[i]! + idle);
+      });
+    }
+    for (const flow of this.flows) {
+      if (!flow) continue;
+      const w = flow.workload.index;
+      let total = 0;
+      for (const slot of this.front.candidates(w)) {
+        if (this.front.listen[slot] !== SERVING || this.front.pods[slot]!.node === null) continue;
+        const rps = podCapacityRps(this.cores[slot]!, flow.cpu.mean, flow.backend.mean, flow.concurrency);
+        this.capacityRps[slot] = rps;
+        total += rps;
+      }
+      this.flowCapacityRps[w] = total;
+    }
+  }
+
+  private flowOf(slot: number): Flow {
+    return this.flows[this.front.pods[slot]!.workload.index]!;
+  }
+}
+
+function finiteOrNull(cores: number): number | null {
+  return Number.isFinite(cores) ? cores * 1000 : null;
+}
