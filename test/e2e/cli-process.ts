@@ -1,6 +1,6 @@
 // Runs the real `deploysim` command (bin/deploysim.js, which imports the compiled dist/) in a child
 // process, the way a user runs it. Shared by the end-to-end tests in this folder.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -10,8 +10,10 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = 'bin/deploysim.js';
 
 export interface CliResult {
-  /** Exit status; null when the process was killed (time limit). */
+  /** Exit status; null when the process was ended by a signal. */
   status: number | null;
+  /** The signal that ended the process, if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   /** The command line, for failure messages. */
@@ -25,7 +27,6 @@ export interface CliOptions {
   nodeArgs?: string[];
   /** Script to run instead of bin/deploysim.js. */
   script?: string;
-  timeoutMs?: number;
   /** Text written to the child's stdin (which is otherwise empty). */
   input?: string;
   /** Close the reading end of the child's stdout at once, as `| head -1` does after its line (its writes then fail with EPIPE). */
@@ -44,7 +45,15 @@ function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
   return env;
 }
 
-/** Runs `node bin/deploysim.js ...args` and collects its exit status and output. Never rejects on a non-zero exit. */
+/** The children still running. No run has a time limit (a test must not depend on the machine's speed); a child
+ * left running when this test process exits (a test that hung, a cancelled run) is killed with it instead. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Runs `node bin/deploysim.js ...args`, waits for it to end however long it takes, and collects its exit status and
+ * output. Never rejects on a non-zero exit. */
 export function deploysim(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const script = options.script ?? BIN;
   const argv = [...(options.nodeArgs ?? []), script, ...args];
@@ -62,21 +71,21 @@ export function deploysim(args: readonly string[], options: CliOptions = {}): Pr
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    running.add(child);
     child.on('error', (e) => {
-      clearTimeout(timer);
+      running.delete(child);
       reject(e);
     });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), command });
+    child.on('close', (status, signal) => {
+      running.delete(child);
+      resolve({ status, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), command });
     });
   });
 }
 
 /** A short description of a run for assertion messages. */
 export function describeRun(r: CliResult): string {
-  return `${r.command}\n-- exit ${r.status}\n-- stdout:\n${r.stdout.slice(0, 2000)}\n-- stderr:\n${r.stderr.slice(0, 2000)}`;
+  return `${r.command}\n-- exit ${r.status ?? `by ${r.signal}`}\n-- stdout:\n${r.stdout.slice(0, 2000)}\n-- stderr:\n${r.stderr.slice(0, 2000)}`;
 }
 
 export function expectExit(r: CliResult, status: number): void {

@@ -14,6 +14,9 @@ const ALL_BUILTINS = [...BUILTINS, 'rolling-update'];
 const FAST = ['--replications', '3', '--horizon', '30d'];
 const FASTER = ['--replications', '2', '--horizon', '10d'];
 const EXECUTABLE_BYTES = 256 * 1024;
+/** Every test here waits for its processes to end however long they take: a loaded machine is slower, not wrong
+ * (vitest treats a timeout of 0 as none; the CI run as a whole has its own limit). */
+const NO_TIME_LIMIT = { timeout: 0 };
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface Summary {
@@ -130,7 +133,7 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-describe.concurrent('patterns', () => {
+describe.concurrent('patterns', NO_TIME_LIMIT, () => {
   test('patterns --json lists the built-in scenarios, the five patterns first, each with a description', async () => {
     const list = parseJson<Array<{ name: string; description: string }>>(await deploysim(['patterns', '--json']));
     expect(list.map((p) => p.name)).toEqual(ALL_BUILTINS);
@@ -152,7 +155,7 @@ describe.concurrent('patterns', () => {
   });
 });
 
-describe.concurrent('run on every built-in pattern', () => {
+describe.concurrent('run on every built-in pattern', NO_TIME_LIMIT, () => {
   test.each(BUILTINS)('run %s prints the table with the scenario name and an availability row', async (name) => {
     const r = await deploysim(['run', name, ...FAST]);
     expectExit(r, 0);
@@ -177,7 +180,7 @@ describe.concurrent('run on every built-in pattern', () => {
   });
 });
 
-describe.concurrent('stateful artifacts in the CLI', () => {
+describe.concurrent('stateful artifacts in the CLI', NO_TIME_LIMIT, () => {
   test('run warns once on stderr about artifacts on several servers without coordination, naming them and their duplicates', async () => {
     const r = await deploysim(['run', 'uncoordinated-replicas', ...FAST]);
     expectExit(r, 0);
@@ -213,7 +216,7 @@ describe.concurrent('stateful artifacts in the CLI', () => {
   });
 });
 
-describe.concurrent('run --json', () => {
+describe.concurrent('run --json', NO_TIME_LIMIT, () => {
   const args = ['run', 'single-replica', '--json', '--replications', '4', '--horizon', '30d'];
 
   test('stdout is exactly one result object with every required field', async () => {
@@ -290,7 +293,7 @@ describe.concurrent('run --json', () => {
   });
 });
 
-describe.concurrent('compare', () => {
+describe.concurrent('compare', NO_TIME_LIMIT, () => {
   const pair = ['compare', 'single-replica', 'multiple-replicas', ...FAST];
 
   test('--json prints an array of two results, the second with paired differences against the first', async () => {
@@ -353,7 +356,7 @@ describe.concurrent('compare', () => {
   });
 });
 
-describe.concurrent('validate', () => {
+describe.concurrent('validate', NO_TIME_LIMIT, () => {
   test('every built-in scenario file is ok', async () => {
     const files = readdirSync(join(ROOT, 'scenarios'))
       .filter((f) => f.endsWith('.yaml'))
@@ -410,7 +413,7 @@ describe.concurrent('validate', () => {
   });
 });
 
-describe.concurrent('bad input: exit 1, a clear message, no stack trace', () => {
+describe.concurrent('bad input: exit 1, a clear message, no stack trace', NO_TIME_LIMIT, () => {
   const run = (...args: string[]): Promise<CliResult> => deploysim(['run', 'single-replica', ...FASTER, ...args]);
 
   test('--set without "="', async () => expectBadInput(await run('--set', 'nonsense'), '--set nonsense', 'path=value'));
@@ -515,7 +518,7 @@ describe.concurrent('bad input: exit 1, a clear message, no stack trace', () => 
   });
 });
 
-describe.concurrent('help and version', () => {
+describe.concurrent('help and version', NO_TIME_LIMIT, () => {
   const RUN_OPTIONS = ['--seed', '--replications', '--horizon', '--warmup', '--set', '--json'];
 
   test('deploysim --help lists the commands', async () => {
@@ -562,7 +565,7 @@ describe.concurrent('help and version', () => {
   });
 });
 
-describe.concurrent('exit status 2', () => {
+describe.concurrent('exit status 2', NO_TIME_LIMIT, () => {
   // A failure inside the program (here: writing to stdout throws) is an internal error: exit 2,
   // a one-line explanation, and the stack only when DEPLOYSIM_DEBUG=1.
   const failingStdout = '--import=data:text/javascript,process.stdout.write=()=>{throw new TypeError("simulated stdout failure")}';
