@@ -33,7 +33,10 @@ const workloadArb = (name: string) =>
     name: fc.constant(name),
     replicas: fc.integer({ min: 0, max: 5 }),
     servesTraffic: fc.boolean(),
-    resources: fc.record({ cpu: fc.constantFrom('250m', '500m', '1500m', '3'), memory: fc.constantFrom('512Mi', '4Gi') }),
+    resources: fc.record({
+      requests: fc.record({ cpu: fc.constantFrom('250m', '500m', '1500m', '3'), memory: fc.constantFrom('512Mi', '4Gi') }),
+      limits: fc.record({ cpu: fc.constantFrom('none', '3', '4') }),
+    }),
     startup: fc.record({ imagePull: duration(0, 60), serverStart: duration(1, 30), artifacts: fc.integer({ min: 0, max: 3 }) }),
     probes: fc.record({
       startup: fc.constantFrom('none', { initialDelay: '5s', period: '3s', failureThreshold: 2 }),
@@ -52,7 +55,7 @@ const workloadArb = (name: string) =>
       { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0, minReadySeconds: '20s' },
       { type: 'Recreate' },
     ),
-    traffic: fc.constantFrom('none', { rate: '20/s', serviceTime: '50ms' }),
+    traffic: fc.constantFrom('none', { rate: '20/s', cpuPerRequest: '2ms', backendTime: '50ms' }),
     failures: fc.record({
       crash: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '2h' } }),
       hang: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '5h' } }),

@@ -37,6 +37,8 @@ export interface ReplicationHooks {
   onStart?(cluster: Cluster, bus: EventBus<ModelEvents>): void;
   /** Called as simulated time passes (about every 1% of the horizon) with the time reached. */
   onTime?(timeS: number): void;
+  /** Leave the latency percentiles out (NaN): the saturation search needs only the success rate. */
+  noLatency?: boolean;
 }
 
 /** With an onTime hook, the run is cut into this many steps (the events and their order are the same). */
@@ -50,7 +52,7 @@ export function runReplication(scenario: Scenario, seed: number, index: number, 
   let cluster: Cluster;
   try {
     cluster = startCluster(sim, streams, scenario, bus);
-    const metrics = new ReplicationMetrics(cluster, bus);
+    const metrics = new ReplicationMetrics(cluster, bus, { latency: hooks.noLatency !== true });
     hooks.onStart?.(cluster, bus);
     const limit = scenario.limits.maxEventsPerReplication;
     const runUntil = (untilS: number): boolean => {

@@ -68,6 +68,6 @@ function successAt(base: Scenario, shares: number[], rps: number): number {
     w.artifacts = [];
     if (w.traffic) w.traffic.rate = { profile: 'constant', rate: rps * shares[k++]! };
   }
-  const v = runReplication(s, s.seed, 0).values;
+  const v = runReplication(s, s.seed, 0, { noLatency: true }).values;
   return v.get('service.requestSuccessRate') ?? NaN;
 }

@@ -35,8 +35,8 @@ export class ReplicationMetrics {
   /** Samples of distribution metrics (e.g. takeover times), filled by `finish`. */
   readonly distributions: DistributionValues = new Map();
 
-  constructor(private readonly c: Cluster, bus: EventBus<ModelEvents>) {
-    this.traffic = new TrafficMetrics(c, bus);
+  constructor(private readonly c: Cluster, bus: EventBus<ModelEvents>, options: { latency: boolean } = { latency: true }) {
+    this.traffic = new TrafficMetrics(c, bus, options.latency);
     this.artifacts = new ArtifactMetrics(c, bus);
     bus.on('lb.availability', () => this.onCounts());
     this.serving = c.workloads.filter((w) => w.config.servesTraffic);

@@ -32,7 +32,12 @@ export class TrafficMetrics {
   private windowStartS = Infinity;
   private readonly withTraffic: number[];
 
-  constructor(private readonly c: Cluster, bus: EventBus<ModelEvents>) {
+  constructor(
+    private readonly c: Cluster,
+    bus: EventBus<ModelEvents>,
+    /** False: the latency metrics are NaN (nothing is computed for them). */
+    private readonly latency = true,
+  ) {
     const n = c.workloads.length;
     this.arrived = new Float64Array(n);
     this.outcomes = c.workloads.map(() => new Float64Array(OUTCOME_COUNT));
@@ -102,6 +107,7 @@ export class TrafficMetrics {
   /** Latency quantiles and mean in ms: from the requests mode's histogram, or the fluid mixture. */
   private latencyMs(histogram: Histogram | null, atPod: boolean): { mean: number; quantiles: number[] } {
     const qs = [0.5, 0.95, 0.99];
+    if (!this.latency) return { mean: NaN, quantiles: qs.map(() => NaN) };
     const components = this.fluidComponents(atPod);
     if (histogram !== null || components.length === 0) {
       return { mean: histogram ? histogram.mean / 1000 : NaN, quantiles: histogram ? histogram.quantiles(qs).map((us) => us / 1000) : qs.map(() => NaN) };

@@ -174,7 +174,7 @@ const workload = object(
         ),
         limits: object(
           {
-            // facts A8: "Helm Deployment" (limits 1 CPU / 1Gi).
+            // facts A8: "Helm Deployment" (limits 1000m / 1Gi); facts D: "CPU limit".
             cpu: leaf(CPU, 1000, 'CPU limit (the CFS quota, taken as a steady cap): the most CPU the pod uses; none: up to its node’s idle CPU', {
               nullable: true,
               check: (v: number) => (v > 0 ? undefined : 'a CPU quantity > 0'),

@@ -77,7 +77,7 @@ horizon: 30m
 warmup: 5m
 traffic: {mode: requests}
 ${cluster()}
-    traffic: {rate: 50/s, serviceTime: {dist: lognormal, median: 20ms, p95: 100ms}}
+    traffic: {rate: 50/s, backendTime: {dist: lognormal, median: 20ms, p95: 100ms}}
 faults:
   - {type: coordination-db-outage, at: 20m, duration: ${D}s}
 `);

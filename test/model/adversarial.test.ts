@@ -148,7 +148,7 @@ describe('defect 6: the truncated normal far below zero', () => {
   });
 
   it('as a service time it serves (it used to give 0% success); as a time to failure it is accepted', () => {
-    const s = builtin('single-replica', ['workloads[0].traffic.serviceTime={dist: normal, mean: -40s, sd: 1s}', 'horizon=2d', 'replications=2']);
+    const s = builtin('single-replica', ['workloads[0].traffic.backendTime={dist: normal, mean: -40s, sd: 1s}', 'horizon=2d', 'replications=2']);
     const r = runExperiment(s);
     expect((r.metrics.service as any).requestSuccessRate.mean).toBeGreaterThan(0.99);
     expect(messagesOf('workloads: [{name: mi, failures: {crash: {timeToFailure: {dist: normal, mean: -40s, sd: 1s}}}}]\n')).toEqual([]);
@@ -175,7 +175,7 @@ describe('defect 7: draws at Infinity', () => {
   });
 
   it.each([
-    ['workloads[0].traffic.serviceTime={dist: exponential, mean: 1e308}', 'workloads[0].traffic.serviceTime.mean'],
+    ['workloads[0].traffic.backendTime={dist: exponential, mean: 1e308}', 'workloads[0].traffic.backendTime.mean'],
     ['workloads[0].artifacts=[{kind: message-processor, name: p, retryInterval: 1e308}]', 'workloads[0].artifacts[0].retryInterval'],
     ['workloads[0].artifacts=[{kind: message-processor, name: p, forwardTime: 1e308}]', 'workloads[0].artifacts[0].forwardTime'],
     ['workloads[0].probes.readiness.period=1e-15', 'workloads[0].probes.readiness.period'],
@@ -204,7 +204,8 @@ describe('defect 8: the saturation throughput does not depend on the offered rat
   it('is the same at 200/s, 1e6/s and 1e9/s; 1e17/s is an error', () => {
     const at = (rate: string): number => saturationThroughput(builtin('multiple-replicas', [`workloads[0].traffic.rate=${rate}`]))!.rps;
     const base = at('200/s');
-    expect(base).toBeGreaterThan(30_000);
+    // Three pods capped at one core each: about 3 / (mean CPU per request), whatever the offered rate.
+    expect(base).toBeGreaterThan(4000);
     expect(at('1000000/s')).toBe(base);
     expect(at('1000000000/s')).toBe(base);
     expect(load('workloads: [{name: mi}]\n', 's.yaml', ['workloads[0].traffic.rate=1e17']).messages).toEqual([
@@ -263,7 +264,7 @@ describe('found by the soak harness', () => {
 
   it('a service time past the timeout times out in the fluid mode as in the requests mode (it counted as a success)', () => {
     for (const mode of ['fluid', 'requests']) {
-      const s = builtin('single-replica', ['workloads[0].traffic.serviceTime=1h', `traffic.mode=${mode}`, 'workloads[0].traffic.rate=1/s', 'horizon=2h', 'replications=1']);
+      const s = builtin('single-replica', ['workloads[0].traffic.backendTime=1h', `traffic.mode=${mode}`, 'workloads[0].traffic.rate=1/s', 'horizon=2h', 'replications=1']);
       const m = runExperiment(s, undefined, { saturation: false }).metrics.service as any;
       expect(m.requestSuccessRate.mean, mode).toBe(0);
       expect(m.requests.timedOut.mean, mode).toBeGreaterThan(0);

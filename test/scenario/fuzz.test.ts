@@ -373,7 +373,7 @@ describe('round trip: load -> serializeScenario -> YAML -> load', () => {
     expect(out.warmup).toBe('10m');
     expect(out.cluster.nodePools[0].cpu).toBe('4');
     expect(out.cluster.nodePools[0].memory).toBe('16Gi');
-    expect(out.workloads[0].resources).toEqual({ cpu: '500m', memory: '512Mi' });
+    expect(out.workloads[0].resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1' } });
     expect(out.workloads[0].startup.serverStart).toEqual({ dist: 'lognormal', median: '5s', p95: '9s' });
     expect(out.kubernetes.schedulingLatency).toBe('500ms');
     expect(out.workloads[0].failures.hang).toBe('none');
@@ -422,7 +422,7 @@ describe('round trip: load -> serializeScenario -> YAML -> load', () => {
   // Regression, fixed (sim/scenario/units.ts formatMemory rounds to whole KiB): `memory: 1G` (953.67431640625 MiB)
   // comes back as 953.6748046875 MiB; `1.1Gi` likewise.
   it.each(['1G', '1.1Gi', '1000'])('memory written as %s', (memory) => {
-    const s = loadValid(`workloads: [{name: mi, resources: {memory: ${memory}}}]`);
+    const s = loadValid(`workloads: [{name: mi, resources: {requests: {memory: ${memory}}}}]`);
     expect(reload(s).scenario).toStrictEqual(s);
   });
 
@@ -513,7 +513,8 @@ const workloadArb = fc.record(
     replicas: fc.integer({ min: 0, max: 1000 }),
     image: fc.string({ maxLength: 30 }),
     servesTraffic: fc.boolean(),
-    resources: fc.record({ cpu: cpuArb, memory: memoryArb }, { requiredKeys: [] }),
+    // The limit, when given, is at least any request (Kubernetes requires limit >= request).
+    resources: fc.record({ requests: fc.record({ cpu: cpuArb, memory: memoryArb }, { requiredKeys: [] }), limits: fc.record({ cpu: fc.constantFrom('none', '64', 64) }) }, { requiredKeys: ['limits'] }),
     startup: fc.record({ imagePull: distArb, serverStart: distArb, artifacts: fc.integer({ min: 0, max: 500 }), artifactDeploy: distArb, shutdown: distArb }, { requiredKeys: [] }),
     probes: fc.record({ startup: probeArb, readiness: probeArb, liveness: probeArb }, { requiredKeys: [] }),
     terminationGracePeriod: durationText(600),
@@ -635,7 +636,7 @@ describe('breaking one field gives exactly one error, at that field', () => {
   });
 
   // Regression: negative resource requests are errors (numbers and text alike).
-  it.each(['workloads[0].resources.cpu=-1', 'workloads[0].resources.memory=-1', 'workloads[0].resources.memory=-1048576'])('%s is an error', (o) => {
+  it.each(['workloads[0].resources.requests.cpu=-1', 'workloads[0].resources.requests.memory=-1', 'workloads[0].resources.requests.memory=-1048576', 'workloads[0].resources.limits.cpu=0'])('%s is an error', (o) => {
     const r = loadChecked(RICH, 'rich.yaml', [o]);
     expect(r.errors.map((e) => e.path)).toEqual([o.slice(0, o.indexOf('='))]);
   });

@@ -72,7 +72,7 @@ describe('defaults', () => {
     expect(w.replicas).toBe(1);
     expect(w.image).toBe(defaultOf('workloads[].image'));
     expect(w.servesTraffic).toBe(true);
-    expect(w.resources).toEqual({ cpu: 500, memory: 512 });
+    expect(w.resources).toEqual({ requests: { cpu: 500, memory: 512 }, limits: { cpu: 1000 } });
     expect(w.startup.artifacts).toBe(1);
     expect(w.startup.serverStart).toEqual({ dist: 'lognormal', median: 5, p95: 9 });
     expect(w.probes.startup).toEqual({ initialDelay: 5, period: 3, failureThreshold: 40, successThreshold: 1 });
@@ -258,11 +258,11 @@ describe('--set overrides', () => {
   });
 
   it('reads values in units', () => {
-    const r = load(MINIMAL, 's.yaml', ['horizon=2h', 'warmup=90s', 'workloads[0].resources.cpu=250m', 'workloads[0].resources.memory=1Gi']);
+    const r = load(MINIMAL, 's.yaml', ['horizon=2h', 'warmup=90s', 'workloads[0].resources.requests.cpu=250m', 'workloads[0].resources.requests.memory=1Gi']);
     expect(r.messages).toEqual([]);
     expect(r.scenario!.horizon).toBe(7200);
     expect(r.scenario!.warmup).toBe(90);
-    expect(r.scenario!.workloads[0]!.resources).toEqual({ cpu: 250, memory: 1024 });
+    expect(r.scenario!.workloads[0]!.resources).toEqual({ requests: { cpu: 250, memory: 1024 }, limits: { cpu: 1000 } });
   });
 
   it('creates the mappings on the way to a field the file does not write', () => {

@@ -74,8 +74,8 @@ describe('scenarioReferenceMarkdown()', () => {
     expect(row('kubernetes.schedulingLatency')).toContain('`500ms`');
     expect(row('cluster.nodePools[].cpu')).toContain('`4`');
     expect(row('cluster.nodePools[].memory')).toContain('`16Gi`');
-    expect(row('workloads[].resources.cpu')).toContain('`500m`');
-    expect(row('workloads[].resources.memory')).toContain('`512Mi`');
+    expect(row('workloads[].resources.requests.cpu')).toContain('`500m`');
+    expect(row('workloads[].resources.requests.memory')).toContain('`512Mi`');
     expect(row('workloads[].replicas')).toContain('`1`');
     expect(row('workloads[].name')).toContain('required');
     expect(row('workloads[].podDisruptionBudget')).toContain('`none`');

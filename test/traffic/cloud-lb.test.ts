@@ -22,7 +22,7 @@ workloads:
     scheduling: {podAntiAffinity: {required: hostname, preferred: none}}
     probes: {readiness: none, liveness: none}
     failures: {crash: none}
-    traffic: {rate: 300/s, serviceTime: {dist: exponential, mean: 20ms}, timeout: 10s}
+    traffic: {rate: 300/s, cpuPerRequest: 0s, backendTime: {dist: exponential, mean: 20ms}, timeout: 10s}
 faults:
 ${hung.map((i) => `  - {type: pod-hang, at: 20m, workload: mi, podIndex: ${i}}`).join('\n')}
 `;

@@ -55,7 +55,7 @@ workloads:
     scheduling: {podAntiAffinity: {required: hostname, preferred: none}}
     failures: {crash: none}
     serving: {concurrency: 4, queue: ${queue}}
-    traffic: {rate: ${rate}, serviceTime: ${service}, timeout: 10s}
+    traffic: {rate: ${rate}, cpuPerRequest: 0s, backendTime: ${service}, timeout: 10s}
 `;
   const measure = (yaml: string, mode: string) => {
     const s = runExperiment(scenarioFrom(yaml, [`traffic.mode=${mode}`])).metrics.service as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { saturationThroughput } from '../../sim/experiment/index.js';
 import { builtin } from '../helpers/scenario.js';
 
 describe('saturation throughput', () => {
-  const traffic = ['workloads[0].traffic={rate: 200/s, serviceTime: {dist: exponential, mean: 50ms}}', 'workloads[0].serving.concurrency=20'];
+  const traffic = ['workloads[0].traffic={rate: 200/s, cpuPerRequest: 0s, backendTime: {dist: exponential, mean: 50ms}}', 'workloads[0].serving.concurrency=20'];
 
   it('of one replica is about a third of three replicas on three nodes', () => {
     const one = saturationThroughput(builtin('single-replica', traffic))!;

@@ -15,7 +15,7 @@ workloads:
     replicas: 3
     failures: {crash: none}
     terminationGracePeriod: 30s
-    traffic: {rate: 6/s, serviceTime: ${serviceS}s, timeout: 2m}
+    traffic: {rate: 6/s, cpuPerRequest: 0s, backendTime: ${serviceS}s, timeout: 2m}
 faults:
   - {type: scale, at: 20m, workload: mi, replicas: 2}
 `);

@@ -16,6 +16,14 @@ export class CapacityPlan {
   /** Per front slot (valid for the flows' serving candidates): cores, and requests/s at most. */
   cores = new Float64Array(16);
   capacityRps = new Float64Array(16);
+  /**
+   * Per slot: where pods on one node can take each other's idle CPU, the cores they share and the
+   * CPU the others keep busy on average (0 when the pod's cores are its own).
+   */
+  shareCores = new Float64Array(16);
+  coLoad = new Float64Array(16);
+  /** Per slot: serving pods of the same workload on the pod's node (itself included). */
+  together = new Int32Array(16);
   /** Per workload: share of its arrivals that reach a serving pod, serving pods, their capacity. */
   readonly toServing: Float64Array;
   readonly serving: Int32Array;
@@ -50,6 +58,9 @@ export class CapacityPlan {
       const n = Math.max(this.front.pods.length, this.cores.length * 2);
       this.cores = new Float64Array(n);
       this.capacityRps = new Float64Array(n);
+      this.shareCores = new Float64Array(n);
+      this.coLoad = new Float64Array(n);
+      this.together = new Int32Array(n);
     }
     const byNode = this.byNode;
     byNode.clear();
@@ -73,9 +84,17 @@ export class CapacityPlan {
       }
     }
     for (const [node, slots] of byNode) {
+      for (const slot of slots) {
+        const w = this.front.pods[slot]!.workload;
+        let k = 0;
+        for (const other of slots) if (this.front.pods[other]!.workload === w) k++;
+        this.together[slot] = k;
+      }
       if (slots.length === 1) {
         const flow = this.flowOf(slots[0]!);
         this.cores[slots[0]!] = podCoreCap(finiteOrNull(flow.limitCores), node.cpuMillicores);
+        this.shareCores[slots[0]!] = this.cores[slots[0]!]!;
+        this.coLoad[slots[0]!] = 0;
         continue;
       }
       // Several serving pods on one node: each may use what the others leave of its mean demand.
@@ -92,8 +111,19 @@ export class CapacityPlan {
       let used = 0;
       for (const a of allocation) used += a;
       const idle = Math.max(0, nodeCores - used);
+      let limits = 0;
+      let demanded = 0;
+      for (let i = 0; i < slots.length; i++) {
+        limits += this.flowOf(slots[i]!).limitCores;
+        demanded += demand[i]!;
+      }
+      // Limits that fit in the node keep each pod to its own cores; otherwise the pods share the
+      // node's cores as one processor-sharing pool (what CFS does when the others are idle).
+      const pooled = limits > nodeCores;
       slots.forEach((slot, i) => {
         this.cores[slot] = Math.min(this.flowOf(slot).limitCores, allocation[i]! + idle);
+        this.shareCores[slot] = pooled ? Math.min(nodeCores, limits) : this.cores[slot]!;
+        this.coLoad[slot] = pooled ? Math.max(0, demanded - demand[i]!) : 0;
       });
     }
     for (const flow of this.flows) {

@@ -10,8 +10,14 @@ import { negligibleWaiting, stationary } from './queueing.js';
 export interface PodUnit {
   /** Workers (MI's worker pool; pooled: all pods' together). */
   workers: number;
-  /** Cores the unit may use. */
+  /** Cores the unit may use (its capacity is cores / cpuMeanS). */
   cores: number;
+  /**
+   * Where pods on one node share its cores as one pool: the pool's cores, and the cores the other
+   * pods keep busy on average (0: the unit's cores are its own).
+   */
+  shareCores: number;
+  coLoad: number;
   cpuMeanS: number;
   backendMeanS: number;
   /** Variances of the CPU and backend times (for the worker queue's Allen-Cunneen factor). */
@@ -49,8 +55,11 @@ function cpuBound(u: PodUnit): boolean {
 /** The CPU stretch at arrival rate `lambda` (the saturated one at or above the CPU's capacity). */
 export function stretchAt(u: PodUnit, lambda: number): number {
   if (!(u.cpuMeanS > 0)) return 1;
-  const s = cpuStretch(lambda, u.cpuMeanS, u.cores);
-  return Number.isFinite(s) ? s : saturatedStretch(unitCapacity(u), u.cpuMeanS, u.backendMeanS, u.workers);
+  const s = u.coLoad > 0 ? cpuStretch(lambda + u.coLoad / u.cpuMeanS, u.cpuMeanS, u.shareCores) : cpuStretch(lambda, u.cpuMeanS, u.cores);
+  if (!Number.isFinite(s)) return saturatedStretch(unitCapacity(u), u.cpuMeanS, u.backendMeanS, u.workers);
+  // Smoother arrivals than Poisson (round robin) queue less: the excess scaled as in Allen-Cunneen,
+  // (ca2 + cs2) / 2 with the exponential's cs2 = 1 that the processor-sharing formula stands for.
+  return 1 + ((s - 1) * (u.ca2 + 1)) / 2;
 }
 
 /** Mean time a request holds a worker at arrival rate `lambda`. */

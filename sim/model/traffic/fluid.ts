@@ -20,7 +20,7 @@ import { advanceQueue, holdAt, serveStationary, unitCapacity, type PodUnit, type
 import { OverloadWatch } from './overload.js';
 import { stationary } from './queueing.js';
 import { routingOdds } from './routing-odds.js';
-import { holdTemplate, latencyKey, serviceTemplate, templateCdf } from './service-template.js';
+import { holdBound, holdTemplate, latencyKey, serviceTemplate, templateCdf } from './service-template.js';
 
 
 /**
@@ -163,8 +163,7 @@ export class FluidMode implements FrontListener {
     for (const p of odds.served) toServing += p;
     const lambda = (flow.rate.at(this.c.sim.nowS) * toServing) / pods;
     const k = this.pooled ? pods : 1;
-    const cores = this.pooled ? this.servingCores(flow, slot) : this.coresOf(slot);
-    const u = this.unit(flow, cores, k, 1);
+    const u = this.pooled ? this.unit(flow, this.servingCores(flow, slot), k, 1) : this.unitOf(flow, slot, pods);
     const unitLambda = lambda * k;
     const inService = unitLambda > 0 ? Math.min(u.workers, unitLambda * holdAt(u, unitLambda)) / k : 0;
     const backlog = this.pooled ? this.pooledBacklog[flow.workload.index]! / pods : this.backlogOf(slot);
@@ -190,6 +189,14 @@ export class FluidMode implements FrontListener {
 
   private backlogOf(slot: number): number {
     return slot < this.slotBacklog.length ? this.slotBacklog[slot]! : 0;
+  }
+
+  /** The queue unit of the one pod in `slot` among `pods` serving, with the cores the plan gives it. */
+  private unitOf(flow: Flow, slot: number, pods: number): PodUnit {
+    if (slot >= this.plan.cores.length) return this.unit(flow, 0, 1, 1);
+    const pooled = this.plan.coLoad[slot]! > 0;
+    const ca2 = this.policy === 'round-robin' ? roundRobinCa2(pooled ? this.plan.together[slot]! : 1, pods) : 1;
+    return this.unit(flow, this.plan.cores[slot]!, 1, ca2, this.plan.shareCores[slot]!, this.plan.coLoad[slot]!);
   }
 
   private coresOf(slot: number): number {
@@ -232,12 +239,14 @@ export class FluidMode implements FrontListener {
     return false;
   }
 
-  /** The queue unit of `k` pods of a flow (k > 1: pooled) with `cores` between them. */
-  private unit(flow: Flow, cores: number, k: number, ca2: number): PodUnit {
+  /** The queue unit of `k` pods of a flow (k > 1: pooled) with `cores` between them (and the node pool they share, for one pod). */
+  private unit(flow: Flow, cores: number, k: number, ca2: number, shareCores = cores, coLoad = 0): PodUnit {
     const w = flow.workload.index;
     return {
       workers: flow.concurrency * k,
       cores,
+      shareCores,
+      coLoad,
       cpuMeanS: flow.cpu.mean,
       backendMeanS: flow.backend.mean,
       cpuVar: this.cpuVar[w]!,
@@ -267,23 +276,25 @@ export class FluidMode implements FrontListener {
       b.set(this.slotBacklog);
       this.slotBacklog = b;
     }
-    // Round robin spreads arrivals evenly: each pod sees every n-th (Erlang-n gaps, ca2 = 1/n).
-    const ca2 = this.policy === 'round-robin' ? 1 / pods : 1;
     const slots = this.front.candidates(w).filter((slot) => this.front.listen[slot] === SERVING);
     const done = new Uint8Array(slots.length);
+    const plan = this.plan;
     for (let i = 0; i < slots.length; i++) {
       if (done[i]) continue;
-      const cores = this.coresOf(slots[i]!);
-      const backlog = this.slotBacklog[slots[i]!]!;
+      const first = slots[i]!;
+      const backlog = this.slotBacklog[first]!;
       let count = 0;
       for (let j = i; j < slots.length; j++) {
-        if (!done[j] && this.coresOf(slots[j]!) === cores && this.slotBacklog[slots[j]!] === backlog) {
+        const slot = slots[j]!;
+        const same =
+          plan.cores[slot] === plan.cores[first] && plan.shareCores[slot] === plan.shareCores[first] && plan.coLoad[slot] === plan.coLoad[first] && plan.together[slot] === plan.together[first];
+        if (!done[j] && same && this.slotBacklog[slot] === backlog) {
           done[j] = 2;
           count++;
         }
       }
       this.sink.units = count;
-      const after = this.advance(flow, this.unit(flow, cores, 1, ca2), aS, bS, toServing / pods, backlog);
+      const after = this.advance(flow, this.unitOf(flow, first, pods), aS, bS, toServing / pods, backlog);
       for (let j = i; j < slots.length; j++) {
         if (done[j] === 2) {
           done[j] = 1;
@@ -370,6 +381,19 @@ export class FluidMode implements FrontListener {
 }
 
 /**
+ * Squared coefficient of variation of the gaps between the requests that round robin over `n`
+ * pods sends to `m` of them (taken as neighbours in its cycle) out of a Poisson stream: per cycle,
+ * m - 1 gaps of one Poisson gap and one of n - m + 1 (Erlang gaps: E[g^2] = k (k + 1) / lambda^2).
+ * One pod: 1 / n (Erlang-n); all of them: 1 (the Poisson stream itself).
+ */
+export function roundRobinCa2(m: number, n: number): number {
+  if (!(m >= 1) || !(n >= m)) return 1;
+  const k = n - m + 1;
+  const secondMoment = (2 * (m - 1) + k * (k + 1)) / m;
+  return (secondMoment * m * m) / (n * n) - 1;
+}
+
+/**
  * Sorts the requests a queue unit serves into outcomes, per routing path: a request that reached
  * its pod after k connect timeouts has k x connectTimeout less patience left, and that much more
  * latency. A success must fit its wait and its hold time (CPU stretched, plus backend) in the
@@ -427,7 +451,7 @@ class FluidSink implements QueueSink {
   /** `count` requests that start service after `shiftS + waitS`: those done within `patienceS` succeed, the others time out. */
   private settle(count: number, shiftS: number, waitS: number, patienceS: number, stretch: number): void {
     const t = this.flow.workload.config.traffic!;
-    const inTime = patienceS > 0 ? templateCdf(holdTemplate(t.cpuPerRequest, t.backendTime, stretch), patienceS) : 0;
+    const inTime = !(patienceS > 0) ? 0 : patienceS >= holdBound(t.cpuPerRequest, t.backendTime, stretch) ? 1 : templateCdf(holdTemplate(t.cpuPerRequest, t.backendTime, stretch, 'coarse'), patienceS);
     this.inc.outcomes[SUCCEEDED] += count * inTime;
     this.inc.outcomes[TIMED_OUT] += count * (1 - inTime);
     this.mode.record(stretch, shiftS, waitS, count * inTime);

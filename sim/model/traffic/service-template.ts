@@ -99,6 +99,9 @@ export function quantizeStretch(stretch: number): number {
 
 /** Points of the sharing factor's grid (see holdTemplate). */
 const SHARING_POINTS = 50;
+/** Grids of the coarse templates, enough for the share of requests done within a timeout. */
+const COARSE_GRID = 48;
+const COARSE_SHARING_POINTS = 12;
 
 /**
  * The time a request holds its worker, as a template: its CPU time stretched by sharing the cores,
@@ -107,33 +110,42 @@ const SHARING_POINTS = 50;
  * M/M/1 processor-sharing sojourn time's first two moments (E[T] = E[S] / (1 - rho) and
  * Var[T] = E[S]^2 (2 + rho) / ((1 - rho)^2 (2 - rho)), Coffman, Muntz and Trotter 1970) and
  * matches its quantiles closely (test/traffic/cpu.test.ts); the stretch s then stands for any
- * number of cores. Made from sorted grids of quantiles, once per pair of specs and quantized stretch.
+ * number of cores. Made from sorted grids of quantiles, once per pair of specs and quantized stretch;
+ * a coarse one (a few thousand points) serves the checks against a timeout, which need no tail detail.
  */
-export function holdTemplate(cpu: DistSpec, backend: DistSpec, stretch: number): ServiceTemplate {
+export function holdTemplate(cpu: DistSpec, backend: DistSpec, stretch: number, resolution: 'fine' | 'coarse' = 'fine'): ServiceTemplate {
   const s = quantizeStretch(stretch);
   let byBackend = holdCache.get(cpu);
   if (byBackend === undefined) holdCache.set(cpu, (byBackend = new WeakMap()));
   let byStretch = byBackend.get(backend);
   if (byStretch === undefined) byBackend.set(backend, (byStretch = new Map()));
-  let t = byStretch.get(s);
+  // Coarse templates (for the timeout checks) are kept under the negative stretch.
+  const key = resolution === 'fine' ? s : -s;
+  let t = byStretch.get(key);
   if (t !== undefined) return t;
+  const fine = resolution === 'fine';
+  const grid = fine ? GRID : COARSE_GRID;
+  const out = fine ? TEMPLATE_POINTS : COARSE_GRID * COARSE_GRID;
   const c = serviceTemplate(cpu);
   const b = serviceTemplate(backend);
   const constantBackend = b.points[0] === b.points[TEMPLATE_POINTS - 1];
-  const cpuPoints = sharedCpu(cpu, s, constantBackend ? TEMPLATE_POINTS : GRID);
-  const points = new Float64Array(TEMPLATE_POINTS);
+  const cpuPoints = sharedCpu(cpu, s, constantBackend ? out : grid, fine ? SHARING_POINTS : COARSE_SHARING_POINTS);
+  let points = new Float64Array(out);
   if (constantBackend) {
-    for (let j = 0; j < TEMPLATE_POINTS; j++) points[j] = cpuPoints[j]! + b.points[0]!;
+    for (let j = 0; j < out; j++) points[j] = cpuPoints[j]! + b.points[0]!;
   } else {
     const db = makeDistribution(backend);
-    const sums = new Float64Array(GRID * GRID);
-    for (let j = 0; j < GRID; j++) {
-      const bq = db.quantile((j + 0.5) / GRID);
-      for (let i = 0; i < GRID; i++) sums[i * GRID + j] = cpuPoints[i]! + bq;
+    const sums = new Float64Array(grid * grid);
+    for (let j = 0; j < grid; j++) {
+      const bq = db.quantile((j + 0.5) / grid);
+      for (let i = 0; i < grid; i++) sums[i * grid + j] = cpuPoints[i]! + bq;
     }
     sums.sort();
-    const per = (GRID * GRID) / TEMPLATE_POINTS;
-    for (let k = 0; k < TEMPLATE_POINTS; k++) points[k] = sums[Math.floor((k + 0.5) * per)]!;
+    if (out === sums.length) points = sums;
+    else {
+      const per = sums.length / out;
+      for (let k = 0; k < out; k++) points[k] = sums[Math.floor((k + 0.5) * per)]!;
+    }
   }
   const v = sharingVariance(s);
   const cpuSecondMoment = c.mean * c.mean * (1 + c.cs2);
@@ -141,8 +153,20 @@ export function holdTemplate(cpu: DistSpec, backend: DistSpec, stretch: number):
   const mean = s * c.mean + b.mean;
   const variance = cpuVariance + b.cs2 * b.mean * b.mean;
   t = { points, mean, cs2: mean > 0 ? variance / (mean * mean) : 0 };
-  byStretch.set(s, t);
+  byStretch.set(key, t);
   return t;
+}
+
+/**
+ * A time no hold at this stretch exceeds on the template's grid (so a patience beyond it needs no
+ * template): the largest CPU and backend grid points, the CPU one stretched and multiplied by a
+ * bound on the sharing factor's largest grid point (mean 1 plus 10 sd: Chebyshev, above 0.99).
+ */
+export function holdBound(cpu: DistSpec, backend: DistSpec, stretch: number): number {
+  const s = quantizeStretch(stretch);
+  const c = serviceTemplate(cpu);
+  const b = serviceTemplate(backend);
+  return s * c.points[TEMPLATE_POINTS - 1]! * (1 + 10 * Math.sqrt(sharingVariance(s))) + b.points[TEMPLATE_POINTS - 1]!;
 }
 
 /** Variance of the sharing factor G at stretch s. */
@@ -150,8 +174,8 @@ function sharingVariance(s: number): number {
   return s > 1 ? (s - 1) / (s + 1) : 0;
 }
 
-/** `n` quantiles of the CPU time stretched by sharing (s x G), ascending. */
-function sharedCpu(cpu: DistSpec, s: number, n: number): Float64Array {
+/** `n` quantiles of the CPU time stretched by sharing (s x G, G on `gPoints` quantiles), ascending. */
+function sharedCpu(cpu: DistSpec, s: number, n: number, gPoints: number): Float64Array {
   const d = makeDistribution(cpu);
   const out = new Float64Array(n);
   const v = sharingVariance(s);
@@ -159,15 +183,15 @@ function sharedCpu(cpu: DistSpec, s: number, n: number): Float64Array {
     for (let j = 0; j < n; j++) out[j] = s * d.quantile((j + 0.5) / n);
     return out;
   }
-  const g = new Float64Array(SHARING_POINTS);
-  for (let k = 0; k < SHARING_POINTS; k++) g[k] = v * gammaQuantile(1 / v, (k + 0.5) / SHARING_POINTS);
-  const products = new Float64Array(n * SHARING_POINTS);
+  const g = new Float64Array(gPoints);
+  for (let k = 0; k < gPoints; k++) g[k] = v * gammaQuantile(1 / v, (k + 0.5) / gPoints);
+  const products = new Float64Array(n * gPoints);
   for (let j = 0; j < n; j++) {
     const x = s * d.quantile((j + 0.5) / n);
-    for (let k = 0; k < SHARING_POINTS; k++) products[j * SHARING_POINTS + k] = x * g[k]!;
+    for (let k = 0; k < gPoints; k++) products[j * gPoints + k] = x * g[k]!;
   }
   products.sort();
-  for (let j = 0; j < n; j++) out[j] = products[Math.floor((j + 0.5) * SHARING_POINTS)]!;
+  for (let j = 0; j < n; j++) out[j] = products[Math.floor((j + 0.5) * gPoints)]!;
   return out;
 }
 
