@@ -11,7 +11,7 @@ interface Row {
   kind: Kind;
 }
 
-function at(r: RunResult, path: string): MetricSummary | undefined {
+export function at(r: RunResult, path: string): MetricSummary | undefined {
   let node: NestedSummaries | MetricSummary | undefined = r.metrics;
   // Own keys only: a name such as `constructor` must not find Object's members.
   for (const part of path.split('.')) node = node === undefined || isSummary(node) || !Object.hasOwn(node, part) ? undefined : (node as NestedSummaries)[part];
@@ -35,6 +35,8 @@ const TRAFFIC_ROWS: Row[] = [
   { label: 'latency p50 (ms)', get: (r) => at(r, 'service.latencyMs.p50'), kind: 'ms' },
   { label: 'latency p95 (ms)', get: (r) => at(r, 'service.latencyMs.p95'), kind: 'ms' },
   { label: 'latency p99 (ms)', get: (r) => at(r, 'service.latencyMs.p99'), kind: 'ms' },
+  { label: 'latency at the pod p99 (ms)', get: (r) => at(r, 'service.podLatencyMs.p99'), kind: 'ms' },
+  { label: 'overloaded (offered above capacity)', get: (r) => at(r, 'service.overloadFraction'), kind: 'percent' },
   { label: 'failed: no endpoint', get: (r) => at(r, 'service.requests.noEndpoint'), kind: 'count' },
   { label: 'failed: connection failed', get: (r) => at(r, 'service.requests.connectionFailed'), kind: 'count' },
   { label: 'failed: rejected (queue full)', get: (r) => at(r, 'service.requests.rejected'), kind: 'count' },
@@ -52,10 +54,21 @@ const COST_ROWS: Row[] = [
 function workloadRows(results: RunResult[]): Row[] {
   const names: string[] = [];
   for (const r of results) for (const name of Object.keys((r.metrics.workloads ?? {}) as object)) if (!names.includes(name)) names.push(name);
-  return names.flatMap((name) => [
-    { label: `${name}: availability`, get: (r: RunResult) => at(r, `workloads.${name}.availability`), kind: 'percent' as const },
-    { label: `${name}: incidents`, get: (r: RunResult) => at(r, `workloads.${name}.incidents`), kind: 'count' as const },
-  ]);
+  return names.flatMap((name) => {
+    const rows: Row[] = [
+      { label: `${name}: availability`, get: (r: RunResult) => at(r, `workloads.${name}.availability`), kind: 'percent' as const },
+      { label: `${name}: incidents`, get: (r: RunResult) => at(r, `workloads.${name}.incidents`), kind: 'count' as const },
+    ];
+    if (results.some((r) => at(r, `workloads.${name}.replicasMean`))) {
+      rows.push(
+        { label: `${name}: replicas (mean)`, get: (r: RunResult) => at(r, `workloads.${name}.replicasMean`), kind: 'rate' as const },
+        { label: `${name}: replicas (fewest)`, get: (r: RunResult) => at(r, `workloads.${name}.replicasMin`), kind: 'rate' as const },
+        { label: `${name}: replicas (most)`, get: (r: RunResult) => at(r, `workloads.${name}.replicasMax`), kind: 'rate' as const },
+        { label: `${name}: pod-hours saved (vs. max replicas)`, get: (r: RunResult) => at(r, `workloads.${name}.podHoursSaved`), kind: 'hours' as const },
+      );
+    }
+    return rows;
+  });
 }
 
 /** A summary in milliseconds, in seconds (for the duration format). */
@@ -127,7 +140,7 @@ function decimalsFor(halfWidth: number, min: number, max: number): number {
 }
 
 /** A number with `d` decimals and thousands separators: 1,051,200.0. */
-function grouped(x: number, d: number): string {
+export function grouped(x: number, d: number): string {
   return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 }
 

@@ -4,6 +4,7 @@ import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { clipName, formatCompare, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
+import { overloadWarning, unservableWarning } from './overload.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
 
 /** Where the program writes; tests pass their own. */
@@ -112,9 +113,13 @@ function buildProgram(io: Io): Command {
       const scenario = loadScenarioFile(arg, overridesOf(o));
       const idle = idleFaultWarning(scenario);
       if (idle !== null) io.err(idle);
+      const unservable = unservableWarning(scenario);
+      if (unservable !== null) io.err(unservable);
       const result = runExperiment(scenario, progressReporter(io));
       const warning = uncoordinatedWarning(scenario, result);
       if (warning !== null) io.err(warning);
+      const overload = overloadWarning(scenario, result);
+      if (overload !== null) io.err(overload);
       io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result));
     });
 
@@ -145,8 +150,14 @@ function buildProgram(io: Io): Command {
       for (const s of scenarios) {
         const idle = idleFaultWarning(s);
         if (idle !== null) io.err(idle);
+        const unservable = unservableWarning(s);
+        if (unservable !== null) io.err(unservable);
       }
       const results = compareScenarios(scenarios, progressReporter(io));
+      results.forEach((r, i) => {
+        const overload = overloadWarning(scenarios[i]!, r);
+        if (overload !== null) io.err(overload);
+      });
       io.out(o.json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results));
     });
 

@@ -2,3 +2,4 @@ export * from './experiment.js';
 export * from './replication.js';
 export * from './stats.js';
 export * from './saturation.js';
+export * from './capacity-check.js';

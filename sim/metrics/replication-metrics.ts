@@ -31,6 +31,8 @@ export class ReplicationMetrics {
   private readonly serving: Workload[];
   private windowStartS = 0;
   private readonly traffic: TrafficMetrics;
+  /** Desired replicas over time, with the fewest and most in the window, per autoscaled workload. */
+  private readonly replicas: Array<{ w: Workload; integral: TimeIntegral; min: number; max: number }>;
   private readonly artifacts: ArtifactMetrics;
   /** Samples of distribution metrics (e.g. takeover times), filled by `finish`. */
   readonly distributions: DistributionValues = new Map();
@@ -41,7 +43,22 @@ export class ReplicationMetrics {
     bus.on('lb.availability', () => this.onCounts());
     this.serving = c.workloads.filter((w) => w.config.servesTraffic);
     this.perWorkload = c.workloads.map(() => new UpDownTracker());
-    bus.on('workload.counts', () => this.onCounts());
+    this.replicas = c.workloads
+      .filter((w) => w.config.autoscaling !== null)
+      .map((w) => {
+        const integral = new TimeIntegral();
+        integral.set(0, w.desired);
+        return { w, integral, min: w.desired, max: w.desired };
+      });
+    bus.on('workload.counts', (w) => {
+      this.onCounts();
+      for (const r of this.replicas) {
+        if (r.w !== w) continue;
+        r.integral.set(c.sim.nowS, w.desired);
+        r.min = Math.min(r.min, w.desired);
+        r.max = Math.max(r.max, w.desired);
+      }
+    });
     bus.on('cluster.usage', (u) => {
       const t = c.sim.nowS;
       this.nodes.set(t, u.upNodes);
@@ -68,13 +85,14 @@ export class ReplicationMetrics {
   }
 
   private all(): Array<UpDownTracker | TimeIntegral> {
-    return [this.service, this.degraded, ...this.perWorkload, this.nodes, this.pods, this.cpu];
+    return [this.service, this.degraded, ...this.perWorkload, this.nodes, this.pods, this.cpu, ...this.replicas.map((r) => r.integral)];
   }
 
   /** Starts measuring (end of warmup). */
   startWindow(tS: number): void {
     this.windowStartS = tS;
     for (const t of this.all()) t.startWindow(tS);
+    for (const r of this.replicas) r.min = r.max = r.w.desired;
     this.traffic.startWindow(tS);
     this.artifacts.startWindow(tS);
   }
@@ -95,6 +113,14 @@ export class ReplicationMetrics {
       v.set(`workloads.${w.name}.availability`, 1 - t.downS / spanS);
       v.set(`workloads.${w.name}.downtimeS`, t.downS);
       v.set(`workloads.${w.name}.incidents`, t.incidents);
+    }
+    for (const r of this.replicas) {
+      const name = r.w.name;
+      v.set(`workloads.${name}.replicasMean`, r.integral.total / spanS);
+      v.set(`workloads.${name}.replicasMin`, r.min);
+      v.set(`workloads.${name}.replicasMax`, r.max);
+      // Against running the most replicas the autoscaler may make, all the time.
+      v.set(`workloads.${name}.podHoursSaved`, (r.w.config.autoscaling!.maxReplicas * spanS - r.integral.total) / 3600);
     }
     v.set('cost.nodeHours', this.nodes.total / 3600);
     v.set('cost.podHours', this.pods.total / 3600);

@@ -4,6 +4,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ModelEvents } from './events.js';
 import { createCluster, type Cluster } from './kube/cluster.js';
+import { startAutoscalers } from './kube/autoscaler.js';
 import { reconcile } from './kube/deployment.js';
 import { armNodeCrash } from './faults/node-failures.js';
 import { armNetworkFaults } from './faults/network.js';
@@ -28,6 +29,7 @@ export function startCluster(sim: Simulation, streams: RandomStreams, scenario: 
     armNetworkFaults(c, node);
   }
   for (const w of c.workloads) reconcile(c, w);
+  startAutoscalers(c);
   scheduleScriptedFaults(c, scenario.faults);
   return c;
 }

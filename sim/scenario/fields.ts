@@ -1,6 +1,7 @@
 import {
   array,
   bool,
+  num,
   COUNT_OR_PERCENT,
   CPU,
   dist,
@@ -98,6 +99,15 @@ const kubernetes = object(
         ),
       },
       'kubelet timings',
+    ),
+    // facts D: "HPA algorithm" (sync 15 s, tolerance 0.1, scale-down stabilisation 5 min).
+    horizontalPodAutoscaler: object(
+      {
+        syncPeriod: positiveDuration(15 * S, 'how often the autoscaler reads CPU use and sets the replica count'),
+        tolerance: num(0.1, 'no change while utilisation / target is within this of 1', 0, 10),
+        downscaleStabilization: duration(5 * MIN, 'scale down only to the highest recommendation of this window'),
+      },
+      'HorizontalPodAutoscaler controller timings (for workloads with autoscaling)',
     ),
   },
   'control-plane and kubelet timings',
@@ -238,6 +248,16 @@ const workload = object(
         ),
       },
       'placement rules',
+    ),
+    // facts D: "Helm HPA" (disabled; minReplicas 1, maxReplicas 2, CPU 75%).
+    autoscaling: object(
+      {
+        minReplicas: int(1, 'fewest replicas the autoscaler keeps', 1, 1000),
+        maxReplicas: int(2, 'most replicas the autoscaler makes', 1, 1000),
+        targetCPUUtilization: int(75, 'target mean CPU use of the Ready pods, in % of their CPU request', 1, 10000),
+      },
+      'HorizontalPodAutoscaler on CPU (the Helm chart’s wso2.deployment.hpa); replicas is then the count it starts from; none: a fixed replica count',
+      { nullable: true, default: null },
     ),
     // facts A8: "Helm Deployment" (PDB disabled; minAvailable 1 when enabled).
     podDisruptionBudget: object(

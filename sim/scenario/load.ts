@@ -191,6 +191,10 @@ function crossCheck(
     fail('kubernetes.kubelet.crashLoopBackOff.max', `a duration >= initial (${formatDuration(clb.initial)})`, formatDuration(clb.max));
   }
   (s.workloads ?? []).forEach((w, i) => {
+    const hpa = w?.autoscaling;
+    if (hpa && hpa.minReplicas !== undefined && hpa.maxReplicas !== undefined && hpa.maxReplicas < hpa.minReplicas) {
+      fail(`workloads[${i}].autoscaling.maxReplicas`, `a count >= minReplicas (${hpa.minReplicas})`, String(hpa.maxReplicas));
+    }
     const r = w?.resources;
     const limit = r?.limits?.cpu;
     const request = r?.requests?.cpu;

@@ -132,6 +132,7 @@ export interface KubernetesConfig {
   podInitialBackoff: number;
   podMaxBackoff: number;
   kubelet: KubeletConfig;
+  horizontalPodAutoscaler: { syncPeriod: number; tolerance: number; downscaleStabilization: number };
 }
 
 export interface KubeletConfig {
@@ -188,6 +189,7 @@ export interface WorkloadConfig {
     topologySpread: TopologySpreadConfig[];
   };
   podDisruptionBudget: { minAvailable: number } | null;
+  autoscaling: { minReplicas: number; maxReplicas: number; targetCPUUtilization: number } | null;
   failures: {
     crash: { timeToFailure: DistSpec } | null;
     hang: { timeToFailure: DistSpec } | null;

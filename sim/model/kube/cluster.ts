@@ -101,6 +101,8 @@ export interface TrafficHooks {
   flush(): void;
   /** True while the pod still holds requests (a terminating pod waits for them). */
   holds(pod: Pod): boolean;
+  /** CPU-seconds the pods of workload index w have used since the start, up to now (the autoscaler reads it). */
+  cpuSeconds(w: number): number;
 }
 
 /** Builds the cluster of a scenario at time 0: nodes up, Deployments with no pods yet. */

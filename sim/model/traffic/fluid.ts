@@ -84,6 +84,8 @@ export class FluidMode implements FrontListener {
   private readonly cpuVar: Float64Array;
   private readonly backendVar: Float64Array;
   private readonly sink: FluidSink;
+  /** CPU-seconds used per workload (integrated with the flows). */
+  private readonly cpuUsed: Float64Array;
   readonly plan: CapacityPlan;
   private readonly overload: OverloadWatch;
 
@@ -96,6 +98,7 @@ export class FluidMode implements FrontListener {
     this.policy = front.config.policy;
     this.pooled = ['least-connections', 'power-of-two', 'ewma'].includes(this.policy);
     this.pooledBacklog = new Float64Array(c.workloads.length);
+    this.cpuUsed = new Float64Array(c.workloads.length);
     this.cpuVar = new Float64Array(c.workloads.length);
     this.backendVar = new Float64Array(c.workloads.length);
     for (const flow of flows) {
@@ -152,6 +155,12 @@ export class FluidMode implements FrontListener {
   /** Closes the books at `nowS` (end of warmup, end of the horizon). */
   flush(): void {
     this.beforeChange();
+  }
+
+  /** CPU-seconds used by the pods of workload `w` so far (integrates up to now). */
+  cpuSeconds(w: number): number {
+    this.beforeChange();
+    return this.cpuUsed[w]!;
   }
 
   /** Requests the serving pod in `slot` holds now: in service, and waiting (backlog, or the stationary queue). */
@@ -264,6 +273,8 @@ export class FluidMode implements FrontListener {
    */
   private serve(flow: Flow, aS: number, bS: number, pods: number, served: Float64Array, toServing: number): void {
     const w = flow.workload.index;
+    // The pods work through what reaches them, at most their capacity.
+    this.cpuUsed[w] += Math.min(flow.rate.integral(aS, bS) * toServing, this.plan.flowCapacityRps[w]! * (bS - aS)) * flow.cpu.mean;
     this.sink.prepare(flow, served, toServing, Math.min(flow.timeoutS, this.front.config.readTimeout));
     if (this.pooled) {
       this.sink.units = 1;
@@ -313,9 +324,9 @@ export class FluidMode implements FrontListener {
   private advance(flow: Flow, u: PodUnit, aS: number, bS: number, share: number, backlog: number): number {
     const nu = unitCapacity(u);
     if (backlog <= 0 && flow.rate.max(aS, bS) * share < STATIONARY_LOAD * nu) {
-      if (flow.constantRate || bS - aS <= 0) {
+      if (flow.constantRate || bS - aS <= MAX_STEP_S) {
         const n = flow.rate.integral(aS, bS) * share;
-        serveStationary(u, flow.rate.at(aS) * share, n, this.sink);
+        serveStationary(u, bS > aS ? n / (bS - aS) : flow.rate.at(aS) * share, n, this.sink);
         return 0;
       }
       const top = flow.rate.max(aS, bS);

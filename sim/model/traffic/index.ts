@@ -40,6 +40,7 @@ export function startTraffic(c: Cluster): Traffic | null {
     servingCandidates: (w) => front.servingCandidates(w),
     holds: (pod) => mode instanceof RequestsMode && mode.holds(pod),
     flush: () => mode.flush(),
+    cpuSeconds: (w) => mode.cpuSeconds(w),
   };
   c.traffic = traffic;
   mode.start();

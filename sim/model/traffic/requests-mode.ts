@@ -42,6 +42,8 @@ export class RequestsMode implements FrontListener {
   private readonly servers: PodServer[] = [];
   /** The CPU sharing of each node with pods that serve. */
   private readonly nodes = new Map<Node, NodeCpu>();
+  /** CPU-seconds of the pods that are gone, per workload. */
+  private readonly retiredCpuSeconds: number[] = [];
   private readonly plan: CapacityPlan;
   private readonly overload: OverloadWatch;
   private lastS = 0;
@@ -281,8 +283,21 @@ export class RequestsMode implements FrontListener {
     return shared;
   }
 
+  /** CPU-seconds used by the pods of workload `w` so far. */
+  cpuSeconds(w: number): number {
+    let total = this.retiredCpuSeconds[w] ?? 0;
+    const now = this.c.sim.nowS;
+    for (const server of this.servers) {
+      if (server === undefined || server.pod.workload.index !== w || server.retired) continue;
+      server.advance(now);
+      total += server.cpuSeconds;
+    }
+    return total;
+  }
+
   /** The pod stops using CPU: its CPU phase is emptied and its node shared among the others. */
   private stopCpu(server: PodServer): void {
+    server.advance(this.c.sim.nowS);
     this.c.sim.cancel(server.cpuTimer);
     server.cpuTimer = NO_EVENT;
     if (server.cpuCount === 0) return;
@@ -290,9 +305,14 @@ export class RequestsMode implements FrontListener {
     if (server.node !== null) this.share(server.node, server);
   }
 
-  /** The pod is gone: it leaves its node's sharing. */
+  /** The pod is gone: it leaves its node's sharing (what CPU it used is kept for its workload). */
   private leaveNode(server: PodServer): void {
     this.stopCpu(server);
+    if (!server.retired) {
+      server.retired = true;
+      const w = server.pod.workload.index;
+      this.retiredCpuSeconds[w] = (this.retiredCpuSeconds[w] ?? 0) + server.cpuSeconds;
+    }
     const node = server.node;
     if (node === null) return;
     node.servers.splice(node.servers.indexOf(server), 1);

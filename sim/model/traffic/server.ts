@@ -32,6 +32,8 @@ export class PodServer {
   ratePerRequest = 1;
   /** The pending end of the CPU phase of the request with the smallest tag. */
   cpuTimer = NO_EVENT;
+  /** The pod is gone (its CPU-seconds were handed to its workload's total). */
+  retired = false;
   /** The pods with traffic on this pod's node, sharing its CPU (set on first use). */
   node: NodeCpu | null = null;
   private tags = new Float64Array(16);
@@ -47,10 +49,16 @@ export class PodServer {
     readonly requestCores: number = 1,
   ) {}
 
-  /** Brings the virtual time up to `nowS` at the current rate. */
+  /** CPU-seconds the pod has used (brought up to date by advance). */
+  cpuSeconds = 0;
+
+  /** Brings the virtual time (and the CPU used) up to `nowS` at the current rate. */
   advance(nowS: number): void {
-    if (this.cpuCount > 0) this.virtualS += this.ratePerRequest * (nowS - this.updatedS);
-    else this.virtualS = 0;
+    if (this.cpuCount > 0) {
+      const dt = nowS - this.updatedS;
+      this.virtualS += this.ratePerRequest * dt;
+      this.cpuSeconds += this.ratePerRequest * this.cpuCount * dt;
+    } else this.virtualS = 0;
     this.updatedS = nowS;
   }
 
