@@ -10,7 +10,7 @@ import { deploysim, describeRun, expectExit, expectNoStackTrace, requireBuilt, R
 
 /** The five deployment patterns (what compare runs by default), then every built-in scenario. */
 const BUILTINS = ['single-replica', 'multiple-replicas', 'multiple-replicas-coordination', 'isolated-stateful-pods', 'uncoordinated-replicas'];
-const ALL_BUILTINS = [...BUILTINS, 'rolling-update'];
+const ALL_BUILTINS = [...BUILTINS, 'autoscaling', 'autoscaling-fixed', 'rolling-update'];
 const FAST = ['--replications', '3', '--horizon', '30d'];
 const FASTER = ['--replications', '2', '--horizon', '10d'];
 const EXECUTABLE_BYTES = 256 * 1024;
