@@ -8,6 +8,8 @@ import type { MetricValues } from './replication-metrics.js';
 
 const SUCCEEDED = 0;
 
+type Component = readonly [ServiceTemplate, number, number];
+
 /**
  * Request metrics of one replication, from the traffic events: counts by outcome (requests are
  * counted when they arrive inside the measured window), throughput, the latency of the requests
@@ -90,25 +92,32 @@ export class TrafficMetrics {
     this.windowStartS = tS;
   }
 
-  /** The fluid latency mixture: [hold template at its stretch, shift, weight], at the pod or end to end. */
-  private fluidComponents(atPod: boolean): Array<readonly [ServiceTemplate, number, number]> {
+  /**
+   * The fluid latency mixtures, end to end and at the pod: [hold template at its stretch, shift,
+   * weight] per latency key (each stretch's template looked up once).
+   */
+  private fluidComponents(): { e2e: Component[]; pod: Component[] } {
     const overheadS = this.c.scenario.loadBalancer.overhead;
-    const components: Array<readonly [ServiceTemplate, number, number]> = [];
+    const e2e: Component[] = [];
+    const pod: Component[] = [];
     for (const w of this.withTraffic) {
       const t = this.c.workloads[w]!.config.traffic!;
+      const templates = new Map<number, ServiceTemplate>();
       for (const [key, weight] of this.fluidLatency[w]!) {
         const [stretch, frontS, waitS] = decodeLatencyKey(key);
-        components.push([holdTemplate(t.cpuPerRequest, t.backendTime, stretch), atPod ? waitS : overheadS + frontS + waitS, weight]);
+        let template = templates.get(stretch);
+        if (template === undefined) templates.set(stretch, (template = holdTemplate(t.cpuPerRequest, t.backendTime, stretch)));
+        e2e.push([template, overheadS + frontS + waitS, weight]);
+        pod.push([template, waitS, weight]);
       }
     }
-    return components;
+    return { e2e, pod };
   }
 
   /** Latency quantiles and mean in ms: from the requests mode's histogram, or the fluid mixture. */
-  private latencyMs(histogram: Histogram | null, atPod: boolean): { mean: number; quantiles: number[] } {
+  private latencyMs(histogram: Histogram | null, components: Component[]): { mean: number; quantiles: number[] } {
     const qs = [0.5, 0.95, 0.99];
     if (!this.latency) return { mean: NaN, quantiles: qs.map(() => NaN) };
-    const components = this.fluidComponents(atPod);
     if (histogram !== null || components.length === 0) {
       return { mean: histogram ? histogram.mean / 1000 : NaN, quantiles: histogram ? histogram.quantiles(qs).map((us) => us / 1000) : qs.map(() => NaN) };
     }
@@ -145,12 +154,13 @@ export class TrafficMetrics {
     for (let k = 0; k < OUTCOME_COUNT; k++) resolved += totals[k]!;
     into.set('service.requestSuccessRate', resolved > 0 ? totals[SUCCEEDED]! / resolved : NaN);
     into.set('service.throughputRps', totals[SUCCEEDED]! / spanS);
-    const e2e = this.latencyMs(this.latencyHistogram, false);
+    const fluid = this.latency && this.latencyHistogram === null ? this.fluidComponents() : { e2e: [], pod: [] };
+    const e2e = this.latencyMs(this.latencyHistogram, fluid.e2e);
     into.set('service.latencyMs.mean', e2e.mean);
     into.set('service.latencyMs.p50', e2e.quantiles[0]!);
     into.set('service.latencyMs.p95', e2e.quantiles[1]!);
     into.set('service.latencyMs.p99', e2e.quantiles[2]!);
-    const pod = this.latencyMs(this.podHistogram, true);
+    const pod = this.latencyMs(this.podHistogram, fluid.pod);
     into.set('service.podLatencyMs.mean', pod.mean);
     into.set('service.podLatencyMs.p50', pod.quantiles[0]!);
     into.set('service.podLatencyMs.p95', pod.quantiles[1]!);

@@ -52,6 +52,9 @@ export class CapacityPlan {
     return counts;
   }
 
+  /** Serving slots with a node, gathered by plan (scratch). */
+  private slots = new Int32Array(16);
+
   /** Recomputes everything for the interval [aS, bS] at the front's current state. */
   plan(aS: number, bS: number): void {
     if (this.cores.length < this.front.pods.length) {
@@ -61,10 +64,9 @@ export class CapacityPlan {
       this.shareCores = new Float64Array(n);
       this.coLoad = new Float64Array(n);
       this.together = new Int32Array(n);
+      this.slots = new Int32Array(n);
     }
-    const byNode = this.byNode;
-    byNode.clear();
-    const span = bS - aS;
+    let count = 0;
     for (const flow of this.flows) {
       if (!flow) continue;
       const w = flow.workload.index;
@@ -75,30 +77,89 @@ export class CapacityPlan {
       this.toServing[w] = counts[SERVING]! > 0 ? share : 0;
       this.serving[w] = counts[SERVING]!;
       for (const slot of this.front.candidates(w)) {
-        if (this.front.listen[slot] !== SERVING) continue;
-        const node = this.front.pods[slot]!.node;
-        if (node === null) continue;
-        let list = byNode.get(node);
-        if (list === undefined) byNode.set(node, (list = []));
-        list.push(slot);
+        if (this.front.listen[slot] !== SERVING || this.front.pods[slot]!.node === null) continue;
+        this.slots[count++] = slot;
       }
     }
-    for (const [node, slots] of byNode) {
-      for (const slot of slots) {
-        const w = this.front.pods[slot]!.workload;
-        let k = 0;
-        for (const other of slots) if (this.front.pods[other]!.workload === w) k++;
-        this.together[slot] = k;
+    // Pods alone on their node (the common case) are settled here; nodes with several are shared below.
+    let shared = false;
+    // Serving pods per node (and per node and workload): by pairs when few, by a map when many.
+    const perNode = count > 64 ? this.countPerNode(count) : null;
+    for (let i = 0; i < count; i++) {
+      const slot = this.slots[i]!;
+      const pod = this.front.pods[slot]!;
+      let together = 0;
+      let others = 0;
+      let limits = 0;
+      if (perNode !== null) {
+        others = perNode.get(pod.node!)!;
+        together = perNode.get(`${pod.node!.name}/${pod.workload.index}`)!;
+        limits = perNode.get(`${pod.node!.name}/limits`)!;
+      } else {
+        for (let j = 0; j < count; j++) {
+          const other = this.front.pods[this.slots[j]!]!;
+          if (other.node !== pod.node) continue;
+          others++;
+          limits += this.flows[other.workload.index]!.limitCores;
+          if (other.workload === pod.workload) together++;
+        }
       }
-      if (slots.length === 1) {
-        const flow = this.flowOf(slots[0]!);
-        this.cores[slots[0]!] = podCoreCap(finiteOrNull(flow.limitCores), node.cpuMillicores);
-        this.shareCores[slots[0]!] = this.cores[slots[0]!]!;
-        this.coLoad[slots[0]!] = 0;
+      this.together[slot] = together;
+      // Several pods whose limits fit in the node each have their limit: as if alone.
+      if (others > 1 && limits > pod.node!.cpuMillicores / 1000) {
+        shared = true;
         continue;
       }
-      // Several serving pods on one node: each may use what the others leave of its mean demand.
+      const flow = this.flowOf(slot);
+      this.cores[slot] = podCoreCap(finiteOrNull(flow.limitCores), pod.node!.cpuMillicores);
+      this.shareCores[slot] = this.cores[slot]!;
+      this.coLoad[slot] = 0;
+    }
+    if (shared) this.shareNodes(aS, bS, count);
+    for (const flow of this.flows) {
+      if (!flow) continue;
+      const w = flow.workload.index;
+      let total = 0;
+      for (const slot of this.front.candidates(w)) {
+        if (this.front.listen[slot] !== SERVING || this.front.pods[slot]!.node === null) continue;
+        const rps = podCapacityRps(this.cores[slot]!, flow.cpu.mean, flow.backend.mean, flow.concurrency);
+        this.capacityRps[slot] = rps;
+        total += rps;
+      }
+      this.flowCapacityRps[w] = total;
+    }
+  }
+
+  private countPerNode(count: number): Map<unknown, number> {
+    const m = new Map<unknown, number>();
+    for (let i = 0; i < count; i++) {
+      const pod = this.front.pods[this.slots[i]!]!;
+      const key = `${pod.node!.name}/${pod.workload.index}`;
+      m.set(pod.node, (m.get(pod.node) ?? 0) + 1);
+      m.set(key, (m.get(key) ?? 0) + 1);
+      const limits = `${pod.node!.name}/limits`;
+      m.set(limits, (m.get(limits) ?? 0) + this.flows[pod.workload.index]!.limitCores);
+    }
+    return m;
+  }
+
+  /** The nodes with several serving pods: each may use what the others leave of their mean demand. */
+  private shareNodes(aS: number, bS: number, count: number): void {
+    const byNode = this.byNode;
+    byNode.clear();
+    for (let i = 0; i < count; i++) {
+      const slot = this.slots[i]!;
+      const node = this.front.pods[slot]!.node!;
+      let list = byNode.get(node);
+      if (list === undefined) byNode.set(node, (list = []));
+      list.push(slot);
+    }
+    const span = bS - aS;
+    for (const [node, slots] of byNode) {
       const nodeCores = node.cpuMillicores / 1000;
+      let fit = 0;
+      for (const slot of slots) fit += this.flowOf(slot).limitCores;
+      if (slots.length === 1 || fit <= nodeCores) continue; // settled in plan
       const demand = slots.map((slot) => {
         const flow = this.flowOf(slot);
         const w = flow.workload.index;
@@ -125,18 +186,6 @@ export class CapacityPlan {
         this.shareCores[slot] = pooled ? Math.min(nodeCores, limits) : this.cores[slot]!;
         this.coLoad[slot] = pooled ? Math.max(0, demanded - demand[i]!) : 0;
       });
-    }
-    for (const flow of this.flows) {
-      if (!flow) continue;
-      const w = flow.workload.index;
-      let total = 0;
-      for (const slot of this.front.candidates(w)) {
-        if (this.front.listen[slot] !== SERVING || this.front.pods[slot]!.node === null) continue;
-        const rps = podCapacityRps(this.cores[slot]!, flow.cpu.mean, flow.backend.mean, flow.concurrency);
-        this.capacityRps[slot] = rps;
-        total += rps;
-      }
-      this.flowCapacityRps[w] = total;
     }
   }
 

@@ -16,11 +16,11 @@ import {
   TIMED_OUT,
 } from './outcomes.js';
 import { CapacityPlan } from './capacity.js';
-import { advanceQueue, holdAt, serveStationary, unitCapacity, type PodUnit, type QueueSink } from './fluid-queue.js';
+import { advanceQueue, holdAt, serveStationary, stretchAt, unitCapacity, type PodUnit, type QueueSink } from './fluid-queue.js';
 import { OverloadWatch } from './overload.js';
 import { stationary } from './queueing.js';
 import { routingOdds } from './routing-odds.js';
-import { holdBound, holdTemplate, latencyKey, serviceTemplate, templateCdf } from './service-template.js';
+import { holdBound, holdTemplate, latencyKey, serviceTemplate, templateCdf, TEMPLATE_POINTS } from './service-template.js';
 
 
 /**
@@ -78,6 +78,8 @@ export class FluidMode implements FrontListener {
   private readonly pooled: boolean;
   /** Requests waiting at each pod (per front slot; not pooled). */
   private slotBacklog = new Float64Array(16);
+  private slotScratch = new Int32Array(16);
+  private doneScratch = new Uint8Array(16);
   /** Requests waiting at the pooled pods of each workload. */
   private readonly pooledBacklog: Float64Array;
   /** Variances of each flow's CPU and backend times. */
@@ -237,7 +239,7 @@ export class FluidMode implements FrontListener {
     inc.outcomes[CONNECTION_FAILED] += arrived * odds.failed;
     let toServing = 0;
     for (const p of odds.served) toServing += p;
-    if (toServing > 0) this.serve(flow, aS, bS, counts[SERVING]!, odds.served, toServing);
+    if (toServing > 0) this.serve(flow, aS, bS, arrived, counts[SERVING]!, odds.served, toServing);
     else this.pooledBacklog[w] = 0; // no pod serves: what waited was lost with them (counted when they stopped)
     this.emit();
   }
@@ -271,15 +273,15 @@ export class FluidMode implements FrontListener {
    * otherwise each pod is its own unit, and pods with the same cores and backlog are served as one
    * group. Backlogs carry over to the next interval.
    */
-  private serve(flow: Flow, aS: number, bS: number, pods: number, served: Float64Array, toServing: number): void {
+  private serve(flow: Flow, aS: number, bS: number, arrived: number, pods: number, served: Float64Array, toServing: number): void {
     const w = flow.workload.index;
     // The pods work through what reaches them, at most their capacity.
-    this.cpuUsed[w] += Math.min(flow.rate.integral(aS, bS) * toServing, this.plan.flowCapacityRps[w]! * (bS - aS)) * flow.cpu.mean;
+    this.cpuUsed[w] += Math.min(arrived * toServing, this.plan.flowCapacityRps[w]! * (bS - aS)) * flow.cpu.mean;
     this.sink.prepare(flow, served, toServing, Math.min(flow.timeoutS, this.front.config.readTimeout));
     if (this.pooled) {
       this.sink.units = 1;
       const u = this.unit(flow, this.servingCores(flow), pods, 1);
-      this.pooledBacklog[w] = this.advance(flow, u, aS, bS, toServing, this.pooledBacklog[w]!);
+      this.pooledBacklog[w] = this.advance(flow, u, aS, bS, arrived, toServing, this.pooledBacklog[w]!);
       return;
     }
     if (this.slotBacklog.length < this.front.pods.length) {
@@ -287,15 +289,23 @@ export class FluidMode implements FrontListener {
       b.set(this.slotBacklog);
       this.slotBacklog = b;
     }
-    const slots = this.front.candidates(w).filter((slot) => this.front.listen[slot] === SERVING);
-    const done = new Uint8Array(slots.length);
+    const candidates = this.front.candidates(w);
+    if (this.slotScratch.length < candidates.length) {
+      this.slotScratch = new Int32Array(candidates.length * 2);
+      this.doneScratch = new Uint8Array(candidates.length * 2);
+    }
+    const slots = this.slotScratch;
+    let n = 0;
+    for (const slot of candidates) if (this.front.listen[slot] === SERVING) slots[n++] = slot;
+    const done = this.doneScratch;
+    done.fill(0, 0, n);
     const plan = this.plan;
-    for (let i = 0; i < slots.length; i++) {
+    for (let i = 0; i < n; i++) {
       if (done[i]) continue;
       const first = slots[i]!;
       const backlog = this.slotBacklog[first]!;
       let count = 0;
-      for (let j = i; j < slots.length; j++) {
+      for (let j = i; j < n; j++) {
         const slot = slots[j]!;
         const same =
           plan.cores[slot] === plan.cores[first] && plan.shareCores[slot] === plan.shareCores[first] && plan.coLoad[slot] === plan.coLoad[first] && plan.together[slot] === plan.together[first];
@@ -305,8 +315,8 @@ export class FluidMode implements FrontListener {
         }
       }
       this.sink.units = count;
-      const after = this.advance(flow, this.unitOf(flow, first, pods), aS, bS, toServing / pods, backlog);
-      for (let j = i; j < slots.length; j++) {
+      const after = this.advance(flow, this.unitOf(flow, first, pods), aS, bS, arrived, toServing / pods, backlog);
+      for (let j = i; j < n; j++) {
         if (done[j] === 2) {
           done[j] = 1;
           this.slotBacklog[slots[j]!] = after;
@@ -321,21 +331,27 @@ export class FluidMode implements FrontListener {
    * band of rate level); otherwise advanced in steps over which the rate is taken as constant.
    * Returns the backlog left.
    */
-  private advance(flow: Flow, u: PodUnit, aS: number, bS: number, share: number, backlog: number): number {
+  private advance(flow: Flow, u: PodUnit, aS: number, bS: number, arrived: number, share: number, backlog: number): number {
     const nu = unitCapacity(u);
-    if (backlog <= 0 && flow.rate.max(aS, bS) * share < STATIONARY_LOAD * nu) {
+    const top = flow.rate.max(aS, bS);
+    if (backlog <= 0 && top * share < STATIONARY_LOAD * nu) {
       if (flow.constantRate || bS - aS <= MAX_STEP_S) {
-        const n = flow.rate.integral(aS, bS) * share;
-        serveStationary(u, bS > aS ? n / (bS - aS) : flow.rate.at(aS) * share, n, this.sink);
+        const n = arrived * share;
+        // The mean rate over the interval (at its middle when it is too short for the integral's rounding).
+        const lambda = bS - aS > 1 ? n / (bS - aS) : flow.rate.at((aS + bS) / 2) * share;
+        serveStationary(u, lambda, n, this.sink);
         return 0;
       }
-      const top = flow.rate.max(aS, bS);
+      // As many bands as the stretch needs (one per 2% of it between no load and the peak).
+      const bands = Math.min(BANDS, Math.max(1, Math.ceil((stretchAt(u, top * share) - 1) / 0.02)));
       let upper = { seconds: 0, integral: 0 };
-      for (let k = BANDS - 1; k >= 0; k--) {
-        const lower = k === 0 ? { seconds: bS - aS, integral: flow.rate.integral(aS, bS) } : flow.rate.above((top * k) / BANDS, aS, bS);
+      for (let k = bands - 1; k >= 0; k--) {
+        const lower = k === 0 ? { seconds: bS - aS, integral: arrived } : flow.rate.above((top * k) / bands, aS, bS);
         const seconds = lower.seconds - upper.seconds;
         const n = (lower.integral - upper.integral) * share;
-        if (seconds > 0 && n > 0) serveStationary(u, n / seconds, n, this.sink);
+        // The band's mean rate, kept inside the band (rounding can push a thin band's ratio out).
+        const lambda = Math.min(Math.max(n / seconds, (top * k) / bands), (top * (k + 1)) / bands) * share;
+        if (seconds > 0 && n > 0) serveStationary(u, lambda, n, this.sink);
         upper = lower;
       }
       return 0;
@@ -417,6 +433,8 @@ class FluidSink implements QueueSink {
   private patienceS = 0;
   /** Identical units the counts stand for. */
   units = 1;
+  /** The flow's longest backend time on its template grid. */
+  private backendMaxS = 0;
 
   constructor(
     private readonly mode: FluidMode,
@@ -425,6 +443,7 @@ class FluidSink implements QueueSink {
   ) {}
 
   prepare(flow: Flow, paths: Float64Array, toServing: number, patienceS: number): void {
+    if (flow !== this.flow) this.backendMaxS = serviceTemplate(flow.workload.config.traffic!.backendTime).points[TEMPLATE_POINTS - 1]!;
     this.flow = flow;
     this.paths = paths;
     this.toServing = toServing;
@@ -432,7 +451,13 @@ class FluidSink implements QueueSink {
   }
 
   served(count: number, waitS: number, stretch: number): void {
-    this.each(count, (share, shift) => this.settle(share, shift, waitS, this.patienceS - shift - waitS, stretch));
+    const total = count * this.units;
+    if (!(total > 0)) return;
+    for (let k = 0; k < this.paths.length; k++) {
+      const share = (total * this.paths[k]!) / this.toServing;
+      const shift = k * this.connectS;
+      if (share > 0) this.settle(share, shift, waitS, this.patienceS - shift - waitS, stretch);
+    }
   }
 
   servedStationary(count: number, pWait: number, meanWaitS: number, stretch: number): void {
@@ -462,7 +487,9 @@ class FluidSink implements QueueSink {
   /** `count` requests that start service after `shiftS + waitS`: those done within `patienceS` succeed, the others time out. */
   private settle(count: number, shiftS: number, waitS: number, patienceS: number, stretch: number): void {
     const t = this.flow.workload.config.traffic!;
-    const inTime = !(patienceS > 0) ? 0 : patienceS >= holdBound(t.cpuPerRequest, t.backendTime, stretch) ? 1 : templateCdf(holdTemplate(t.cpuPerRequest, t.backendTime, stretch, 'coarse'), patienceS);
+    // Most holds are far inside the patience: a bound spares the template.
+    const surely = patienceS >= this.backendMaxS && patienceS >= holdBound(t.cpuPerRequest, t.backendTime, stretch);
+    const inTime = !(patienceS > 0) ? 0 : surely ? 1 : templateCdf(holdTemplate(t.cpuPerRequest, t.backendTime, stretch, 'coarse'), patienceS);
     this.inc.outcomes[SUCCEEDED] += count * inTime;
     this.inc.outcomes[TIMED_OUT] += count * (1 - inTime);
     this.mode.record(stretch, shiftS, waitS, count * inTime);

@@ -21,6 +21,8 @@ export interface OverloadIncrement {
   peakRatio: number;
 }
 
+const NONE = { seconds: 0, integral: 0 };
+
 /**
  * Measures overload between changes of the front's state, for both traffic modes: the caller plans
  * the interval's capacity first. An interval with no serving pod is downtime, not overload.
@@ -44,7 +46,8 @@ export class OverloadWatch {
       const capacity = this.plan.flowCapacityRps[w]!;
       const share = this.plan.toServing[w]!;
       if (!(capacity > 0) || !(share > 0)) continue;
-      const over = flow.rate.above(capacity / share, aS, bS);
+      const peakRatio = (flow.rate.max(aS, bS) * share) / capacity;
+      const over = peakRatio > 1 ? flow.rate.above(capacity / share, aS, bS) : NONE;
       const inc = this.inc;
       inc.flow = w;
       inc.fromS = aS;
@@ -52,7 +55,7 @@ export class OverloadWatch {
       inc.overloadedS = over.seconds;
       inc.offered = over.integral * share;
       inc.capacity = capacity * over.seconds;
-      inc.peakRatio = (flow.rate.max(aS, bS) * share) / capacity;
+      inc.peakRatio = peakRatio;
       longestS = Math.max(longestS, over.seconds);
       peak = Math.max(peak, inc.peakRatio);
       this.c.out.trafficOverload.emit(inc);

@@ -78,7 +78,8 @@ export function mixtureQuantile(components: ReadonlyArray<readonly [ServiceTempl
     for (const [t, shift, w] of components) if (w > 0) s += w * templateCdf(t, x - shift);
     return s / total;
   };
-  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(1, hi); i++) {
+  // To 1e-6 of the value (well inside the 0.5% grids the delays are kept on).
+  for (let i = 0; i < 60 && hi - lo > 1e-6 * hi; i++) {
     const mid = (lo + hi) / 2;
     if (cdf(mid) < q) lo = mid;
     else hi = mid;
@@ -163,7 +164,8 @@ export function holdTemplate(cpu: DistSpec, backend: DistSpec, stretch: number, 
  * bound on the sharing factor's largest grid point (mean 1 plus 10 sd: Chebyshev, above 0.99).
  */
 export function holdBound(cpu: DistSpec, backend: DistSpec, stretch: number): number {
-  const s = quantizeStretch(stretch);
+  // Above the quantized stretch (it rounds to the nearest 1%), so no template exceeds it.
+  const s = stretch <= 1 ? 1 : stretch * 1.01;
   const c = serviceTemplate(cpu);
   const b = serviceTemplate(backend);
   return s * c.points[TEMPLATE_POINTS - 1]! * (1 + 10 * Math.sqrt(sharingVariance(s))) + b.points[TEMPLATE_POINTS - 1]!;
