@@ -216,6 +216,38 @@ describe.concurrent('stateful artifacts in the CLI', NO_TIME_LIMIT, () => {
   });
 });
 
+describe.concurrent('overload', NO_TIME_LIMIT, () => {
+  test('a load no replica count serves: the message comes first, the run still happens, --json carries overloadFraction', async () => {
+    const r = await deploysim(['run', 'single-replica', ...FASTER, '--set', 'workloads[0].traffic.rate=50000/s', '--json']);
+    expectExit(r, 0);
+    const never = r.stderr.indexOf('can never serve its load; it is simulated anyway');
+    const after = r.stderr.indexOf('was overloaded');
+    expect(never, describeRun(r)).toBeGreaterThanOrEqual(0);
+    expect(after).toBeGreaterThan(never);
+    expect(r.stderr).toMatch(/mi is offered 50,000\/s on average but serves at most 1,9\d\d\/s with all 1 replica up \(1\.00 core per pod at 0\.5\d\d ms of CPU per request\): 96\.\d% of its requests or more cannot be served/);
+    expect(r.stderr).toMatch(/mi was offered more than its serving pods can take for 100% of the measured time, 25\.\d\d times their capacity on average then/);
+    const result = parseJson<{ metrics: { workloads: { mi: Record<string, { mean: number }> }; service: Record<string, { mean: number }> } }>(r);
+    expect(result.metrics.workloads.mi.overloadFraction!.mean).toBeGreaterThan(0.99);
+    expect(result.metrics.service.overloadFraction!.mean).toBeGreaterThan(0.99);
+    expect(result.metrics.service.requestSuccessRate!.mean).toBeLessThan(0.05);
+    expectNoStackTrace(r);
+  });
+
+  test('a daily peak above capacity: only the after-run message, with the share of time and the peak', async () => {
+    const r = await deploysim(['run', 'single-replica', ...FASTER, '--set', 'workloads[0].traffic.rate={profile: diurnal, mean: 1500/s, amplitude: 0.5}']);
+    expectExit(r, 0);
+    expect(r.stderr, describeRun(r)).not.toMatch(/can never serve/);
+    expect(r.stderr).toMatch(/mi was offered more than its serving pods can take for 2\d\.\d% of the measured time, 1\.\d\d times their capacity on average then, 1\.1\d times at the highest/);
+    expect(tableRow(r.stdout, 'overloaded (offered above capacity)')[0]).toMatch(/^2\d\.\d+% ±/);
+  });
+
+  test('the built-in patterns are never overloaded: no message', async () => {
+    const r = await deploysim(['run', 'multiple-replicas', ...FASTER]);
+    expectExit(r, 0);
+    expect(r.stderr, describeRun(r)).not.toMatch(/overloaded|never serve/);
+  });
+});
+
 describe.concurrent('run --json', NO_TIME_LIMIT, () => {
   const args = ['run', 'single-replica', '--json', '--replications', '4', '--horizon', '30d'];
 
