@@ -55,7 +55,8 @@ const workloadArb = (name: string) =>
       { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0, minReadySeconds: '20s' },
       { type: 'Recreate' },
     ),
-    traffic: fc.constantFrom('none', { rate: '20/s', cpuPerRequest: '2ms', backendTime: '50ms' }),
+    traffic: fc.constantFrom('none', { rate: '20/s', cpuPerRequest: '2ms', backendTime: '50ms' }, { rate: { profile: 'spike', base: '200/s', peak: '3000/s', at: '2h', duration: '1h' }, cpuPerRequest: '1ms', backendTime: '10ms' }),
+    autoscaling: fc.constantFrom('none', { minReplicas: 1, maxReplicas: 4, targetCPUUtilization: 50 }),
     failures: fc.record({
       crash: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '2h' } }),
       hang: fc.constantFrom('none', { timeToFailure: { dist: 'exponential', mean: '5h' } }),

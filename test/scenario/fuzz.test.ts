@@ -525,6 +525,10 @@ const workloadArb = fc.record(
       },
       { requiredKeys: [] },
     ),
+    autoscaling: fc.oneof(
+      fc.constant('none'),
+      fc.integer({ min: 1, max: 50 }).chain((min) => fc.record({ minReplicas: fc.constant(min), maxReplicas: fc.integer({ min, max: 100 }), targetCPUUtilization: fc.integer({ min: 1, max: 200 }) })),
+    ),
     podDisruptionBudget: fc.oneof(fc.constant('none'), fc.record({ minAvailable: fc.integer({ min: 0, max: 10 }) })),
     failures: fc.record(
       { crash: fc.oneof(fc.constant('none'), positiveDistArb.map((timeToFailure) => ({ timeToFailure }))), hang: fc.oneof(fc.constant('none'), positiveDistArb.map((timeToFailure) => ({ timeToFailure }))) },
