@@ -61,7 +61,7 @@ function workloadRows(results: RunResult[]): Row[] {
     ];
     if (results.some((r) => at(r, `workloads.${name}.replicasMean`))) {
       rows.push(
-        { label: `${name}: replicas (mean)`, get: (r: RunResult) => at(r, `workloads.${name}.replicasMean`), kind: 'rate' as const },
+        { label: `${name}: replicas (mean)`, get: (r: RunResult) => at(r, `workloads.${name}.replicasMean`), kind: 'count' as const },
         { label: `${name}: replicas (fewest)`, get: (r: RunResult) => at(r, `workloads.${name}.replicasMin`), kind: 'rate' as const },
         { label: `${name}: replicas (most)`, get: (r: RunResult) => at(r, `workloads.${name}.replicasMax`), kind: 'rate' as const },
         { label: `${name}: pod-hours saved (vs. max replicas)`, get: (r: RunResult) => at(r, `workloads.${name}.podHoursSaved`), kind: 'hours' as const },
