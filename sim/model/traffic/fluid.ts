@@ -252,21 +252,24 @@ export class FluidMode implements FrontListener {
 
   /** The queue unit of `k` pods of a flow (k > 1: pooled) with `cores` between them (and the node pool they share, for one pod). */
   private unit(flow: Flow, cores: number, k: number, ca2: number, shareCores = cores, coLoad = 0): PodUnit {
+    // One object, rewritten for each unit (no unit outlives the call that asked for it).
     const w = flow.workload.index;
-    return {
-      workers: flow.concurrency * k,
-      cores,
-      shareCores,
-      coLoad,
-      cpuMeanS: flow.cpu.mean,
-      backendMeanS: flow.backend.mean,
-      cpuVar: this.cpuVar[w]!,
-      backendVar: this.backendVar[w]!,
-      ca2,
-      room: flow.queueBound * k,
-      patienceS: Math.min(flow.timeoutS, this.front.config.readTimeout),
-    };
+    const u = this.scratchUnit;
+    u.workers = flow.concurrency * k;
+    u.cores = cores;
+    u.shareCores = shareCores;
+    u.coLoad = coLoad;
+    u.cpuMeanS = flow.cpu.mean;
+    u.backendMeanS = flow.backend.mean;
+    u.cpuVar = this.cpuVar[w]!;
+    u.backendVar = this.backendVar[w]!;
+    u.ca2 = ca2;
+    u.room = flow.queueBound * k;
+    u.patienceS = Math.min(flow.timeoutS, this.front.config.readTimeout);
+    return u;
   }
+
+  private readonly scratchUnit: PodUnit = { workers: 0, cores: 0, shareCores: 0, coLoad: 0, cpuMeanS: 0, backendMeanS: 0, cpuVar: 0, backendVar: 0, ca2: 1, room: 0, patienceS: 0 };
 
   /**
    * Requests reaching the serving pods: pooled, one queue unit with all their cores and workers;
@@ -435,6 +438,7 @@ class FluidSink implements QueueSink {
   units = 1;
   /** The flow's longest backend time on its template grid. */
   private backendMaxS = 0;
+  private cpuMaxS = 0;
 
   constructor(
     private readonly mode: FluidMode,
@@ -443,7 +447,10 @@ class FluidSink implements QueueSink {
   ) {}
 
   prepare(flow: Flow, paths: Float64Array, toServing: number, patienceS: number): void {
-    if (flow !== this.flow) this.backendMaxS = serviceTemplate(flow.workload.config.traffic!.backendTime).points[TEMPLATE_POINTS - 1]!;
+    if (flow !== this.flow) {
+      this.backendMaxS = serviceTemplate(flow.workload.config.traffic!.backendTime).points[TEMPLATE_POINTS - 1]!;
+      this.cpuMaxS = serviceTemplate(flow.workload.config.traffic!.cpuPerRequest).points[TEMPLATE_POINTS - 1]!;
+    }
     this.flow = flow;
     this.paths = paths;
     this.toServing = toServing;
@@ -488,7 +495,7 @@ class FluidSink implements QueueSink {
   private settle(count: number, shiftS: number, waitS: number, patienceS: number, stretch: number): void {
     const t = this.flow.workload.config.traffic!;
     // Most holds are far inside the patience: a bound spares the template.
-    const surely = patienceS >= this.backendMaxS && patienceS >= holdBound(t.cpuPerRequest, t.backendTime, stretch);
+    const surely = patienceS >= this.backendMaxS && patienceS >= holdBound(this.cpuMaxS, this.backendMaxS, stretch);
     const inTime = !(patienceS > 0) ? 0 : surely ? 1 : templateCdf(holdTemplate(t.cpuPerRequest, t.backendTime, stretch, 'coarse'), patienceS);
     this.inc.outcomes[SUCCEEDED] += count * inTime;
     this.inc.outcomes[TIMED_OUT] += count * (1 - inTime);

@@ -163,12 +163,10 @@ export function holdTemplate(cpu: DistSpec, backend: DistSpec, stretch: number, 
  * template): the largest CPU and backend grid points, the CPU one stretched and multiplied by a
  * bound on the sharing factor's largest grid point (mean 1 plus 10 sd: Chebyshev, above 0.99).
  */
-export function holdBound(cpu: DistSpec, backend: DistSpec, stretch: number): number {
+export function holdBound(cpuMaxS: number, backendMaxS: number, stretch: number): number {
   // Above the quantized stretch (it rounds to the nearest 1%), so no template exceeds it.
   const s = stretch <= 1 ? 1 : stretch * 1.01;
-  const c = serviceTemplate(cpu);
-  const b = serviceTemplate(backend);
-  return s * c.points[TEMPLATE_POINTS - 1]! * (1 + 10 * Math.sqrt(sharingVariance(s))) + b.points[TEMPLATE_POINTS - 1]!;
+  return s * cpuMaxS * (1 + 10 * Math.sqrt(sharingVariance(s))) + backendMaxS;
 }
 
 /** Variance of the sharing factor G at stretch s. */
@@ -215,7 +213,8 @@ function delayOf(index: number): number {
 }
 
 export function latencyKey(stretch: number, shiftS: number, waitS: number): number {
-  const k = Math.min(1 << 20, Math.max(0, Math.round(Math.log(quantizeStretch(stretch)) * 100)));
+  // The index of quantizeStretch's grid point (0 up to 1.005).
+  const k = stretch > 1.005 ? Math.min(1 << 20, Math.round(Math.log(stretch) * 100)) : 0;
   return (k * DELAY_SLOTS + delayIndex(shiftS)) * DELAY_SLOTS + delayIndex(waitS);
 }
 
