@@ -82,6 +82,15 @@ describe('the Horizontal Pod Autoscaler', () => {
     expect(mi.podHoursSaved!.mean).toBeCloseTo(6 * (170 / 60) - mi.replicasMean!.mean * (170 / 60), 6);
   });
 
+  it('leaves a Deployment scaled to zero alone (as Kubernetes does)', () => {
+    const s = scenarioFrom(spike('fluid', 60), ['faults=[{type: scale, at: 30m, workload: mi, replicas: 0}]']);
+    const desired: Array<[number, number]> = [];
+    runReplication(s, s.seed, 0, {
+      onStart: (c, bus) => bus.on('workload.counts', (w) => void (desired.at(-1)?.[1] !== w.desired && desired.push([c.sim.nowS, w.desired]))),
+    });
+    expect(desired.at(-1)).toEqual([1800, 0]);
+  });
+
   it('keeps minReplicas <= maxReplicas (a located error)', () => {
     expect(() => scenarioFrom(`workloads: [{name: mi, autoscaling: {minReplicas: 3, maxReplicas: 2}}]`)).toThrow(
       'test.yaml:1:67 workloads[0].autoscaling.maxReplicas: expected a count >= minReplicas (3), got 2',

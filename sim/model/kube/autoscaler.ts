@@ -1,6 +1,9 @@
 import type { Cluster } from './cluster.js';
 import { scaleWorkload } from './deployment.js';
-import type { Workload } from './types.js';
+import type { PodPhase, Workload } from './types.js';
+
+/** Phases Kubernetes reports as Pending: no container started yet. */
+const K8S_PENDING = new Set<PodPhase>(['Pending', 'Pulling', 'Creating']);
 
 /** One workload's autoscaler state. */
 interface Hpa {
@@ -18,11 +21,11 @@ interface Hpa {
  * workload with `autoscaling`. Every sync period it reads the CPU the workload's pods used since
  * the last sync (from the traffic model), divides it over the Ready pods' CPU requests, and
  * recommends ceil(replicas x utilisation / target), unless the ratio is within the tolerance of 1.
- * Scaling up counts the pods not yet Ready as idle (so starting pods do not cause a second
- * overshoot), and is limited to the default policy (double, or 4 more, per period); scaling down
+ * Scaling up counts the pods running but not yet Ready as idle (so starting pods do not cause a
+ * second overshoot; Pending ones are left out), and is limited to the default policy (double, or 4 more, per period); scaling down
  * takes the highest recommendation of the stabilisation window. The result is kept within
  * minReplicas..maxReplicas and applied through the Deployment, so new pods take the whole
- * start-up path.
+ * start-up path. A Deployment scaled to zero is left alone.
  */
 export function startAutoscalers(c: Cluster): void {
   for (const w of c.workloads) {
@@ -43,13 +46,18 @@ function sync(hpa: Hpa): void {
   hpa.lastCpuSeconds = used;
   hpa.lastS = now;
   const current = w.desired;
+  // A Deployment scaled to zero has its autoscaler switched off (as in Kubernetes).
+  if (current === 0) return;
   let recommendation = current;
   const ready = w.servingCount;
   const request = w.config.resources.requests.cpu / 1000;
   if (ready > 0) {
     const target = a.targetCPUUtilization / 100;
     const ratio = cores / (ready * request) / target;
-    const starting = Math.max(0, w.pods.filter((p) => !p.deleted).length - ready);
+    // Pods whose container runs but that are not Ready yet (no metrics for them yet: idle when
+    // scaling up). Pods Kubernetes reports as Pending (not placed, pulling, creating) are ignored.
+    let starting = 0;
+    for (const p of w.pods) if (!p.deleted && !K8S_PENDING.has(p.phase) && !p.apiReady) starting++;
     if (Math.abs(ratio - 1) > k.tolerance) {
       if (ratio > 1 && starting > 0) {
         // Scaling up: pods that are not Ready yet count as idle; no change if that brings the

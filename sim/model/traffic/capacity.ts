@@ -168,23 +168,30 @@ export class CapacityPlan {
       });
       const weight = slots.map((slot) => this.flowOf(slot).requestCores);
       const allocation = new Float64Array(slots.length);
-      waterFill(nodeCores, demand, weight, slots.length, allocation);
+      const level = waterFill(nodeCores, demand, weight, slots.length, allocation);
       let used = 0;
-      for (const a of allocation) used += a;
-      const idle = Math.max(0, nodeCores - used);
-      let limits = 0;
-      let demanded = 0;
+      let weights = 0;
       for (let i = 0; i < slots.length; i++) {
-        limits += this.flowOf(slots[i]!).limitCores;
-        demanded += demand[i]!;
+        used += allocation[i]!;
+        weights += weight[i]!;
       }
-      // Limits that fit in the node keep each pod to its own cores; otherwise the pods share the
-      // node's cores as one processor-sharing pool (what CFS does when the others are idle).
-      const pooled = limits > nodeCores;
+      let limits = 0;
+      let oneWorkload = true;
+      for (const slot of slots) {
+        limits += this.flowOf(slot).limitCores;
+        if (this.front.pods[slot]!.workload !== this.front.pods[slots[0]!]!.workload) oneWorkload = false;
+      }
+      // Replicas of one workload on a node with room for their mean demand share its cores as one
+      // processor-sharing pool (what CFS amounts to for equal pods with equal load). Otherwise
+      // each pod has the cores CFS guarantees it when it has work (its share of the water level,
+      // or of the node by CPU request) or what the others leave on average, whichever is more.
+      const pooled = oneWorkload && level === Infinity;
       slots.forEach((slot, i) => {
-        this.cores[slot] = Math.min(this.flowOf(slot).limitCores, allocation[i]! + idle);
+        const guaranteed = level === Infinity ? (nodeCores * weight[i]!) / weights : level * weight[i]!;
+        const others = used - allocation[i]!;
+        this.cores[slot] = Math.min(this.flowOf(slot).limitCores, nodeCores, Math.max(guaranteed, nodeCores - others));
         this.shareCores[slot] = pooled ? Math.min(nodeCores, limits) : this.cores[slot]!;
-        this.coLoad[slot] = pooled ? Math.max(0, demanded - demand[i]!) : 0;
+        this.coLoad[slot] = pooled ? others : 0;
       });
     }
   }

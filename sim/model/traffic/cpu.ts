@@ -9,19 +9,24 @@
  * more than it asks for.
  */
 
+let fixedScratch = new Uint8Array(8);
+
 /**
  * Shares `capacity` among `n` demands in proportion to `weights`, none above its demand (water
- * filling). Writes each allocation into `out`.
+ * filling). Writes each allocation into `out` and returns the water level (allocation per unit of
+ * weight of those held back), Infinity when every demand is met.
  */
-export function waterFill(capacity: number, demands: ArrayLike<number>, weights: ArrayLike<number>, n: number, out: Float64Array | number[]): void {
+export function waterFill(capacity: number, demands: ArrayLike<number>, weights: ArrayLike<number>, n: number, out: Float64Array | number[]): number {
   let total = 0;
   for (let i = 0; i < n; i++) total += demands[i]!;
   if (total <= capacity) {
     for (let i = 0; i < n; i++) out[i] = demands[i]!;
-    return;
+    return Infinity;
   }
   // Fix the demands below their proportional share, then share the rest among the others.
-  const fixed = new Uint8Array(n);
+  if (fixedScratch.length < n) fixedScratch = new Uint8Array(n * 2);
+  const fixed = fixedScratch;
+  fixed.fill(0, 0, n);
   let left = capacity;
   for (let round = 0; round <= n; round++) {
     let weight = 0;
@@ -39,10 +44,11 @@ export function waterFill(capacity: number, demands: ArrayLike<number>, weights:
     }
     if (!changed) {
       for (let i = 0; i < n; i++) if (!fixed[i]) out[i] = level * weights[i]!;
-      return;
+      return level;
     }
   }
   for (let i = 0; i < n; i++) if (!fixed[i]) out[i] = 0;
+  return 0;
 }
 
 /**

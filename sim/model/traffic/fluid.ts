@@ -132,6 +132,11 @@ export class FluidMode implements FrontListener {
     if (from !== SERVING || to === SERVING || to === DRAINING) return;
     // The requests the pod was working on: lost when it dies, timed out when it stops answering.
     const pod = this.front.pods[slot];
+    if (pod && !this.pooled && !this.front.candidates(pod.workload.index).includes(slot)) {
+      // Out of rotation it received nothing new; what waited there is gone with it.
+      if (slot < this.slotBacklog.length) this.slotBacklog[slot] = 0;
+      return;
+    }
     if (!pod || !this.front.candidates(pod.workload.index).includes(slot)) return;
     const flow = this.flows[pod.workload.index];
     if (!flow) return;
@@ -353,7 +358,7 @@ export class FluidMode implements FrontListener {
         const seconds = lower.seconds - upper.seconds;
         const n = (lower.integral - upper.integral) * share;
         // The band's mean rate, kept inside the band (rounding can push a thin band's ratio out).
-        const lambda = Math.min(Math.max(n / seconds, (top * k) / bands), (top * (k + 1)) / bands) * share;
+        const lambda = Math.min(Math.max(n / seconds, (top * k * share) / bands), (top * (k + 1) * share) / bands);
         if (seconds > 0 && n > 0) serveStationary(u, lambda, n, this.sink);
         upper = lower;
       }

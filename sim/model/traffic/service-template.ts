@@ -126,10 +126,11 @@ export function holdTemplate(cpu: DistSpec, backend: DistSpec, stretch: number, 
   if (t !== undefined) return t;
   const fine = resolution === 'fine';
   const grid = fine ? GRID : COARSE_GRID;
-  const out = fine ? TEMPLATE_POINTS : COARSE_GRID * COARSE_GRID;
   const c = serviceTemplate(cpu);
   const b = serviceTemplate(backend);
   const constantBackend = b.points[0] === b.points[TEMPLATE_POINTS - 1];
+  // With a constant backend the CPU grid is the template's (its ends are what holdBound assumes).
+  const out = fine || constantBackend ? TEMPLATE_POINTS : COARSE_GRID * COARSE_GRID;
   const cpuPoints = sharedCpu(cpu, s, constantBackend ? out : grid, fine ? SHARING_POINTS : COARSE_SHARING_POINTS);
   let points = new Float64Array(out);
   if (constantBackend) {
