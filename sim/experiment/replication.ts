@@ -34,6 +34,8 @@ export interface ReplicationOutcome {
 
 /** Hooks to watch a replication (traces, the visualiser); they must not change the model. */
 export interface ReplicationHooks {
+  /** Called before the cluster starts: observers attached here see every event, the first pods' creation included. */
+  beforeStart?(bus: EventBus<ModelEvents>, sim: Simulation): void;
   onStart?(cluster: Cluster, bus: EventBus<ModelEvents>): void;
   /** Called as simulated time passes (about every 1% of the horizon) with the time reached. */
   onTime?(timeS: number): void;
@@ -51,6 +53,7 @@ export function runReplication(scenario: Scenario, seed: number, index: number, 
   const bus = new EventBus<ModelEvents>();
   let cluster: Cluster;
   try {
+    hooks.beforeStart?.(bus, sim);
     cluster = startCluster(sim, streams, scenario, bus);
     const metrics = new ReplicationMetrics(cluster, bus, { latency: hooks.noLatency !== true });
     hooks.onStart?.(cluster, bus);

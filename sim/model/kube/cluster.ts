@@ -64,6 +64,9 @@ const CHANNEL_NAMES = {
   processorState: 'processor.state',
 } as const;
 
+/** The name of every model event (what a trace or a fingerprint subscribes to). */
+export const MODEL_EVENT_NAMES: ReadonlyArray<keyof ModelEvents> = Object.values(CHANNEL_NAMES);
+
 function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
   const n = CHANNEL_NAMES;
   return {
