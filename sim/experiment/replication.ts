@@ -46,44 +46,130 @@ export interface ReplicationHooks {
 /** With an onTime hook, the run is cut into this many steps (the events and their order are the same). */
 const PROGRESS_STEPS = 100;
 
+/** The cluster at one moment, as plain data (cloneable, for a page or a trace). */
+export interface ClusterSnapshot {
+  timeS: number;
+  events: number;
+  nodes: Array<{ name: string; zone: string | null; up: boolean; condition: 'Ready' | 'Unknown'; cordoned: boolean; pods: string[] }>;
+  pods: Array<{ name: string; workload: string; phase: string; node: string | null; ready: boolean; hung: boolean; deleted: boolean }>;
+  workloads: Array<{ name: string; desired: number; serving: number; running: number }>;
+}
+
+/**
+ * One replication, run step by step: created with its bus (observers attached before the cluster
+ * starts see every event), advanced to any time, looked at, and finished. The measured window
+ * opens when the run passes the warmup. `runReplication` is this, run to the horizon at once; both
+ * give the same events in the same order.
+ */
+export class ReplicationSession {
+  readonly sim = new Simulation();
+  readonly bus: EventBus<ModelEvents>;
+  readonly cluster: Cluster;
+  private readonly metrics: ReplicationMetrics;
+  private windowOpen = false;
+  private finished: ReplicationOutcome | null = null;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly seed: number,
+    readonly index: number,
+    options: { bus?: EventBus<ModelEvents>; beforeStart?: (bus: EventBus<ModelEvents>, sim: Simulation) => void; latency?: boolean } = {},
+  ) {
+    this.bus = options.bus ?? new EventBus<ModelEvents>();
+    const streams = new RandomStreams(replicationSeed(seed, index));
+    this.cluster = this.guard(() => {
+      options.beforeStart?.(this.bus, this.sim);
+      return startCluster(this.sim, streams, scenario, this.bus);
+    });
+    this.metrics = new ReplicationMetrics(this.cluster, this.bus, { latency: options.latency !== false });
+  }
+
+  get nowS(): number {
+    return this.sim.nowS;
+  }
+
+  /** Runs every event up to `untilS` (at most the horizon), opening the measured window at the warmup. */
+  advance(untilS: number): void {
+    if (this.finished !== null) return;
+    const s = this.scenario;
+    const target = Math.min(untilS, s.horizon);
+    this.guard(() => {
+      if (!this.windowOpen) {
+        this.runTo(Math.min(target, s.warmup));
+        if (this.sim.nowS < s.warmup || target < s.warmup) return;
+        this.cluster.traffic?.flush();
+        this.cluster.artifacts?.flush();
+        this.metrics.startWindow(s.warmup);
+        this.windowOpen = true;
+      }
+      this.runTo(target);
+    });
+  }
+
+  private runTo(untilS: number): void {
+    if (untilS < this.sim.nowS) return;
+    const limit = this.scenario.limits.maxEventsPerReplication;
+    if (this.sim.run({ untilS, maxEvents: limit - this.sim.workDone }) === 'maxEvents') {
+      throw new EventLimitError(this.scenario.name, this.index, limit, this.sim.nowS);
+    }
+  }
+
+  /** The cluster now, as plain data. */
+  snapshot(): ClusterSnapshot {
+    const c = this.cluster;
+    return {
+      timeS: this.sim.nowS,
+      events: this.sim.eventsExecuted,
+      nodes: c.nodes.map((n) => ({ name: n.name, zone: n.zone, up: n.up, condition: n.condition, cordoned: n.cordoned, pods: n.pods.map((p) => p.name) })),
+      pods: c.workloads.flatMap((w) =>
+        w.pods.map((p) => ({ name: p.name, workload: w.name, phase: p.phase, node: p.node?.name ?? null, ready: p.apiReady, hung: p.hung, deleted: p.deleted })),
+      ),
+      workloads: c.workloads.map((w) => ({ name: w.name, desired: w.desired, serving: w.servingCount, running: w.runningCount })),
+    };
+  }
+
+  /** Runs to the horizon (if not there yet) and returns the replication's metrics. */
+  finish(): ReplicationOutcome {
+    if (this.finished !== null) return this.finished;
+    this.advance(this.scenario.horizon);
+    return (this.finished = this.guard(() => {
+      this.cluster.traffic?.flush();
+      this.cluster.artifacts?.flush();
+      const values = this.metrics.finish(this.scenario.horizon);
+      return { values, distributions: this.metrics.distributions, events: this.sim.eventsExecuted };
+    }));
+  }
+
+  /** Names the replication in a broken invariant's message. */
+  private guard<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof InvariantError && !e.message.includes('[scenario ')) {
+        e.message = `${e.message} [scenario ${this.scenario.name}, seed ${this.seed}, replication ${this.index}]`;
+      }
+      throw e;
+    }
+  }
+}
+
 /** Runs replication `index` of a scenario to its horizon and returns its metrics. */
 export function runReplication(scenario: Scenario, seed: number, index: number, hooks: ReplicationHooks = {}): ReplicationOutcome {
-  const sim = new Simulation();
-  const streams = new RandomStreams(replicationSeed(seed, index));
-  const bus = new EventBus<ModelEvents>();
-  let cluster: Cluster;
-  try {
-    hooks.beforeStart?.(bus, sim);
-    cluster = startCluster(sim, streams, scenario, bus);
-    const metrics = new ReplicationMetrics(cluster, bus, { latency: hooks.noLatency !== true });
-    hooks.onStart?.(cluster, bus);
-    const limit = scenario.limits.maxEventsPerReplication;
-    const runUntil = (untilS: number): boolean => {
-      // With an onTime hook, in PROGRESS_STEPS steps from where it is (each step's end computed
-      // from the start, so rounding can never stall it).
-      const fromS = sim.nowS;
-      const steps = hooks.onTime === undefined ? 1 : PROGRESS_STEPS;
-      for (let k = 1; k <= steps; k++) {
-        const t = k === steps ? untilS : fromS + ((untilS - fromS) * k) / steps;
-        if (sim.run({ untilS: t, maxEvents: limit - sim.workDone }) === 'maxEvents') return false;
-        hooks.onTime?.(t);
+  const session = new ReplicationSession(scenario, seed, index, { beforeStart: hooks.beforeStart, latency: hooks.noLatency !== true });
+  hooks.onStart?.(session.cluster, session.bus);
+  if (hooks.onTime !== undefined) {
+    // In PROGRESS_STEPS steps to the warmup, then to the horizon (each step's end computed from
+    // the start, so rounding can never stall it).
+    for (const [fromS, toS] of [
+      [0, scenario.warmup],
+      [scenario.warmup, scenario.horizon],
+    ] as const) {
+      for (let k = 1; k <= PROGRESS_STEPS; k++) {
+        const t = k === PROGRESS_STEPS ? toS : fromS + ((toS - fromS) * k) / PROGRESS_STEPS;
+        session.advance(t);
+        hooks.onTime(t);
       }
-      return true;
-    };
-    let finished = runUntil(scenario.warmup);
-    cluster.traffic?.flush();
-    cluster.artifacts?.flush();
-    metrics.startWindow(scenario.warmup);
-    if (finished) finished = runUntil(scenario.horizon);
-    if (!finished) throw new EventLimitError(scenario.name, index, limit, sim.nowS);
-    cluster.traffic?.flush();
-    cluster.artifacts?.flush();
-    const values = metrics.finish(scenario.horizon);
-    return { values, distributions: metrics.distributions, events: sim.eventsExecuted };
-  } catch (e) {
-    if (e instanceof InvariantError) {
-      e.message = `${e.message} [scenario ${scenario.name}, seed ${seed}, replication ${index}]`;
     }
-    throw e;
   }
+  return session.finish();
 }
