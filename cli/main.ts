@@ -1,10 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { compareScenarios, runExperiment, type ExperimentProgress } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
-import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput } from '../sim/scenario/index.js';
+import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { clipName, formatCompare, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { overloadWarning, unservableWarning } from './overload.js';
+import { TraceFile } from './trace-file.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
 
 /** Where the program writes; tests pass their own. */
@@ -47,6 +48,7 @@ interface RunOptions {
   warmup?: string;
   set: string[];
   json?: boolean;
+  trace?: string;
 }
 
 /** The scenario fields the shorthand options stand for; they are validated like `--set`. */
@@ -108,20 +110,34 @@ function buildProgram(io: Io): Command {
     .showHelpAfterError('(run deploysim --help for usage)');
 
   addRunOptions(program.command('run').argument('<scenario>', 'scenario file (.yaml or .json) or built-in pattern name'))
+    .option('--trace <file>', 'also write every model event of replication 0 to this file, as JSON lines')
     .description('simulate one scenario and print its metrics with 95% confidence intervals')
     .action((arg: string, o: RunOptions) => {
       const scenario = loadScenarioFile(arg, overridesOf(o));
-      const idle = idleFaultWarning(scenario);
-      if (idle !== null) io.err(idle);
-      const unservable = unservableWarning(scenario);
-      if (unservable !== null) io.err(unservable);
-      const result = runExperiment(scenario, progressReporter(io));
-      const warning = uncoordinatedWarning(scenario, result);
-      if (warning !== null) io.err(warning);
-      const overload = overloadWarning(scenario, result);
-      if (overload !== null) io.err(overload);
-      io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result));
+      const trace = o.trace === undefined ? null : new TraceFile(o.trace);
+      try {
+        const output = runOne(scenario, o);
+        // The trace is complete (or the run fails) before anything is printed.
+        trace?.write(scenario);
+        io.out(output);
+      } finally {
+        trace?.abandon();
+      }
     });
+
+  /** `run` itself: its warnings on stderr; returns the table or JSON for stdout. */
+  function runOne(scenario: Scenario, o: RunOptions): string {
+    const idle = idleFaultWarning(scenario);
+    if (idle !== null) io.err(idle);
+    const unservable = unservableWarning(scenario);
+    if (unservable !== null) io.err(unservable);
+    const result = runExperiment(scenario, progressReporter(io));
+    const warning = uncoordinatedWarning(scenario, result);
+    if (warning !== null) io.err(warning);
+    const overload = overloadWarning(scenario, result);
+    if (overload !== null) io.err(overload);
+    return o.json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result);
+  }
 
   addRunOptions(program.command('compare').argument('[scenarios...]', 'scenario files or built-in names (default: the five deployment patterns)'))
     .description('simulate several scenarios on the same random streams and print them side by side')

@@ -216,6 +216,34 @@ describe.concurrent('stateful artifacts in the CLI', NO_TIME_LIMIT, () => {
   });
 });
 
+describe.concurrent('run --trace', NO_TIME_LIMIT, () => {
+  test('writes every model event of replication 0 as JSON lines, first the pods created, and still prints the result', async () => {
+    const file = join(tmp, 'coordination.jsonl');
+    const r = await deploysim(['run', 'multiple-replicas-coordination', ...FASTER, '--trace', file, '--json']);
+    expectExit(r, 0);
+    expect(parseJson<{ scenario: string }>(r).scenario).toBe('multiple-replicas-coordination');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const records = lines.map((line) => JSON.parse(line) as { n: number; t: number; kind: string; pod?: string });
+    expect(records.length).toBeGreaterThan(100);
+    expect(records.slice(0, 3).map((x) => [x.kind, x.pod])).toEqual([
+      ['pod.created', 'mi-1'],
+      ['pod.created', 'mi-2'],
+      ['pod.created', 'mi-3'],
+    ]);
+    expect(new Set(records.map((x) => x.kind))).toContain('coordination');
+    expect(records.at(-1)!.t).toBeLessThanOrEqual(10 * 86400);
+    expect(readdirSync(tmp).filter((f) => f.includes('.partial'))).toEqual([]);
+  });
+
+  test('a file that cannot be written is an error before anything runs, and leaves nothing behind', async () => {
+    const r = await deploysim(['run', 'single-replica', ...FASTER, '--trace', join(tmp, 'no-such-dir', 't.jsonl')]);
+    expectExit(r, 1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/--trace .*no-such-dir\/t\.jsonl: cannot write the file \(ENOENT\)/);
+    expectNoStackTrace(r);
+  });
+});
+
 describe.concurrent('overload', NO_TIME_LIMIT, () => {
   test('a load no replica count serves: the message comes first, the run still happens, --json carries overloadFraction', async () => {
     const r = await deploysim(['run', 'single-replica', ...FASTER, '--set', 'workloads[0].traffic.rate=50000/s', '--json']);
