@@ -56,6 +56,11 @@ export class EventHeap {
     p[i] = payload;
   }
 
+  /** Removes every entry. */
+  clear(): void {
+    this.size = 0;
+  }
+
   /** Removes the first event and returns its payload. The heap must not be empty. */
   pop(): number {
     const p = this.payload;

@@ -132,14 +132,13 @@ export class FluidMode implements FrontListener {
     if (from !== SERVING || to === SERVING || to === DRAINING) return;
     // The requests the pod was working on: lost when it dies, timed out when it stops answering.
     const pod = this.front.pods[slot];
-    if (pod && !this.pooled && !this.front.candidates(pod.workload.index).includes(slot)) {
+    const flow = pod ? this.flows[pod.workload.index] : null;
+    if (!pod || !flow) return;
+    if (!this.front.candidates(pod.workload.index).includes(slot)) {
       // Out of rotation it received nothing new; what waited there is gone with it.
-      if (slot < this.slotBacklog.length) this.slotBacklog[slot] = 0;
+      if (!this.pooled) this.dropBacklog(flow, slot, 0);
       return;
     }
-    if (!pod || !this.front.candidates(pod.workload.index).includes(slot)) return;
-    const flow = this.flows[pod.workload.index];
-    if (!flow) return;
     const counts = this.plan.countsOf(flow);
     counts[to === DRAINING ? REFUSING : to]!--;
     counts[SERVING]!++; // as it was just before the change

@@ -1,3 +1,4 @@
+import { EventHeap } from '../../engine/heap.js';
 import { NO_EVENT } from '../../engine/simulation.js';
 import type { Pod } from '../kube/types.js';
 import type { RequestPool } from './request-pool.js';
@@ -19,7 +20,9 @@ export class PodServer {
 
   // ---- the CPU phase: processor sharing (cpu.ts) ----
   /** Requests in their CPU phase. */
-  cpuCount = 0;
+  get cpuCount(): number {
+    return this.tags.size;
+  }
   /**
    * Virtual time: CPU seconds each request in the CPU phase has received since the phase last
    * emptied. A request finishes its CPU phase when it reaches the tag it entered with (virtual time
@@ -36,8 +39,9 @@ export class PodServer {
   retired = false;
   /** The pods with traffic on this pod's node, sharing its CPU (set on first use). */
   node: NodeCpu | null = null;
-  private tags = new Float64Array(16);
-  private tagged = new Int32Array(16);
+  /** Requests in their CPU phase by tag (ties in the order they entered). */
+  private readonly tags = new EventHeap(16);
+  private entered = 0;
 
   constructor(
     readonly pod: Pod,
@@ -64,57 +68,22 @@ export class PodServer {
 
   /** Request `r` enters the CPU phase needing `cpuS` (call advance first). */
   pushCpu(r: number, cpuS: number): void {
-    if (this.cpuCount === this.tags.length) {
-      const t = new Float64Array(this.tags.length * 2);
-      t.set(this.tags);
-      this.tags = t;
-      const g = new Int32Array(this.tagged.length * 2);
-      g.set(this.tagged);
-      this.tagged = g;
-    }
-    // Sift up in the min-heap of tags.
-    let i = this.cpuCount++;
-    const tag = this.virtualS + cpuS;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (this.tags[parent]! <= tag) break;
-      this.tags[i] = this.tags[parent]!;
-      this.tagged[i] = this.tagged[parent]!;
-      i = parent;
-    }
-    this.tags[i] = tag;
-    this.tagged[i] = r;
+    this.tags.push(this.virtualS + cpuS, this.entered++, r);
   }
 
   /** The smallest tag (the CPU phase must not be empty). */
   nextTag(): number {
-    return this.tags[0]!;
+    return this.tags.peekTime();
   }
 
   /** Removes the request with the smallest tag from the CPU phase and returns it. */
   popCpu(): number {
-    const r = this.tagged[0]!;
-    const n = --this.cpuCount;
-    const tag = this.tags[n]!;
-    const id = this.tagged[n]!;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && this.tags[child + 1]! < this.tags[child]!) child++;
-      if (this.tags[child]! >= tag) break;
-      this.tags[i] = this.tags[child]!;
-      this.tagged[i] = this.tagged[child]!;
-      i = child;
-    }
-    this.tags[i] = tag;
-    this.tagged[i] = id;
-    return r;
+    return this.tags.pop();
   }
 
   /** Empties the CPU phase (the pod died or hung: what it held is settled elsewhere). */
   clearCpu(): void {
-    this.cpuCount = 0;
+    this.tags.clear();
     this.virtualS = 0;
   }
 
