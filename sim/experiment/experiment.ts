@@ -1,7 +1,7 @@
 import { serializeScenario } from '../scenario/serialize.js';
 import type { Scenario } from '../scenario/types.js';
 import { ENGINE_VERSION } from '../version.js';
-import { runReplication, replicationSeed } from './replication.js';
+import { runReplication, replicationSeed, type ReplicationOutcome } from './replication.js';
 import { saturationThroughput } from './saturation.js';
 import { Accumulator, pooledMaxSummary, pooledQuantileSummary, ratioSummary, type MetricSummary } from './stats.js';
 
@@ -47,53 +47,78 @@ export interface ExperimentOptions {
   saturation?: boolean;
 }
 
-/** Runs every replication of a scenario and summarises each metric across them. */
-export function runExperiment(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void, options: ExperimentOptions = {}): RunResult {
-  return runWithSamples(scenario, onProgress, options).result;
-}
-
-function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void, options: ExperimentOptions = {}): { result: RunResult; samples: Samples } {
-  const accumulators = new Map<string, Accumulator>();
-  const samples: Samples = new Map();
+/**
+ * A scenario's replications summarised as they arrive, in replication order: `add` each outcome,
+ * `result` at any point (the summary of those added so far). The CLI adds them all and reads the
+ * result once; the visualiser reads it after every few, so the intervals visibly narrow. Both give
+ * the same numbers for the same replications.
+ */
+export class ExperimentAggregate {
+  private readonly accumulators = new Map<string, Accumulator>();
+  readonly samples: Samples = new Map();
   /** Distribution metrics: name -> the samples of each replication. */
-  const pooled = new Map<string, number[][]>();
-  const events = new Accumulator();
-  for (let i = 0; i < scenario.replications; i++) {
-    const onTime = onProgress && ((timeS: number) => onProgress({ scenario: scenario.name, replication: i, of: scenario.replications, timeS, horizonS: scenario.horizon }));
-    const outcome = runReplication(scenario, scenario.seed, i, { onTime });
-    events.add(outcome.events);
+  private readonly pooled = new Map<string, number[][]>();
+  private readonly events = new Accumulator();
+  /** Replications added. */
+  count = 0;
+
+  constructor(readonly scenario: Scenario) {}
+
+  /** Adds the outcome of the next replication (index `count`). */
+  add(outcome: ReplicationOutcome): void {
+    this.count++;
+    this.events.add(outcome.events);
     for (const [name, value] of outcome.values) {
-      let acc = accumulators.get(name);
-      if (acc === undefined) accumulators.set(name, (acc = new Accumulator()));
+      let acc = this.accumulators.get(name);
+      if (acc === undefined) this.accumulators.set(name, (acc = new Accumulator()));
       acc.add(value);
-      let list = samples.get(name);
-      if (list === undefined) samples.set(name, (list = []));
+      let list = this.samples.get(name);
+      if (list === undefined) this.samples.set(name, (list = []));
       list.push(value);
     }
     for (const [name, values] of outcome.distributions) {
-      let list = pooled.get(name);
-      if (list === undefined) pooled.set(name, (list = []));
+      let list = this.pooled.get(name);
+      if (list === undefined) this.pooled.set(name, (list = []));
       list.push(values);
     }
+  }
+
+  /** The summary of the replications added so far (`replications` says how many). */
+  result(saturationThroughputRps: number | null): RunResult {
+    const scenario = this.scenario;
+    const summaries: Array<[string, MetricSummary]> = [...this.accumulators].map(([name, acc]) => [name, summarize(name, acc, this.samples)]);
+    for (const [name, perReplication] of this.pooled) summaries.push(...summarizeDistribution(name, perReplication));
+    const last = Math.max(0, this.count - 1);
+    return {
+      scenario: scenario.name,
+      description: scenario.description,
+      seed: scenario.seed,
+      replications: this.count,
+      horizonS: scenario.horizon,
+      warmupS: scenario.warmup,
+      engineVersion: ENGINE_VERSION,
+      replicationSeeds: `${replicationSeed(scenario.seed, 0)} .. ${replicationSeed(scenario.seed, last)}`,
+      metrics: nest(summaries),
+      saturationThroughputRps,
+      eventsPerReplication: this.events.summary(),
+      resolvedScenario: serializeScenario(scenario),
+    };
+  }
+}
+
+/** Runs every replication of a scenario and summarises each metric across them. */
+export function runExperiment(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void, options: ExperimentOptions = {}): RunResult {
+  return runAll(scenario, onProgress).result(options.saturation === false ? null : (saturationThroughput(scenario)?.rps ?? null));
+}
+
+function runAll(scenario: Scenario, onProgress?: (p: ExperimentProgress) => void): ExperimentAggregate {
+  const aggregate = new ExperimentAggregate(scenario);
+  for (let i = 0; i < scenario.replications; i++) {
+    const onTime = onProgress && ((timeS: number) => onProgress({ scenario: scenario.name, replication: i, of: scenario.replications, timeS, horizonS: scenario.horizon }));
+    aggregate.add(runReplication(scenario, scenario.seed, i, { onTime }));
     onProgress?.({ scenario: scenario.name, replication: i + 1, of: scenario.replications });
   }
-  const summaries: Array<[string, MetricSummary]> = [...accumulators].map(([name, acc]) => [name, summarize(name, acc, samples)]);
-  for (const [name, perReplication] of pooled) summaries.push(...summarizeDistribution(name, perReplication));
-  const result: RunResult = {
-    scenario: scenario.name,
-    description: scenario.description,
-    seed: scenario.seed,
-    replications: scenario.replications,
-    horizonS: scenario.horizon,
-    warmupS: scenario.warmup,
-    engineVersion: ENGINE_VERSION,
-    replicationSeeds: `${replicationSeed(scenario.seed, 0)} .. ${replicationSeed(scenario.seed, scenario.replications - 1)}`,
-    metrics: nest(summaries),
-    saturationThroughputRps: options.saturation === false ? null : (saturationThroughput(scenario)?.rps ?? null),
-    eventsPerReplication: events.summary(),
-    resolvedScenario: serializeScenario(scenario),
-  };
-  return { result, samples };
+  return aggregate;
 }
 
 /**
@@ -102,14 +127,25 @@ function runWithSamples(scenario: Scenario, onProgress?: (p: ExperimentProgress)
  * differences from the first.
  */
 export function compareScenarios(scenarios: readonly Scenario[], onProgress?: (p: ExperimentProgress) => void): RunResult[] {
-  const runs = scenarios.map((s) => runWithSamples(s, onProgress));
+  const runs = scenarios.map((s) => {
+    const aggregate = runAll(s, onProgress);
+    return { aggregate, result: aggregate.result(saturationThroughput(s)?.rps ?? null) };
+  });
+  return withPairedDifferences(runs);
+}
+
+/**
+ * Adds to each result after the first its paired differences from the first: replication by
+ * replication, over the replications both have.
+ */
+export function withPairedDifferences(runs: ReadonlyArray<{ aggregate: ExperimentAggregate; result: RunResult }>): RunResult[] {
   const baseline = runs[0];
   if (baseline === undefined) return [];
   return runs.map((run, k) => {
     if (k === 0) return run.result;
     const diffs: Array<[string, MetricSummary]> = [];
-    for (const [name, values] of run.samples) {
-      const base = baseline.samples.get(name);
+    for (const [name, values] of run.aggregate.samples) {
+      const base = baseline.aggregate.samples.get(name);
       if (base === undefined) continue;
       const acc = new Accumulator();
       for (let i = 0; i < Math.min(values.length, base.length); i++) acc.add(values[i]! - base[i]!);
