@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatScenarioError, loadScenarioText, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
+import { PATTERN_ORDER } from '../sim/scenario/patterns.js';
 import { encodingProblem, readBounded, type BoundedRead } from './read-file.js';
 
 /** Bad input the user can fix: printed as is, exit status 1. */
@@ -29,7 +30,7 @@ export function builtinDir(): string {
 }
 
 /** The deployment patterns, in the order the comparison table shows them (what `compare` runs by default). */
-export const BUILTIN_ORDER = ['single-replica', 'multiple-replicas', 'multiple-replicas-coordination', 'isolated-stateful-pods', 'uncoordinated-replicas'];
+export const BUILTIN_ORDER: readonly string[] = PATTERN_ORDER;
 
 /** Every built-in scenario: the patterns, then the others (e.g. rolling-update) by name. */
 export function builtinNames(): string[] {

@@ -95,3 +95,23 @@ export function costAgainstAvailability(results: readonly RunResult[]): CostPoin
   }
   return points;
 }
+
+/**
+ * The headline panels for these results: HEADLINE with, before node-hours, the takeover p95 of the
+ * first artifact that has takeovers (the time from its last server losing it to a survivor running
+ * it; per artifact in the --json result).
+ */
+export function headlineSpecs(results: readonly RunResult[]): PanelSpec[] {
+  const specs = [...HEADLINE];
+  let artifact: string | undefined;
+  for (const r of results) {
+    const artifacts = r.metrics['artifacts'];
+    if (artifacts === undefined || isSummary(artifacts)) continue;
+    artifact = Object.keys(artifacts).find((name) => summaryAt(r, `metrics.artifacts.${name}.takeoverS.p95`)?.mean != null);
+    if (artifact !== undefined) break;
+  }
+  if (artifact !== undefined) {
+    specs.splice(specs.length - 1, 0, { path: `metrics.artifacts.${artifact}.takeoverS.p95`, label: `takeover p95 (${artifact})`, unit: 's', higherIsBetter: false });
+  }
+  return specs;
+}

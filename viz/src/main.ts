@@ -1,0 +1,230 @@
+/**
+ * The page: reads its state from the URL, loads the scenarios (built-in names with overrides, or
+ * their own text), runs them in Web Workers and shows the chosen view. Every change of state is
+ * written back to the URL, so a link reproduces what someone saw.
+ */
+import { PATTERN_ORDER } from '../../sim/scenario/patterns.js';
+import { decodeState, DEFAULT_STATE, encodeState, type ScenarioRef, type View, type VizState } from '../data/url-state.js';
+import { mountCompareView } from './views/compare.js';
+import { loadComparison, type Input } from './worker/comparison.js';
+import { SimPool, type CompareRun, type CompareUpdate } from './worker/pool.js';
+import type { Source } from './worker/protocol.js';
+import './style.css';
+
+/** The built-in scenarios, read at build time: the patterns first, then the others by name. */
+const BUILTIN_TEXT: Record<string, string> = Object.fromEntries(
+  Object.entries(import.meta.glob<string>('../../scenarios/*.yaml', { query: '?raw', import: 'default', eager: true })).map(([path, text]) => [path.replace(/^.*\/([^/]+)\.yaml$/, '$1'), text]),
+);
+const BUILTINS = [...PATTERN_ORDER.filter((n) => n in BUILTIN_TEXT), ...Object.keys(BUILTIN_TEXT).filter((n) => !(PATTERN_ORDER as readonly string[]).includes(n)).sort()];
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const viewRoot = $<HTMLElement>('view');
+const message = $<HTMLElement>('message');
+const progress = $<HTMLProgressElement>('progress');
+const progressText = $<HTMLElement>('progress-text');
+const seedInput = $<HTMLInputElement>('seed');
+const repsInput = $<HTMLInputElement>('replications');
+const cancelButton = $<HTMLButtonElement>('cancel');
+const rerunButton = $<HTMLButtonElement>('rerun');
+
+const pool = new SimPool();
+let state: VizState = structuredClone(DEFAULT_STATE);
+let run: CompareRun | null = null;
+let lastUpdate: CompareUpdate | null = null;
+let loaded: { names: string[]; sources: Source[] } | null = null;
+let destroyView: (() => void) | null = null;
+let compareView: ReturnType<typeof mountCompareView> | null = null;
+
+function showMessage(text: string | null): void {
+  message.hidden = text === null;
+  message.textContent = text ?? '';
+}
+
+function writeUrl(): void {
+  const query = encodeState(state);
+  history.replaceState(null, '', query === '' ? location.pathname : `?${query}`);
+}
+
+/** The scenarios of the state as loader inputs: the five patterns when none are given. */
+function inputsOf(refs: readonly ScenarioRef[]): Input[] {
+  const list = refs.length > 0 ? refs : PATTERN_ORDER.map((name) => ({ name, text: null, overrides: [] }));
+  return list.map((r, i) => (r.name !== null ? { text: BUILTIN_TEXT[r.name] ?? '', file: `${r.name}.yaml`, overrides: r.overrides } : { text: r.text ?? '', file: `scenario-${i}.yaml`, overrides: r.overrides }));
+}
+
+function commonOverrides(): string[] {
+  const out: string[] = [];
+  if (state.seed !== null) out.push(`seed=${state.seed}`);
+  if (state.replications !== null) out.push(`replications=${state.replications}`);
+  return out;
+}
+
+/** Loads the state's scenarios and (re)starts the comparison; loader errors are shown, not thrown. */
+function startRun(): void {
+  run?.cancel();
+  run = null;
+  const comparison = loadComparison(inputsOf(state.scenarios), commonOverrides());
+  if ('errors' in comparison) {
+    loaded = null;
+    lastUpdate = null;
+    showMessage(`The scenarios could not be loaded:\n${comparison.errors.join('\n')}`);
+    setProgress(0, 0, false);
+    render();
+    return;
+  }
+  const first = comparison.scenarios[0]!;
+  seedInput.value = String(first.seed);
+  repsInput.value = String(first.replications);
+  loaded = { names: comparison.scenarios.map((s) => s.name), sources: comparison.sources };
+  const started = performance.now();
+  run = pool.compare(comparison.scenarios, comparison.sources, (u) => {
+    lastUpdate = u;
+    setProgress(u.done, u.total, !u.complete);
+    compareView?.update(u);
+    if (u.complete) {
+      document.body.dataset.complete = 'true';
+      document.body.dataset.completeMs = String(Math.round(performance.now() - started));
+    }
+  });
+  document.body.dataset.complete = 'false';
+  run.finished.then(
+    () => (run = null),
+    (e: Error) => {
+      run = null;
+      if (e.message !== 'cancelled') showMessage(`The simulation stopped: ${e.message}`);
+    },
+  );
+}
+
+function setProgress(done: number, total: number, running: boolean): void {
+  progress.max = Math.max(1, total);
+  progress.value = done;
+  progressText.textContent = total === 0 ? '' : `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} replications${running ? '' : done < total ? ' (cancelled)' : ''}`;
+  cancelButton.disabled = !running;
+}
+
+function setView(view: View): void {
+  state.view = view;
+  writeUrl();
+  render();
+}
+
+/** Views other than the landing one load on first use (the editor is most of the bundle). */
+const loadScenarioView = () => import('./views/scenario.js');
+const loadExplorer = () => import('./views/explorer.js');
+let renderCount = 0;
+
+function render(): void {
+  const ticket = ++renderCount;
+  destroyView?.();
+  destroyView = null;
+  compareView = null;
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
+    const selected = tab.dataset.view === state.view;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+  }
+  viewRoot.replaceChildren();
+  viewRoot.dataset.view = state.view;
+  if (state.view === 'compare') {
+    const view = mountCompareView(viewRoot);
+    compareView = view;
+    destroyView = view.destroy;
+    if (lastUpdate !== null) view.update(lastUpdate);
+  } else if (state.view === 'scenario') {
+    void loadScenarioView().then(({ mountScenarioView }) => ticket === renderCount && mountScenario(mountScenarioView));
+  } else {
+    void loadExplorer().then(({ mountExplorer }) => ticket === renderCount && mountExplorerView(mountExplorer));
+  }
+}
+
+/**
+ * The scenario view edits the first scenario of the comparison (its text, overrides applied to it
+ * when it is a built-in); Run puts the result in its place and compares again.
+ */
+function mountScenario(mountScenarioView: typeof import('./views/scenario.js').mountScenarioView): void {
+  const refs: ScenarioRef[] = state.scenarios.length > 0 ? state.scenarios : PATTERN_ORDER.map((name) => ({ name, text: null, overrides: [] }));
+  const ref = refs[0]!;
+  const text = ref.name !== null && ref.overrides.length === 0 ? (BUILTIN_TEXT[ref.name] ?? '') : (loaded?.sources[0]?.text ?? ref.text ?? '');
+  const view = mountScenarioView(viewRoot, {
+    builtins: BUILTINS.map((name) => ({ name, text: BUILTIN_TEXT[name]! })),
+    text,
+    name: ref.overrides.length === 0 ? ref.name : null,
+    onChange: () => undefined,
+    onRun: (newText, name) => {
+      // A built-in left as it is stays a name in the URL; anything edited travels as its text.
+      const edited = name === null || BUILTIN_TEXT[name] !== newText;
+      state.scenarios = [edited ? { name: null, text: newText, overrides: [] } : { name, text: null, overrides: [] }, ...refs.slice(1)];
+      state.view = 'compare';
+      showMessage(null);
+      writeUrl();
+      startRun();
+      render();
+    },
+  });
+  destroyView = view.destroy;
+}
+
+function mountExplorerView(mountExplorer: typeof import('./views/explorer.js').mountExplorer): void {
+  if (loaded === null) {
+    viewRoot.textContent = 'Load valid scenarios first (see the message above).';
+    return;
+  }
+  const l = loaded;
+  const view = mountExplorer(viewRoot, {
+    scenarios: l.names.map((name, i) => ({ name, source: l.sources[i]! })),
+    trace: (source, replication, faults) => pool.trace(source, replication, faults),
+    timeS: state.timeS,
+    onTime: (t) => {
+      state.timeS = t;
+      writeUrl();
+    },
+  });
+  destroyView = view.destroy;
+}
+
+function readInt(input: HTMLInputElement, min: number): number | null {
+  const v = input.value.trim();
+  if (v === '') return null;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n >= min ? n : NaN;
+}
+
+rerunButton.addEventListener('click', () => {
+  const seed = readInt(seedInput, 0);
+  const reps = readInt(repsInput, 1);
+  if (Number.isNaN(seed) || Number.isNaN(reps)) {
+    showMessage(`${Number.isNaN(seed) ? 'Seed must be a whole number >= 0' : 'Replications must be a whole number >= 1'}.`);
+    return;
+  }
+  showMessage(null);
+  state.seed = seed;
+  state.replications = reps;
+  writeUrl();
+  startRun();
+  render();
+});
+cancelButton.addEventListener('click', () => {
+  run?.cancel();
+  run = null;
+  if (lastUpdate !== null) setProgress(lastUpdate.done, lastUpdate.total, false);
+});
+const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role=tab]')];
+for (const tab of tabs) {
+  tab.addEventListener('click', () => setView(tab.dataset.view as View));
+  tab.addEventListener('keydown', (e) => {
+    const k = tabs.indexOf(tab);
+    const next = e.key === 'ArrowRight' ? tabs[(k + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(k + tabs.length - 1) % tabs.length] : undefined;
+    if (next !== undefined) {
+      e.preventDefault();
+      next.focus();
+      setView(next.dataset.view as View);
+    }
+  });
+}
+
+const decoded = decodeState(location.search, BUILTINS);
+state = decoded.state;
+showMessage(decoded.error);
+if (decoded.error !== null) writeUrl();
+startRun();
+render();

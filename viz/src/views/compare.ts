@@ -1,0 +1,169 @@
+import { withPairedDifferences, type RunResult } from '../../../sim/experiment/index.js';
+import { costAgainstAvailability, headlineSpecs, panelsOf, summaryAt, type PanelSpec } from '../../data/compare.js';
+import { dotPlot, type Dot } from '../charts/dotplot.js';
+import { exportButtons, exportCsv, exportJson } from '../charts/export.js';
+import { human } from '../charts/format.js';
+import { costScatter } from '../charts/scatter.js';
+import { seriesColour } from '../palette.js';
+import type { CompareUpdate } from '../worker/pool.js';
+
+const YEAR_S = 365 * 86400;
+
+/** The per-year factor of a panel (its values per replication scaled to a year of measured time). */
+function factor(spec: PanelSpec, r: RunResult): number {
+  return spec.perYear ? YEAR_S / (r.horizonS - r.warmupS) : 1;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/**
+ * The landing view: the headline metrics as dot plots with 95% CIs (one panel per metric), cost
+ * against availability with the Pareto frontier, the paired differences to a chosen baseline, and
+ * the same numbers as a table. Redrawn on every update as replications stream in.
+ */
+export function mountCompareView(root: HTMLElement): { update(u: CompareUpdate): void; destroy(): void } {
+  root.replaceChildren();
+  root.classList.add('compare-view');
+  const tools = el('div', { class: 'toolbar' });
+  const baselineLabel = el('label', {}, 'Baseline for differences ');
+  const baselineSelect = el('select', { id: 'baseline' });
+  baselineLabel.append(baselineSelect);
+  const jsonButton = el('button', { type: 'button', id: 'export-json' }, 'Results as JSON');
+  const csvButton = el('button', { type: 'button', id: 'export-csv' }, 'Table as CSV');
+  tools.append(baselineLabel, jsonButton, csvButton);
+  const legend = el('div', { class: 'scenario-legend', 'aria-label': 'scenarios' });
+  const panels = el('section', { class: 'panels', 'aria-label': 'headline metrics' });
+  const scatterBox = el('section', { class: 'scatter-box', 'aria-label': 'cost against availability' });
+  const diffsHeading = el('h2', {}, 'Paired differences');
+  const diffsNote = el('p', { class: 'note' });
+  const diffs = el('section', { class: 'panels diffs', 'aria-label': 'paired differences' });
+  const tableHeading = el('h2', {}, 'The numbers');
+  const tableBox = el('div', { class: 'table-box' });
+  root.append(tools, legend, panels, scatterBox, diffsHeading, diffsNote, diffs, tableHeading, tableBox);
+
+  let last: CompareUpdate | null = null;
+  let baseline: string | null = null;
+
+  baselineSelect.addEventListener('change', () => {
+    baseline = baselineSelect.value;
+    if (last !== null) draw(last);
+  });
+  jsonButton.addEventListener('click', () => last !== null && exportJson(last.results, 'deploysim-compare'));
+  csvButton.addEventListener('click', () => {
+    if (last === null) return;
+    const specs = headlineSpecs(last.results);
+    const header = ['scenario', 'replications', ...specs.flatMap((s) => [`${s.path} (mean)`, `${s.path} (ci95 low)`, `${s.path} (ci95 high)`])];
+    const rows = last.results.map((r) => [r.scenario, r.replications, ...specs.flatMap((s) => {
+      const m = summaryAt(r, s.path);
+      return [m?.mean ?? null, m?.ci95?.[0] ?? null, m?.ci95?.[1] ?? null];
+    })]);
+    exportCsv(header, rows, 'deploysim-compare');
+  });
+
+  let panelWidth = 560;
+  const width = () => panelWidth;
+
+  function draw(u: CompareUpdate): void {
+    // Read the layout once per draw (reading it between insertions would force a layout each time).
+    const available = root.clientWidth || 1100;
+    panelWidth = Math.max(320, Math.min(560, available / 2 - 24));
+    const results = u.results;
+    const index = new Map(results.map((r, i) => [r.scenario, i]));
+    if (baseline === null || !index.has(baseline)) baseline = results[0]?.scenario ?? null;
+    baselineSelect.replaceChildren(...results.map((r) => {
+      const o = el('option', { value: r.scenario }, r.scenario);
+      o.selected = r.scenario === baseline;
+      return o;
+    }));
+    legend.replaceChildren(...results.map((r, i) => {
+      const item = el('span', { class: 'legend-item' });
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.background = seriesColour(i);
+      item.append(swatch, document.createTextNode(`${r.scenario} (${r.replications} replications)`));
+      return item;
+    }));
+
+    const specs = headlineSpecs(results);
+    panels.replaceChildren();
+    for (const panel of panelsOf(results, specs)) {
+      const dots: Dot[] = panel.points.map((p) => {
+        const r = results[index.get(p.scenario)!]!;
+        return { ...p, index: index.get(p.scenario)!, metric: panel.spec.path, rawValue: summaryAt(r, panel.spec.path)!.mean! };
+      });
+      panels.append(figure(panel.spec.label, () => dotPlot(dots, { title: panel.spec.label, unit: panel.spec.unit, width: width() })));
+    }
+
+    const cost = costAgainstAvailability(results).map((p) => ({ ...p, index: index.get(p.scenario)! }));
+    scatterBox.replaceChildren(cost.length > 0 ? figure('cost-availability', () => costScatter(cost, Math.min(900, Math.max(360, available - 16)))) : el('p', {}, 'No cost or availability yet.'));
+
+    // Paired differences to the chosen baseline, replication by replication (common random numbers).
+    const k = index.get(baseline ?? '') ?? 0;
+    const order = [k, ...results.map((_, i) => i).filter((i) => i !== k)];
+    const paired = withPairedDifferences(order.map((i) => ({ aggregate: u.aggregates[i]!, result: results[i]! })));
+    diffsNote.textContent = `Each scenario minus ${baseline}, replication by replication on the same random numbers: an interval that excludes 0 is a real difference.`;
+    diffs.replaceChildren();
+    for (const spec of specs) {
+      const dots: Dot[] = [];
+      for (const r of paired.slice(1)) {
+        const s = summaryAt({ ...r, metrics: r.pairedDifferences?.metrics ?? {} } as RunResult, spec.path);
+        if (s === undefined || s.mean === null) continue;
+        const f = factor(spec, r);
+        dots.push({ scenario: r.scenario, index: index.get(r.scenario)!, mean: s.mean * f, lo: s.ci95 ? s.ci95[0] * f : null, hi: s.ci95 ? s.ci95[1] * f : null, metric: `pairedDifferences.${spec.path}`, rawValue: s.mean });
+      }
+      if (dots.length > 0) diffs.append(figure(`difference-${spec.label}`, () => dotPlot(dots, { title: `${spec.label}: difference to ${baseline}`, unit: spec.unit, width: width(), zero: true })));
+    }
+
+    tableBox.replaceChildren(table(results, specs));
+  }
+
+  function figure(name: string, make: () => SVGSVGElement): HTMLElement {
+    const f = el('figure', { class: 'chart-figure' });
+    const svg = make();
+    f.append(svg, exportButtons(() => svg, name.replace(/[^a-z0-9]+/gi, '-')));
+    return f;
+  }
+
+  return {
+    update(u) {
+      last = u;
+      draw(u);
+    },
+    destroy() {
+      root.replaceChildren();
+    },
+  };
+}
+
+function table(results: readonly RunResult[], specs: readonly PanelSpec[]): HTMLTableElement {
+  const t = el('table', { class: 'numbers' });
+  const caption = el('caption', {}, 'Mean and 95% confidence interval per scenario (per-year metrics scaled to a year of measured time)');
+  const head = el('tr');
+  head.append(el('th', { scope: 'col' }, 'metric'), ...results.map((r) => el('th', { scope: 'col' }, r.scenario)));
+  const body = el('tbody');
+  for (const spec of specs) {
+    const tr = el('tr');
+    tr.append(el('th', { scope: 'row' }, `${spec.label} (${spec.unit})`));
+    for (const r of results) {
+      const s = summaryAt(r, spec.path);
+      const f = factor(spec, r);
+      const td = el('td');
+      if (s !== undefined && s.mean !== null) {
+        td.textContent = `${human(s.mean * f, spec.unit)}${s.ci95 ? ` [${human(s.ci95[0] * f, spec.unit)}, ${human(s.ci95[1] * f, spec.unit)}]` : ''}`;
+        td.dataset.metric = spec.path;
+        td.dataset.value = String(s.mean);
+        td.dataset.scenario = r.scenario;
+      } else td.textContent = '—';
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  const thead = el('thead');
+  thead.append(head);
+  t.append(caption, thead, body);
+  return t;
+}

@@ -1,0 +1,158 @@
+import { ExperimentAggregate, withPairedDifferences, type ReplicationOutcome, type RunResult } from '../../../sim/experiment/index.js';
+import type { Scenario } from '../../../sim/scenario/index.js';
+import type { ExtraFault, Request, Response, Source, TraceResult } from './protocol.js';
+
+/** Replications per task: small enough that every scenario's intervals narrow together. */
+const CHUNK = 20;
+/** The page is told about new replications at most this often (ms). */
+const UPDATE_MS = 150;
+
+export interface CompareUpdate {
+  /** Each scenario's summary so far (the first one's paired differences to the others as in `compare --json`). */
+  results: RunResult[];
+  aggregates: ExperimentAggregate[];
+  done: number;
+  total: number;
+  /** Every replication and the saturation searches are in: the results equal `deploysim compare --json`. */
+  complete: boolean;
+}
+
+export interface CompareRun {
+  /** Resolves with the last update, or rejects with the first worker error. */
+  finished: Promise<CompareUpdate>;
+  cancel(): void;
+}
+
+function newWorker(): Worker {
+  return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' });
+}
+
+/**
+ * Web Workers running `sim/`: a pool for experiments (one per core, at most 4) and one more for
+ * traces, so the explorer never waits behind a comparison. The page's thread only adds outcomes
+ * to the aggregates, in replication order, so the numbers equal the CLI's whatever the pool size.
+ */
+export class SimPool {
+  private workers: Worker[] = [];
+  private tracer: Worker | null = null;
+  private nextId = 1;
+  private current: { cancel(): void } | null = null;
+
+  constructor(readonly size = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2))) {}
+
+  /** Runs every replication of the scenarios (already loaded, with their sources) and streams updates. */
+  compare(scenarios: readonly Scenario[], sources: readonly Source[], onUpdate: (u: CompareUpdate) => void): CompareRun {
+    this.current?.cancel();
+    if (this.workers.length === 0) this.workers = Array.from({ length: this.size }, newWorker);
+    const aggregates = scenarios.map((s) => new ExperimentAggregate(s));
+    const pending: Array<Array<ReplicationOutcome | undefined>> = scenarios.map((s) => new Array<ReplicationOutcome | undefined>(s.replications));
+    const saturation: Array<number | null | undefined> = scenarios.map(() => undefined);
+    const total = scenarios.reduce((a, s) => a + s.replications, 0);
+    let done = 0;
+    const tasks: Request[] = [];
+    const maxReps = Math.max(...scenarios.map((s) => s.replications));
+    for (let from = 0; from < maxReps; from += CHUNK) {
+      scenarios.forEach((s, k) => {
+        if (from < s.replications) tasks.push({ type: 'replicate', id: 0, source: sources[k]!, from, to: Math.min(s.replications, from + CHUNK) });
+      });
+    }
+    sources.forEach((source) => tasks.push({ type: 'saturation', id: 0, source }));
+    const taskScenario = new Map<number, number>();
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let resolve!: (u: CompareUpdate) => void;
+    let reject!: (e: Error) => void;
+    const finished = new Promise<CompareUpdate>((res, rej) => ((resolve = res), (reject = rej)));
+    const complete = () => done === total && saturation.every((v) => v !== undefined);
+    const update = (): CompareUpdate => {
+      const runs = aggregates.map((aggregate, k) => ({ aggregate, result: aggregate.result(saturation[k] ?? null) }));
+      return { results: withPairedDifferences(runs), aggregates, done, total, complete: complete() };
+    };
+    /** The page is updated at most every UPDATE_MS, and never more than a quarter of the time. */
+    let gapMs = UPDATE_MS;
+    const flush = () => {
+      timer = null;
+      if (cancelled) return;
+      const t0 = performance.now();
+      onUpdate(update());
+      gapMs = Math.max(UPDATE_MS, 3 * (performance.now() - t0));
+    };
+    const changed = () => {
+      if (complete()) {
+        if (timer !== null) clearTimeout(timer);
+        const last = update();
+        onUpdate(last);
+        resolve(last);
+        this.current = null;
+      } else if (timer === null) timer = setTimeout(flush, gapMs);
+    };
+    const next = (w: Worker) => {
+      const task = tasks.shift();
+      if (task === undefined || cancelled) return;
+      const id = this.nextId++;
+      taskScenario.set(id, sources.indexOf(task.source));
+      w.postMessage({ ...task, id });
+    };
+    /** Tasks queued in each worker ahead of the one it runs, so it never waits for the page's thread. */
+    const AHEAD = 2;
+    this.workers.forEach((w) => {
+      w.onmessage = (e: MessageEvent<Response>) => {
+        if (cancelled) return;
+        const m = e.data;
+        const k = taskScenario.get(m.id);
+        if (k === undefined) return;
+        if (m.type === 'error') {
+          cancelled = true;
+          reject(new Error(m.message));
+          return;
+        }
+        if (m.type === 'outcomes') {
+          m.outcomes.forEach((o, j) => (pending[k]![m.from + j] = o));
+          const agg = aggregates[k]!;
+          while (agg.count < pending[k]!.length && pending[k]![agg.count] !== undefined) {
+            agg.add(pending[k]![agg.count]!);
+            pending[k]![agg.count - 1] = undefined;
+            done++;
+          }
+          changed();
+        } else if (m.type === 'saturation') {
+          saturation[k] = m.rps;
+          changed();
+          next(w);
+        } else if (m.type === 'done') next(w);
+      };
+      for (let j = 0; j < AHEAD; j++) next(w);
+    });
+    onUpdate(update());
+    const cancel = () => {
+      if (cancelled) return;
+      cancelled = true;
+      if (timer !== null) clearTimeout(timer);
+      // A worker busy with a replication cannot be interrupted: replace the pool.
+      this.workers.forEach((w) => w.terminate());
+      this.workers = [];
+      reject(new Error('cancelled'));
+    };
+    this.current = { cancel };
+    finished.catch(() => undefined);
+    return { finished, cancel };
+  }
+
+  /** Records one replication's trace, with scripted faults added (what-if). */
+  trace(source: Source, replication: number, faults: ExtraFault[] = []): Promise<TraceResult> {
+    if (this.tracer === null) this.tracer = newWorker();
+    const tracer = this.tracer;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const listener = (e: MessageEvent<Response>) => {
+        const m = e.data;
+        if (m.id !== id) return;
+        tracer.removeEventListener('message', listener);
+        if (m.type === 'trace') resolve(m.result);
+        else if (m.type === 'error') reject(new Error(m.message));
+      };
+      tracer.addEventListener('message', listener);
+      tracer.postMessage({ type: 'trace', id, source, replication, faults } satisfies Request);
+    });
+  }
+}
