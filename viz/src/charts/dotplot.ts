@@ -44,7 +44,11 @@ export function dotPlot(dots: readonly Dot[], o: DotPlotOptions): SVGSVGElement 
   const x = scaleLinear().domain([min - pad, max + pad]).range([MARGIN.left, o.width - MARGIN.right]).nice();
   const y = scaleBand<string>().domain(dots.map((d) => d.scenario)).range([MARGIN.top, height - MARGIN.bottom]).padding(0.3);
   svg.append('text').attr('class', 'chart-title').attr('x', 4).attr('y', 16).text(o.title);
-  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - MARGIN.bottom})`).call(axisBottom(x).ticks(Math.max(2, Math.floor((o.width - MARGIN.left) / 80))).tickFormat((v) => human(Number(v), o.unit)));
+  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - MARGIN.bottom})`).call((g) => {
+    // d3 picks the precision from the tick step, so close values (199.28 to 199.32 ms) stay distinct.
+    const n = Math.max(2, Math.floor((o.width - MARGIN.left) / 80));
+    g.call(axisBottom(x).ticks(n).tickFormat(x.tickFormat(n, '~')));
+  });
   svg.append('text').attr('class', 'axis-label').attr('x', (MARGIN.left + o.width - MARGIN.right) / 2).attr('y', height - MARGIN.bottom + 34).attr('text-anchor', 'middle').text(o.unit);
   if (o.zero && x.domain()[0]! < 0 && x.domain()[1]! > 0) svg.append('line').attr('class', 'zero').attr('x1', x(0)).attr('x2', x(0)).attr('y1', MARGIN.top).attr('y2', height - MARGIN.bottom);
   const row = svg.append('g').selectAll('g').data(dots).join('g').attr('class', 'dot').attr('transform', (d) => `translate(0,${(y(d.scenario) ?? 0) + y.bandwidth() / 2})`)

@@ -24,15 +24,25 @@ export function costScatter(points: ReadonlyArray<CostPoint & { index: number }>
   const x = scaleLinear().domain(span(points.map((p) => p.cost))).range([M.left, width - M.right]).nice();
   const y = scaleLinear().domain(span(points.map((p) => p.availability))).range([height - M.bottom, M.top]).nice();
   svg.append('text').attr('class', 'chart-title').attr('x', 4).attr('y', 16).text('Cost against availability');
-  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - M.bottom})`).call(axisBottom(x).ticks(6).tickFormat((v) => human(Number(v))));
-  svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(6).tickFormat((v) => human(Number(v), 'fraction')));
+  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - M.bottom})`).call(axisBottom(x).ticks(6).tickFormat(x.tickFormat(6, '~')));
+  svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(6).tickFormat(y.tickFormat(6, '~')));
   svg.append('text').attr('class', 'axis-label').attr('x', (M.left + width - M.right) / 2).attr('y', height - M.bottom + 34).attr('text-anchor', 'middle').text('cost: node-hours per year');
   svg.append('text').attr('class', 'axis-label').attr('transform', `translate(14,${(M.top + height - M.bottom) / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('service availability (fraction of time)');
   const frontier = points.filter((p) => p.onFrontier).sort((a, b) => a.cost - b.cost);
   if (frontier.length > 1) svg.append('path').attr('class', 'frontier').attr('d', line<CostPoint>().x((p) => x(p.cost)).y((p) => y(p.availability))(frontier));
   const g = svg.append('g').selectAll('g').data(points).join('g').attr('class', 'point').attr('transform', (p) => `translate(${x(p.cost)},${y(p.availability)})`).attr('data-scenario', (p) => p.scenario);
   g.append('path').attr('d', (p) => (p.onFrontier ? 'M0,-7L7,0L0,7L-7,0Z' : 'M-5,-5h10v10h-10Z')).attr('fill', (p) => seriesColour(p.index)).attr('stroke', '#222');
-  g.append('text').attr('x', 10).attr('dy', '0.32em').attr('class', 'point-label').text((p) => p.scenario);
+  // Scenarios drawn at the same spot (within 4 px) share one label, a name per line.
+  const labelled: Array<{ x: number; y: number; names: string[] }> = [];
+  for (const p of points) {
+    const at = labelled.find((l) => Math.abs(l.x - x(p.cost)) < 4 && Math.abs(l.y - y(p.availability)) < 4);
+    if (at !== undefined) at.names.push(p.scenario);
+    else labelled.push({ x: x(p.cost), y: y(p.availability), names: [p.scenario] });
+  }
+  const labels = svg.append('g').selectAll('text').data(labelled).join('text').attr('class', 'point-label')
+    .attr('transform', (l) => `translate(${l.x + (l.x > width - 220 ? -12 : 12)},${l.y - ((l.names.length - 1) * 14) / 2})`)
+    .attr('text-anchor', (l) => (l.x > width - 220 ? 'end' : 'start'));
+  labels.selectAll('tspan').data((l) => l.names).join('tspan').attr('x', 0).attr('dy', (_, i) => (i === 0 ? '0.32em' : '1.2em')).text((n) => n);
   g.append('title').text((p) => `${p.scenario}: ${human(p.cost)} node-hours/year, availability ${human(p.availability, 'fraction')}${p.onFrontier ? ' (on the Pareto frontier)' : ''}`);
   const legend = svg.append('g').attr('class', 'legend').attr('transform', `translate(${M.left},${height - 14})`);
   legend.append('path').attr('d', 'M0,-7L7,0L0,7L-7,0Z').attr('fill', '#777').attr('stroke', '#222');
