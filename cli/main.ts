@@ -7,6 +7,7 @@ import { clipName, formatCompare, formatRun, idleFaultWarning, uncoordinatedWarn
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
+import { DEFAULT_VIZ_HOST, DEFAULT_VIZ_PORT, defaultSiteDir, MAX_LINK_CHARS, startVizServer, vizQuery, vizState } from './viz-server.js';
 
 /** Where the program writes; tests pass their own. */
 export interface Io {
@@ -65,6 +66,15 @@ function overridesOf(o: RunOptions): OverrideInput[] {
     if (value !== undefined) out.push({ text: `${field}=${value as string}`, origin: `--${option} ${value as string}` });
   }
   return [...out, ...o.set];
+}
+
+interface VizOptions {
+  port?: string;
+  host?: string;
+  seed?: string;
+  replications?: string;
+  set: string[];
+  site?: string;
 }
 
 function addRunOptions(cmd: Command): Command {
@@ -217,6 +227,39 @@ function buildProgram(io: Io): Command {
         }
       }
       if (bad > 0) throw new InputError(`${bad} of ${files.length} scenario file${files.length === 1 ? '' : 's'} with errors`);
+    });
+
+  program
+    .command('viz')
+    .argument('[scenarios...]', 'scenario files or built-in names to open (default: the page\'s own start, the built-in patterns)')
+    .description('serve the browser visualiser (built by npm run build) on this machine and print its link, the scenarios and options preloaded; runs until Ctrl-C')
+    .option('--port <n>', `port to listen on; 0 picks any free port (default: ${DEFAULT_VIZ_PORT})`)
+    .option('--host <addr>', `address to listen on (default: ${DEFAULT_VIZ_HOST})`)
+    .option('--seed <n>', 'root random seed (scenario field seed)')
+    .option('--replications <n>', 'number of replications (scenario field replications)')
+    .addOption(new Option('--set <path=value>', 'override a scenario field in every scenario opened, e.g. workloads[0].replicas=3 (repeatable)').argParser(collect).default([]))
+    // The folder served instead of dist/site (tests serve a site of their own).
+    .addOption(new Option('--site <dir>').hideHelp())
+    .action(async (args: string[], o: VizOptions) => {
+      const port = o.port === undefined ? DEFAULT_VIZ_PORT : Number(o.port);
+      if (o.port !== undefined && (!/^\d{1,5}$/.test(o.port) || port > 65535)) throw new InputError(`--port ${o.port}: expected a port number from 0 to 65535 (0 picks any free port)`);
+      const query = vizQuery(vizState(args, o));
+      const server = await startVizServer({ root: o.site ?? defaultSiteDir(), host: o.host ?? DEFAULT_VIZ_HOST, port });
+      // Ctrl-C (SIGINT) or SIGTERM stops the server; the command then ends with status 0.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      const link = query === '' ? server.url : `${server.url}?${query}`;
+      if (link.length > MAX_LINK_CHARS) io.err(`deploysim viz: the link is ${link.length.toLocaleString('en-US')} characters long; browsers may not open one over ${MAX_LINK_CHARS.toLocaleString('en-US')} (give fewer or smaller scenario files)\n`);
+      io.out(`deploysim viz: ${link}\n`);
+      await stopped;
+      await server.close();
     });
 
   program
