@@ -49,3 +49,11 @@ describe('the page state in the URL', () => {
     expect(decodeState(query, BUILTINS)).toEqual({ state: DEFAULT_STATE, error: `This link could not be read: ${why}. Showing the default view.` });
   });
 });
+
+describe('seeds', () => {
+  it('every seed the loader accepts (up to 2^53 - 1) survives the link; one more does not', () => {
+    const state: VizState = { ...DEFAULT_STATE, seed: Number.MAX_SAFE_INTEGER };
+    expect(decodeState(encodeState(state))).toEqual({ state, error: null });
+    expect(decodeState('seed=9007199254740992').error).toMatch(/seed must be a whole number/);
+  });
+});

@@ -85,7 +85,7 @@ export function decodeState(query: string, builtins: readonly string[] = []): { 
       state.view = value as View;
     } else if (key === 'seed' || key === 'reps') {
       const n = Number(value);
-      if (!/^\d{1,15}$/.test(value) || !Number.isSafeInteger(n) || (key === 'reps' && n < 1)) return fail(`${key} must be a whole number${key === 'reps' ? ' of at least 1' : ''}, not "${value}"`);
+      if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(n) || (key === 'reps' && n < 1)) return fail(`${key} must be a whole number${key === 'reps' ? ' of at least 1' : ''}, not "${value}"`);
       if (key === 'seed') state.seed = n;
       else state.replications = n;
     } else if (key === 'time') {
