@@ -86,15 +86,8 @@ export class SimPool {
         this.current = null;
       } else if (timer === null) timer = setTimeout(flush, gapMs);
     };
-    const next = (w: Worker) => {
-      const task = tasks.shift();
-      if (task === undefined || cancelled) return;
-      const id = this.nextId++;
-      taskScenario.set(id, sources.indexOf(task.source));
-      w.postMessage({ ...task, id });
-    };
-    /** Tasks queued in each worker ahead of the one it runs, so it never waits for the page's thread. */
-    const AHEAD = 2;
+    // Every task is handed out at once, round robin in the interleaved order: a worker never waits
+    // for the page's thread (busy drawing) to give it more, and each scenario's chunks spread evenly.
     this.workers.forEach((w) => {
       w.onmessage = (e: MessageEvent<Response>) => {
         if (cancelled) return;
@@ -118,10 +111,13 @@ export class SimPool {
         } else if (m.type === 'saturation') {
           saturation[k] = m.rps;
           changed();
-          next(w);
-        } else if (m.type === 'done') next(w);
+        }
       };
-      for (let j = 0; j < AHEAD; j++) next(w);
+    });
+    tasks.forEach((task, t) => {
+      const id = this.nextId++;
+      taskScenario.set(id, sources.indexOf(task.source));
+      this.workers[t % this.workers.length]!.postMessage({ ...task, id });
     });
     onUpdate(update());
     const cancel = () => {
