@@ -80,7 +80,10 @@ function startRun(): void {
     lastUpdate = u;
     setProgress(u.done, u.total, !u.complete);
     compareView?.update(u);
+    // Marks for measuring the landing view (performance.getEntriesByType('mark')).
+    if (u.done > 0 && performance.getEntriesByName('deploysim:first-numbers').length === 0) performance.mark('deploysim:first-numbers');
     if (u.complete) {
+      performance.mark('deploysim:complete');
       document.body.dataset.complete = 'true';
       document.body.dataset.completeMs = String(Math.round(performance.now() - started));
     }

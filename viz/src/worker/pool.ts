@@ -38,7 +38,10 @@ export class SimPool {
   private nextId = 1;
   private current: { cancel(): void } | null = null;
 
-  constructor(readonly size = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2))) {}
+  constructor(readonly size = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2))) {
+    // Started at once: the workers load and compile sim/ while the page loads the scenarios.
+    this.workers = Array.from({ length: size }, newWorker);
+  }
 
   /** Runs every replication of the scenarios (already loaded, with their sources) and streams updates. */
   compare(scenarios: readonly Scenario[], sources: readonly Source[], onUpdate: (u: CompareUpdate) => void): CompareRun {
@@ -70,9 +73,12 @@ export class SimPool {
     };
     /** The page is updated at most every UPDATE_MS, and never more than a quarter of the time. */
     let gapMs = UPDATE_MS;
+    /** Whether any replication has been shown: the first ones are shown at once. */
+    let shown = false;
     const flush = () => {
       timer = null;
       if (cancelled) return;
+      shown = done > 0;
       const t0 = performance.now();
       onUpdate(update());
       gapMs = Math.max(UPDATE_MS, 3 * (performance.now() - t0));
@@ -84,7 +90,7 @@ export class SimPool {
         onUpdate(last);
         resolve(last);
         this.current = null;
-      } else if (timer === null) timer = setTimeout(flush, gapMs);
+      } else if (timer === null) timer = setTimeout(flush, shown ? gapMs : 0);
     };
     // Every task is handed out at once, round robin in the interleaved order: a worker never waits
     // for the page's thread (busy drawing) to give it more, and each scenario's chunks spread evenly.

@@ -36,6 +36,8 @@ const post = (m: Response) => scope.postMessage(m);
 
 /** Outcomes are posted at least this often (ms), so the page's intervals narrow smoothly. */
 const BATCH_MS = 100;
+/** When this worker last posted outcomes: the very first replication is posted at once (first numbers). */
+let lastPost = -Infinity;
 
 function handle(m: Request): void {
   switch (m.type) {
@@ -43,15 +45,14 @@ function handle(m: Request): void {
       const scenario = load(m.source);
       let batch = [];
       let from = m.from;
-      let last = performance.now();
       for (let i = m.from; i < m.to; i++) {
         batch.push(runReplication(scenario, scenario.seed, i));
         const now = performance.now();
-        if (now - last >= BATCH_MS || i === m.to - 1) {
+        if (now - lastPost >= BATCH_MS || i === m.to - 1) {
           post({ type: 'outcomes', id: m.id, from, outcomes: batch });
           from = i + 1;
           batch = [];
-          last = now;
+          lastPost = now;
         }
       }
       post({ type: 'done', id: m.id });
