@@ -190,6 +190,8 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
   let frameTimes: number[] = [];
   let frames = 0;
   let menuReturn: HTMLElement | null = null;
+  /** The what-if table shows only the metrics that changed. */
+  let onlyChanged = true;
   /** The replication shown (the input may have changed since). */
   let loadedRep = 0;
   whatifBox.append(el('h2', {}, 'What if'), el('p', { class: 'note' }, 'Press a node, a pod or the database in the cluster view to add a fault at the playback time: the same replication runs again with it, and its timeline and metrics appear here next to the original.'));
@@ -287,11 +289,13 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
 
   const togglePlay = () => (playing ? pause() : play());
   const step = (direction: 1 | -1) => {
+    if (shown.length === 0) return;
     pause();
     setTime(timeS + direction * (domain[1] - domain[0]) * 0.01);
     reportTime(300);
   };
   const jump = (direction: 1 | -1) => {
+    if (shown.length === 0) return;
     pause();
     const candidates = shown.map((s) => (direction > 0 ? s.tracker.nextEventAfter(timeS) : s.tracker.previousEventBefore(timeS))).filter((t): t is number => t !== null);
     if (candidates.length === 0) return;
@@ -314,6 +318,7 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
     speedChosen = true;
   });
   scrubber.addEventListener('input', () => {
+    if (shown.length === 0) return;
     pause();
     setTime(Number(scrubber.value));
   });
@@ -389,6 +394,9 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
   zoomAll.addEventListener('click', () => setDomain([0, endS]));
 
   // ---- Drawing --------------------------------------------------------------------------------
+  /** Charts fill the view's width, less their figure's padding and border. */
+  const chartWidth = () => Math.max(640, Math.floor(box.clientWidth || root.clientWidth || 1000) - 28);
+
   function figure(svg: SVGSVGElement, name: string, cls = ''): HTMLElement {
     const f = el('figure', { class: `chart-figure ${cls}`.trim() });
     f.append(svg, exportButtons(() => svg, name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')));
@@ -602,7 +610,7 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
       speedSelect.value = String(speed);
     }
     if (previousEnd !== endS || domain[1] > endS || domain[1] <= domain[0]) domain = [0, endS];
-    width = Math.max(640, Math.floor(root.clientWidth || 1000) - 4);
+    width = chartWidth();
     clustersRow.replaceChildren(...shown.map((s) => s.view.element));
     clustersRow.dataset.count = String(shown.length);
     drawOverview();
@@ -738,8 +746,15 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
       target: faultTarget(after.records, whatIf.type, atS),
       expected,
     };
-    drawWhatIf();
-    collectCursors();
+    // The fault's time in the window every timeline shows (the same axis before and after).
+    if (atS < domain[0] || atS > domain[1]) {
+      const span = domain[1] - domain[0];
+      const from = Math.min(Math.max(0, atS - span / 4), Math.max(0, endS - span));
+      setDomain([from, from + span]);
+    } else {
+      drawWhatIf();
+      collectCursors();
+    }
     whatifBox.focus({ preventScroll: false });
   }
 
@@ -803,7 +818,20 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
     }
     table.append(thead, body);
     const tableBox = el('div', { class: 'table-box' });
-    tableBox.append(table);
+    const onlyLabel = el('label', { class: 'only-changed' });
+    const only = el('input', { type: 'checkbox' });
+    only.checked = onlyChanged;
+    const applyOnly = () => {
+      for (const tr of body.querySelectorAll('tr')) tr.hidden = only.checked && !tr.classList.contains('changed');
+    };
+    only.addEventListener('change', () => {
+      onlyChanged = only.checked;
+      applyOnly();
+    });
+    applyOnly();
+    const changedCount = body.querySelectorAll('tr.changed').length;
+    onlyLabel.append(only, document.createTextNode(` only the metrics that changed (${changedCount} of ${body.childElementCount})`));
+    tableBox.append(onlyLabel, table);
     whatifBox.replaceChildren(heading, about, hit, prefix, clear, timelines, tableBox);
   }
 
@@ -812,7 +840,7 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
   const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
     if (resizeTimer !== null) clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
-      const w = Math.max(640, Math.floor(root.clientWidth || 1000) - 4);
+      const w = chartWidth();
       if (shown.length === 0 || Math.abs(w - width) < 24) return;
       width = w;
       drawOverview();
