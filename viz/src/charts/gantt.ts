@@ -116,7 +116,9 @@ export function ganttChart(timeline: Timeline, o: GanttOptions): SVGSVGElement {
         seg.append('rect').attr('x', a).attr('y', y + 1).attr('width', w).attr('height', rowH - 3).attr('fill', look.fill);
         if (look.overlay !== null) seg.append('rect').attr('x', a).attr('y', y + 1).attr('width', w).attr('height', rowH - 3).attr('fill', look.overlay);
         if (row.kind === 'artifact' && w > 46) {
-          seg.append('text').attr('x', a + 3).attr('y', y + rowH / 2 + 3).attr('font-size', 10).attr('fill', s.flag === true || s.state === '' ? '#000' : '#fff').attr('font-weight', s.flag === true ? 700 : 400)
+          const dark = s.flag === true || s.state === '';
+          seg.append('text').attr('x', a + 3).attr('y', y + rowH / 2 + 3).attr('font-size', 10).attr('fill', dark ? '#000' : '#fff').attr('font-weight', s.flag === true ? 700 : 400)
+            .attr('stroke', dark ? '#fff' : 'none').attr('stroke-width', dark ? 3 : 0).attr('paint-order', 'stroke')
             .text(s.state === '' ? 'nobody' : s.flag === true ? `×${s.state.split(' + ').length}` : s.state);
         }
         seg.append('title').text(`${row.label}: ${look.text}\nfrom ${clockText(s.fromS)} to ${clockText(s.toS)} (${duration(s.toS - s.fromS)})`);
@@ -169,7 +171,7 @@ export function ganttChart(timeline: Timeline, o: GanttOptions): SVGSVGElement {
   let lx = 0;
   let ly = 0;
   for (const item of items) {
-    const w = 32 + item.label.length * 6;
+    const w = 40 + item.label.length * 6.6;
     if (lx > 0 && TIME_MARGIN.left + lx + w > o.width - 8) {
       lx = 0;
       ly += 16;

@@ -173,7 +173,7 @@ function legendRows(svg: Svg, items: ReadonlyArray<{ label: string; draw: (g: Se
   let x = 0;
   let row = 0;
   for (const item of items) {
-    const w = 30 + item.label.length * 6.2;
+    const w = 40 + item.label.length * 6.6;
     if (x > 0 && TIME_MARGIN.left + x + w > width - 8) {
       x = 0;
       row++;
@@ -190,7 +190,7 @@ function countLegendRows(labels: readonly string[], width: number): number {
   let x = 0;
   let rows = 1;
   for (const label of labels) {
-    const w = 30 + label.length * 6.2;
+    const w = 40 + label.length * 6.6;
     if (x > 0 && TIME_MARGIN.left + x + w > width - 8) {
       x = 0;
       rows++;
