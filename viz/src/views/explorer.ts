@@ -853,9 +853,12 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
 
   return {
     destroy() {
-      destroyed = true;
+      // A time not yet reported (playing, or a step just taken) is kept in the URL.
+      const unreported = playing || onTimeTimer !== null;
       pause();
+      destroyed = true;
       if (onTimeTimer !== null) clearTimeout(onTimeTimer);
+      if (unreported && shown.length > 0) ctx.onTime(timeS);
       if (loadTimer !== null) clearTimeout(loadTimer);
       if (resizeTimer !== null) clearTimeout(resizeTimer);
       observer?.disconnect();
