@@ -1,5 +1,13 @@
 import { studentTQuantile } from '../engine/special.js';
 
+/** The two-sided 95% Student t factor by degrees of freedom, remembered: every summary of n replications needs the same one. */
+const T975 = new Map<number, number>();
+function t975(df: number): number {
+  let t = T975.get(df);
+  if (t === undefined) T975.set(df, (t = studentTQuantile(0.975, df)));
+  return t;
+}
+
 /** A metric across replications: mean with its 95% confidence interval (Student t), range, count. */
 export interface MetricSummary {
   mean: number | null;
@@ -41,7 +49,7 @@ export class Accumulator {
   /** Half-width of the 95% confidence interval of the mean; NaN with fewer than two values. */
   get halfWidth95(): number {
     if (this.n < 2) return NaN;
-    return studentTQuantile(0.975, this.n - 1) * Math.sqrt(this.variance / this.n);
+    return t975(this.n - 1) * Math.sqrt(this.variance / this.n);
   }
 
   /**
@@ -87,7 +95,7 @@ export function ratioSummary(numerators: readonly number[], denominators: readon
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (numerators[i]! - ratio * denominators[i]!) ** 2;
   const se = Math.sqrt(ss / (n * (n - 1))) / (sy / n);
-  const h = studentTQuantile(0.975, n - 1) * se;
+  const h = t975(n - 1) * se;
   return { mean: ratio, ci95: [Math.max(bounds[0], ratio - h), Math.min(bounds[1], ratio + h)], min, max, n: contributing };
 }
 
@@ -99,7 +107,8 @@ export function ratioSummary(numerators: readonly number[], denominators: readon
 export function pooledQuantileSummary(samples: readonly number[], p: number): MetricSummary {
   const n = samples.length;
   if (n === 0) return { mean: null, ci95: null, min: null, max: null, n: 0 };
-  const x = [...samples].sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator call per step (the samples are finite).
+  const x = Float64Array.from(samples).sort();
   const at = (rank: number): number => x[Math.min(n, Math.max(1, rank)) - 1]!;
   const point = at(Math.ceil(n * p));
   const half = 1.96 * Math.sqrt(n * p * (1 - p));

@@ -30,7 +30,7 @@ describe('the scenario view', () => {
     expect(await replicas.inputValue()).toBe('1');
     await replicas.fill('2');
     await replicas.press('Enter');
-    await page.waitForFunction(() => (document.querySelector('#view .cm-content') as HTMLElement).innerText.includes('replicas: 2'));
+    await page.waitForFunction(`document.querySelector('#view .cm-content').innerText.includes('replicas: 2')`);
     expect(await editorText()).toContain('# Pattern 1: Single replica');
 
     // A field the schema does not have, typed at the end: the error names its line and column 1.
@@ -46,7 +46,7 @@ describe('the scenario view', () => {
 
     // Fixed, and run: the comparison now holds the edited text (in the URL as t0) with 2 replicas.
     for (let i = 0; i < 'bogusField: 1'.length; i++) await page.keyboard.press('Backspace');
-    await page.waitForFunction(() => !(document.querySelector('#view .sv-run') as HTMLButtonElement).disabled);
+    await page.waitForFunction(`!document.querySelector('#view .sv-run').disabled`);
     await page.click('#view .sv-run');
     await page.locator('#tab-compare[aria-selected=true]').waitFor();
     expect(new URL(page.url()).searchParams.get('t0')).not.toBeNull();

@@ -3,6 +3,7 @@
  * their own text), runs them in Web Workers and shows the chosen view. Every change of state is
  * written back to the URL, so a link reproduces what someone saw.
  */
+import './worker/boot.js';
 import { PATTERN_ORDER } from '../../sim/scenario/patterns.js';
 import { decodeState, DEFAULT_STATE, encodeState, type ScenarioRef, type View, type VizState } from '../data/url-state.js';
 import { mountCompareView } from './views/compare.js';
@@ -27,6 +28,7 @@ const repsInput = $<HTMLInputElement>('replications');
 const cancelButton = $<HTMLButtonElement>('cancel');
 const rerunButton = $<HTMLButtonElement>('rerun');
 
+performance.mark('deploysim:page-start');
 const pool = new SimPool();
 let state: VizState = structuredClone(DEFAULT_STATE);
 let run: CompareRun | null = null;
@@ -71,6 +73,7 @@ function startRun(): void {
     render();
     return;
   }
+  performance.mark('deploysim:scenarios-loaded');
   const first = comparison.scenarios[0]!;
   seedInput.value = String(first.seed);
   repsInput.value = String(first.replications);

@@ -1,11 +1,12 @@
 import { ExperimentAggregate, withPairedDifferences, type ReplicationOutcome, type RunResult } from '../../../sim/experiment/index.js';
 import type { Scenario } from '../../../sim/scenario/index.js';
+import { newWorker, POOL_SIZE, takeEarlyWorkers } from './boot.js';
 import type { ExtraFault, Request, Response, Source, TraceResult } from './protocol.js';
 
 /** Replications per task: small enough that every scenario's intervals narrow together. */
 const CHUNK = 20;
 /** The page is told about new replications at most this often (ms). */
-const UPDATE_MS = 150;
+const UPDATE_MS = 250;
 
 export interface CompareUpdate {
   /** Each scenario's summary so far (the first one's paired differences to the others as in `compare --json`). */
@@ -23,12 +24,9 @@ export interface CompareRun {
   cancel(): void;
 }
 
-function newWorker(): Worker {
-  return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' });
-}
 
 /**
- * Web Workers running `sim/`: a pool for experiments (one per core, at most 4) and one more for
+ * Web Workers running `sim/`: a pool for experiments (POOL_SIZE) and one more for
  * traces, so the explorer never waits behind a comparison. The page's thread only adds outcomes
  * to the aggregates, in replication order, so the numbers equal the CLI's whatever the pool size.
  */
@@ -38,9 +36,10 @@ export class SimPool {
   private nextId = 1;
   private current: { cancel(): void } | null = null;
 
-  constructor(readonly size = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2))) {
-    // Started at once: the workers load and compile sim/ while the page loads the scenarios.
-    this.workers = Array.from({ length: size }, newWorker);
+  constructor(readonly size = POOL_SIZE) {
+    // The workers boot.ts started while the page loaded, or new ones.
+    this.workers = takeEarlyWorkers();
+    while (this.workers.length < size) this.workers.push(newWorker());
   }
 
   /** Runs every replication of the scenarios (already loaded, with their sources) and streams updates. */
@@ -71,7 +70,7 @@ export class SimPool {
       const runs = aggregates.map((aggregate, k) => ({ aggregate, result: aggregate.result(saturation[k] ?? null) }));
       return { results: withPairedDifferences(runs), aggregates, done, total, complete: complete() };
     };
-    /** The page is updated at most every UPDATE_MS, and never more than a quarter of the time. */
+    /** The page is updated at most every UPDATE_MS, and spends at most a fifth of the time on it (the workers need the cores). */
     let gapMs = UPDATE_MS;
     /** Whether any replication has been shown: the first ones are shown at once. */
     let shown = false;
@@ -80,8 +79,13 @@ export class SimPool {
       if (cancelled) return;
       shown = done > 0;
       const t0 = performance.now();
-      onUpdate(update());
-      gapMs = Math.max(UPDATE_MS, 3 * (performance.now() - t0));
+      const u = update();
+      const t1 = performance.now();
+      onUpdate(u);
+      const t2 = performance.now();
+      performance.measure('deploysim:summarise', { start: t0, end: t1 });
+      performance.measure('deploysim:draw', { start: t1, end: t2 });
+      gapMs = Math.max(UPDATE_MS, 4 * (t2 - t0));
     };
     const changed = () => {
       if (complete()) {
