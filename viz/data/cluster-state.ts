@@ -58,6 +58,8 @@ export interface WorkloadView {
   running: number | null;
   /** The pods in the load balancer's rotation (Ready), oldest first. */
   endpoints: string[];
+  /** Whether the workload receives requests at all in this trace (traffic records name it). */
+  traffic: boolean;
 }
 
 export interface CoordinationView {
@@ -209,8 +211,12 @@ export class ClusterTracker {
     private readonly nodeList: ReadonlyArray<{ name: string; zone: string | null }> = [],
   ) {
     this.records = records.filter((r) => KINDS.has(r.kind));
+    for (const r of records) if ((r.kind === 'traffic.fluid' || r.kind === 'request.arrived') && typeof r['workload'] === 'string') this.withTraffic.add(r['workload']);
     this.reset();
   }
+
+  /** Workloads that receive requests somewhere in the trace. */
+  private readonly withTraffic = new Set<string>();
 
   private reset(): void {
     this.next = 0;
@@ -515,6 +521,7 @@ export class ClusterTracker {
         serving: w.serving,
         running: w.running,
         endpoints: w.pods.filter((p) => p.ready).map((p) => p.name),
+        traffic: this.withTraffic.has(w.name),
       })),
       coordination: [...this.groups.entries()].map(([workload, g]) => ({
         workload,

@@ -178,7 +178,7 @@ export class ClusterView {
         line.dataset.workload = w.name;
         line.dataset.endpoints = String(w.endpoints.length);
         line.append(el('span', 'lb-count', `${w.name}: ${w.endpoints.length}${w.desired !== null ? ` of ${w.desired}` : ''}`));
-        if (w.endpoints.length === 0) line.append(el('span', 'lb-none', ' none (requests fail: no endpoint)'));
+        if (w.endpoints.length === 0) line.append(el('span', 'lb-none', w.traffic ? ' none (requests fail: no endpoint)' : ' none'));
         const MAX = 24;
         for (const p of w.endpoints.slice(0, MAX)) line.append(el('span', 'endpoint', p));
         if (w.endpoints.length > MAX) {
