@@ -2,10 +2,11 @@
 // ```sh / ```bash blocks that starts with `deploysim`, `npx deploysim` or `node bin/deploysim.js`
 // must exit 0. `run` and `compare` get `--replications 2 --horizon 10d` unless the line sets them, so
 // the suite stays fast; `npm ...` lines are skipped (npm test would run itself).
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { deploysim, describeRun, expectNoStackTrace, requireBuilt, ROOT } from './cli-process.js';
+import { BIN, deploysim, describeRun, expectNoStackTrace, requireBuilt, ROOT } from './cli-process.js';
 import { formatScenarioError, loadScenarioText } from '../../sim/scenario/index.js';
 
 const README = join(ROOT, 'README.md');
@@ -113,6 +114,28 @@ export function fastArgs(args: string[]): string[] {
   return [...args, ...(has('--replications') ? [] : ['--replications', '2']), ...(has('--horizon') ? [] : ['--horizon', '10d'])];
 }
 
+/** Starts `deploysim viz ...`, fetches the link it prints, then interrupts it (as Ctrl-C does). */
+async function serveOnce(args: string[]): Promise<{ page: string; status: number | null; output: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await new Promise<string | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      const m = /deploysim viz: (http:\S+)/.exec(output);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => resolve(null));
+  });
+  const page = url === null ? '' : await (await fetch(url)).text();
+  const status = await new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+  return { page, status, output };
+}
+
 describe('README examples', () => {
   test('README.md exists', () => {
     if (!existsSync(README)) {
@@ -124,6 +147,13 @@ describe('README examples', () => {
 
   test.concurrent.each(commands.map((c) => [`README.md:${c.line} ${[...c.program, ...c.args].join(' ')}`, c] as const))('%s', async (_name, c) => {
     requireBuilt();
+    if (c.args.find((a) => !a.startsWith('-')) === 'viz') {
+      // A server: it must print its link and serve the page there, then stop cleanly on Ctrl-C.
+      const served = await serveOnce([...c.args, '--port', '0']);
+      expect(served.page, `README.md line ${c.line}: \`${c.text}\` served no page\n${served.output}`).toMatch(/<title>[^<]*deploysim/);
+      expect(served.status, served.output).toBe(0);
+      return;
+    }
     const r = await deploysim(fastArgs(c.args));
     expect(r.status, `README.md line ${c.line}: \`${c.text}\` failed\n${describeRun(r)}`).toBe(0);
     expectNoStackTrace(r);
