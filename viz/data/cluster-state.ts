@@ -136,16 +136,8 @@ function nodeStateKey(n: { up: boolean; condition: string; cordoned: boolean; cu
   return 'up';
 }
 
-interface Pod {
-  name: string;
-  workload: string;
-  node: string | null;
-  phase: string;
-  ready: boolean;
-  hung: boolean;
-  deleted: boolean;
-  createdS: number;
-  revision: number;
+/** A pod as the tracker keeps it: its view without the display state, and since when it is Ready. */
+interface Pod extends Omit<PodView, 'state'> {
   readySinceS: number;
 }
 
