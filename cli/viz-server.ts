@@ -219,6 +219,8 @@ export function vizState(args: readonly string[], o: VizCommandOptions): VizStat
     seed: o.seed !== undefined && first !== null ? first.seed : null,
     replications: o.replications !== undefined && first !== null ? first.replications : null,
     timeS: null,
+    replication: null,
+    shown: null,
   };
 }
 

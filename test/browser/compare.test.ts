@@ -77,6 +77,34 @@ describe('the landing view', () => {
   });
 });
 
+describe('running', () => {
+  test('Cancel stops the run, also after Run was pressed again while it ran', async () => {
+    await site.goto('');
+    await site.page.locator('#view [data-metric]').first().waitFor();
+    await site.page.click('#rerun');
+    await site.page.locator('#view [data-metric]').first().waitFor();
+    await site.page.click('#rerun');
+    await site.page.click('#cancel');
+    const text = await site.page.textContent('#progress-text');
+    expect(text).toMatch(/\(cancelled\)$/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await site.page.textContent('#progress-text')).toBe(text);
+    expect(await site.page.isDisabled('#cancel')).toBe(true);
+    expect(site.errors).toEqual([]);
+  });
+
+  test('two scenarios with the same name stay apart: each shows its own numbers (as compare --json)', async () => {
+    const cli = cliCompare(['multiple-replicas', 'multiple-replicas', '--seed', '3', '--replications', '4', '--set', 'horizon=30d']);
+    await site.goto('s0=multiple-replicas&o0=horizon%3D30d&s1=multiple-replicas&o1=horizon%3D30d&o1=workloads%5B0%5D.replicas%3D1&seed=3&reps=4');
+    await complete();
+    const cost = await site.page.$$eval('#view .dot[data-metric="metrics.cost.nodeHours"]', (els) => els.map((e) => e.getAttribute('data-value')));
+    expect(cost[0]).toBe(JSON.stringify(at(cli[0]!, 'metrics.cost.nodeHours')!.mean));
+    expect(cost).toHaveLength(2);
+    expect(await site.page.$$eval('#baseline option', (els) => els.map((e) => e.textContent))).toEqual(['multiple-replicas (1)', 'multiple-replicas (2)']);
+    expect(site.errors).toEqual([]);
+  });
+});
+
 describe('the URL', () => {
   test('a shared URL reopens the same view, scenarios and settings', async () => {
     const query = 'view=scenario&s0=multiple-replicas-coordination&seed=3&reps=4';

@@ -79,6 +79,9 @@ describe('the replication explorer', () => {
     await site.page.click('.whatif-menu .whatif-run >> nth=0');
     await site.page.locator('#whatif[data-state=done]').waitFor();
     expect(await site.page.getAttribute('#whatif', 'data-identical')).toBe('true');
+    // The fault was really added: it hit worker-1, and the run after it differs (worker-1's pods go down).
+    expect(await site.page.textContent('#whatif .whatif-target')).toBe('The fault hit worker-1.');
+    expect(await site.page.locator('#whatif tr.changed').count()).toBeGreaterThan(0);
     // Before and after side by side, and the replication's metrics before and after.
     expect(await site.page.locator('#whatif [data-whatif=before]').count()).toBeGreaterThan(0);
     expect(await site.page.locator('#whatif [data-whatif=after]').count()).toBeGreaterThan(0);
@@ -97,6 +100,11 @@ describe('the replication explorer', () => {
     expect(worker1.map((w) => w.scenario).sort()).toEqual(['multiple-replicas', 'single-replica']);
     expect(worker1[0]!.bars).not.toBe('');
     expect(worker1[0]!.bars).toBe(worker1[1]!.bars);
+    // The link now names both scenarios shown; it reopens them.
+    await site.page.waitForFunction(`new URL(location.href).searchParams.get('show') === '0,1'`);
+    await openExplorer(new URL(site.page.url()).search);
+    await site.page.locator('#view [data-count="2"]').waitFor();
+    expect(await site.page.isChecked('#view input[type=checkbox][data-scenario=multiple-replicas]')).toBe(true);
     expect(site.errors).toEqual([]);
   });
 });

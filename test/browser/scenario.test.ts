@@ -1,10 +1,12 @@
 // The scenario view in headless Chromium: the CodeMirror editor with the loader's errors at their
 // line and column, the knobs kept in step with the YAML, and Run comparing the edited scenario.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openSite, type Site } from './harness.js';
 
+const BIN = fileURLToPath(new URL('../../bin/deploysim.js', import.meta.url));
 const TEXT = readFileSync(fileURLToPath(new URL('../../scenarios/single-replica.yaml', import.meta.url)), 'utf8');
 
 let site: Site;
@@ -51,7 +53,12 @@ describe('the scenario view', () => {
     await page.locator('#tab-compare[aria-selected=true]').waitFor();
     expect(new URL(page.url()).searchParams.get('t0')).not.toBeNull();
     await page.locator('body[data-complete=true]').waitFor();
-    expect(await page.locator('#view .dot[data-scenario=single-replica]').count()).toBeGreaterThan(0);
+    // The numbers are the CLI's for the built-in with two replicas.
+    const cli = spawnSync(process.execPath, [BIN, 'compare', 'single-replica', '--replications', '3', '--set', 'workloads[0].replicas=2', '--json'], { encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    const expected = (JSON.parse(cli.stdout) as Array<{ metrics: { service: { availability: { mean: number } }; cost: { nodeHours: { mean: number } } } }>)[0]!;
+    expect(await page.getAttribute('#view .dot[data-scenario=single-replica][data-metric="metrics.service.availability"]', 'data-value')).toBe(JSON.stringify(expected.metrics.service.availability.mean));
+    expect(await page.getAttribute('#view .dot[data-scenario=single-replica][data-metric="metrics.cost.nodeHours"]', 'data-value')).toBe(JSON.stringify(expected.metrics.cost.nodeHours.mean));
     expect(site.errors).toEqual([]);
   });
 });

@@ -227,6 +227,8 @@ describe('the link', () => {
       seed: 7,
       replications: 20,
       timeS: null,
+      replication: null,
+      shown: null,
     });
   });
 

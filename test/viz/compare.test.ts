@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareScenarios } from '../../sim/experiment/index.js';
-import { costAgainstAvailability, HEADLINE, panelsOf, summaryAt } from '../../viz/data/compare.js';
+import { costAgainstAvailability, displayNames, HEADLINE, panelsOf, summaryAt } from '../../viz/data/compare.js';
 import { builtin } from '../helpers/scenario.js';
 
 describe('compare results to plot data', () => {
@@ -38,5 +38,19 @@ describe('compare results to plot data', () => {
       const dominated = points.some((q) => q !== p && q.cost <= p.cost && q.availability >= p.availability && (q.cost < p.cost || q.availability > p.availability));
       expect(p.onFrontier).toBe(!dominated);
     }
+  });
+});
+
+describe('scenarios that share a name', () => {
+  it('are told apart by position: each point keeps its result, and the names shown are numbered', () => {
+    const a = builtin('multiple-replicas', ['replications=3', 'horizon=30d']);
+    const b = builtin('multiple-replicas', ['replications=3', 'horizon=30d', 'workloads[0].replicas=1']);
+    const c = builtin('single-replica', ['replications=3', 'horizon=30d']);
+    const results = compareScenarios([a, b, c]);
+    expect(displayNames(results)).toEqual(['multiple-replicas (1)', 'multiple-replicas (2)', 'single-replica']);
+    const panel = panelsOf(results).find((p) => p.spec.path === 'metrics.cost.nodeHours')!;
+    expect(panel.points.map((p) => p.index)).toEqual([0, 1, 2]);
+    panel.points.forEach((p) => expect(p.mean).toBeCloseTo((summaryAt(results[p.index]!, 'metrics.cost.nodeHours')!.mean! * 365 * 86400) / (30 * 86400 - 600), 6));
+    expect(costAgainstAvailability(results).map((p) => p.index)).toEqual([0, 1, 2]);
   });
 });

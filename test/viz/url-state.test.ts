@@ -16,6 +16,8 @@ const stateArb: fc.Arbitrary<VizState> = fc.record({
   seed: fc.option(fc.nat()),
   replications: fc.option(fc.integer({ min: 1, max: 100_000 })),
   timeS: fc.option(fc.double({ min: 0, max: 1e12, noNaN: true })),
+  replication: fc.option(fc.nat()),
+  shown: fc.option(fc.array(fc.nat({ max: 999 }), { minLength: 1, maxLength: 5 })),
 });
 
 describe('the page state in the URL', () => {
@@ -45,6 +47,8 @@ describe('the page state in the URL', () => {
     ['s1=single-replica', 'scenario 0 is missing (the scenarios are numbered from 0)'],
     ['o0=replicas%3D3', 'scenario 0 needs a name (s0) or a text (t0), not neither'],
     ['zoom=4', 'unknown parameter "zoom"'],
+    ['rep=-1', 'rep must be a whole number (a replication, from 0), not "-1"'],
+    ['show=1,,2', 'show must list scenario positions, e.g. 0,2, not "1,,2"'],
   ])('a bad link (%s) gives the default state and says why', (query, why) => {
     expect(decodeState(query, BUILTINS)).toEqual({ state: DEFAULT_STATE, error: `This link could not be read: ${why}. Showing the default view.` });
   });

@@ -30,6 +30,8 @@ export const HEADLINE: readonly PanelSpec[] = [
 
 export interface PanelPoint {
   scenario: string;
+  /** The result's position (two scenarios may share a name). */
+  index: number;
   mean: number;
   /** The 95% CI, or null with a single replication. */
   lo: number | null;
@@ -58,11 +60,11 @@ export function panelsOf(results: readonly RunResult[], specs: readonly PanelSpe
   const panels: Panel[] = [];
   for (const spec of specs) {
     const points: PanelPoint[] = [];
-    for (const r of results) {
+    for (const [index, r] of results.entries()) {
       const s = summaryAt(r, spec.path);
       if (s === undefined || s.mean === null) continue;
       const k = spec.perYear ? YEAR_S / (r.horizonS - r.warmupS) : 1;
-      points.push({ scenario: r.scenario, mean: s.mean * k, lo: s.ci95 ? s.ci95[0] * k : null, hi: s.ci95 ? s.ci95[1] * k : null, best: false });
+      points.push({ scenario: r.scenario, index, mean: s.mean * k, lo: s.ci95 ? s.ci95[0] * k : null, hi: s.ci95 ? s.ci95[1] * k : null, best: false });
     }
     if (points.length === 0) continue;
     const best = spec.higherIsBetter ? Math.max(...points.map((p) => p.mean)) : Math.min(...points.map((p) => p.mean));
@@ -74,6 +76,8 @@ export function panelsOf(results: readonly RunResult[], specs: readonly PanelSpe
 
 export interface CostPoint {
   scenario: string;
+  /** The result's position. */
+  index: number;
   /** Node-hours per year, and service availability. */
   cost: number;
   availability: number;
@@ -84,11 +88,11 @@ export interface CostPoint {
 /** Cost against availability, each scenario marked on or off the Pareto frontier. */
 export function costAgainstAvailability(results: readonly RunResult[]): CostPoint[] {
   const points: CostPoint[] = [];
-  for (const r of results) {
+  for (const [index, r] of results.entries()) {
     const cost = summaryAt(r, 'metrics.cost.nodeHours')?.mean;
     const availability = summaryAt(r, 'metrics.service.availability')?.mean;
     if (cost === undefined || cost === null || availability === undefined || availability === null) continue;
-    points.push({ scenario: r.scenario, cost: (cost * YEAR_S) / (r.horizonS - r.warmupS), availability, onFrontier: false });
+    points.push({ scenario: r.scenario, index, cost: (cost * YEAR_S) / (r.horizonS - r.warmupS), availability, onFrontier: false });
   }
   for (const p of points) {
     p.onFrontier = !points.some((q) => q !== p && q.cost <= p.cost && q.availability >= p.availability && (q.cost < p.cost || q.availability > p.availability));
@@ -114,4 +118,17 @@ export function headlineSpecs(results: readonly RunResult[]): PanelSpec[] {
     specs.splice(specs.length - 1, 0, { path: `metrics.artifacts.${artifact}.takeoverS.p95`, label: `takeover p95 (${artifact})`, unit: 's', higherIsBetter: false });
   }
   return specs;
+}
+
+/** Names to show for the results: each scenario's name, numbered where two or more share one. */
+export function displayNames(results: readonly RunResult[]): string[] {
+  const count = new Map<string, number>();
+  for (const r of results) count.set(r.scenario, (count.get(r.scenario) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return results.map((r) => {
+    if (count.get(r.scenario)! < 2) return r.scenario;
+    const k = (seen.get(r.scenario) ?? 0) + 1;
+    seen.set(r.scenario, k);
+    return `${r.scenario} (${k})`;
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * The page's whole state in its URL query, so that a link reproduces what someone saw: the view,
  * the scenarios (each a built-in name with `--set`-style overrides, or its own text), the seed,
- * the replications and the playback time. Decoding never throws: a malformed or outdated URL gives
+ * the replications, and in the explorer the replication, the scenarios shown and the playback time. Decoding never throws: a malformed or outdated URL gives
  * the default state and a message saying what was wrong.
  */
 
@@ -22,9 +22,13 @@ export interface VizState {
   replications: number | null;
   /** Playback time in the explorer (seconds), or null. */
   timeS: number | null;
+  /** The replication the explorer shows, or null (the first, 0). */
+  replication: number | null;
+  /** The scenarios the explorer shows, by position, or null (the first). */
+  shown: number[] | null;
 }
 
-export const DEFAULT_STATE: VizState = { view: 'compare', scenarios: [], seed: null, replications: null, timeS: null };
+export const DEFAULT_STATE: VizState = { view: 'compare', scenarios: [], seed: null, replications: null, timeS: null, replication: null, shown: null };
 
 const VIEWS: readonly View[] = ['compare', 'scenario', 'explorer'];
 
@@ -48,7 +52,8 @@ function fromBase64Url(value: string): string | null {
 
 /**
  * The query string of a state (without `?`): `view`, then per scenario i `s<i>` (a name) or
- * `t<i>` (its text, base64url) and `o<i>` per override, then `seed`, `reps`, `time`.
+ * `t<i>` (its text, base64url) and `o<i>` per override, then `seed`, `reps`, `time`, `rep`
+ * (the explorer's replication) and `show` (the scenarios it shows, e.g. `0,2`).
  */
 export function encodeState(state: VizState): string {
   const q = new URLSearchParams();
@@ -61,6 +66,8 @@ export function encodeState(state: VizState): string {
   if (state.seed !== null) q.set('seed', String(state.seed));
   if (state.replications !== null) q.set('reps', String(state.replications));
   if (state.timeS !== null) q.set('time', String(state.timeS));
+  if (state.replication !== null) q.set('rep', String(state.replication));
+  if (state.shown !== null) q.set('show', state.shown.join(','));
   return q.toString();
 }
 
@@ -88,6 +95,13 @@ export function decodeState(query: string, builtins: readonly string[] = []): { 
       if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(n) || (key === 'reps' && n < 1)) return fail(`${key} must be a whole number${key === 'reps' ? ' of at least 1' : ''}, not "${value}"`);
       if (key === 'seed') state.seed = n;
       else state.replications = n;
+    } else if (key === 'rep') {
+      const n = Number(value);
+      if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(n)) return fail(`rep must be a whole number (a replication, from 0), not "${value}"`);
+      state.replication = n;
+    } else if (key === 'show') {
+      if (!/^\d{1,3}(,\d{1,3})*$/.test(value)) return fail(`show must list scenario positions, e.g. 0,2, not "${value}"`);
+      state.shown = value.split(',').map(Number);
     } else if (key === 'time') {
       const t = Number(value);
       if (value.trim() === '' || !Number.isFinite(t) || t < 0) return fail(`time must be a number of seconds >= 0, not "${value}"`);

@@ -33,7 +33,7 @@ const pool = new SimPool();
 let state: VizState = structuredClone(DEFAULT_STATE);
 let run: CompareRun | null = null;
 let lastUpdate: CompareUpdate | null = null;
-let loaded: { names: string[]; sources: Source[] } | null = null;
+let loaded: { names: string[]; sources: Source[]; replications: number } | null = null;
 let destroyView: (() => void) | null = null;
 let compareView: ReturnType<typeof mountCompareView> | null = null;
 
@@ -77,9 +77,9 @@ function startRun(): void {
   const first = comparison.scenarios[0]!;
   seedInput.value = String(first.seed);
   repsInput.value = String(first.replications);
-  loaded = { names: comparison.scenarios.map((s) => s.name), sources: comparison.sources };
+  loaded = { names: comparison.scenarios.map((s) => s.name), sources: comparison.sources, replications: first.replications };
   const started = performance.now();
-  run = pool.compare(comparison.scenarios, comparison.sources, (u) => {
+  const thisRun = pool.compare(comparison.scenarios, comparison.sources, (u) => {
     lastUpdate = u;
     setProgress(u.done, u.total, !u.complete);
     compareView?.update(u);
@@ -91,11 +91,17 @@ function startRun(): void {
       document.body.dataset.completeMs = String(Math.round(performance.now() - started));
     }
   });
+  run = thisRun;
   document.body.dataset.complete = 'false';
-  run.finished.then(
-    () => (run = null),
+  // Only this run's end clears `run`: a run cancelled for a new one ends after the new one began.
+  thisRun.finished.then(
+    () => {
+      if (run === thisRun) run = null;
+    },
     (e: Error) => {
+      if (run !== thisRun) return;
       run = null;
+      if (lastUpdate !== null) setProgress(lastUpdate.done, lastUpdate.total, false);
       if (e.message !== 'cancelled') showMessage(`The simulation stopped: ${e.message}`);
     },
   );
@@ -131,6 +137,7 @@ function render(): void {
   }
   viewRoot.replaceChildren();
   viewRoot.dataset.view = state.view;
+  viewRoot.setAttribute('aria-labelledby', `tab-${state.view}`);
   if (state.view === 'compare') {
     const view = mountCompareView(viewRoot);
     compareView = view;
@@ -144,22 +151,36 @@ function render(): void {
 }
 
 /**
- * The scenario view edits the first scenario of the comparison (its text, overrides applied to it
- * when it is a built-in); Run puts the result in its place and compares again.
+ * The scenario view edits the first scenario of the comparison: its text (a built-in's, or its
+ * own), with the link's overrides for it still applied on top (listed above the editor); Run puts
+ * the result in its place and compares again. Picking another built-in drops those overrides.
  */
 function mountScenario(mountScenarioView: typeof import('./views/scenario.js').mountScenarioView): void {
   const refs: ScenarioRef[] = state.scenarios.length > 0 ? state.scenarios : PATTERN_ORDER.map((name) => ({ name, text: null, overrides: [] }));
   const ref = refs[0]!;
-  const text = ref.name !== null && ref.overrides.length === 0 ? (BUILTIN_TEXT[ref.name] ?? '') : (loaded?.sources[0]?.text ?? ref.text ?? '');
-  const view = mountScenarioView(viewRoot, {
+  const text = ref.name !== null ? (BUILTIN_TEXT[ref.name] ?? '') : (ref.text ?? '');
+  const note = document.createElement('p');
+  note.className = 'note overrides-note';
+  note.hidden = ref.overrides.length === 0;
+  note.textContent = `Applied on top of this text, from the link: ${ref.overrides.join(', ')} (picking another built-in drops them).`;
+  const holder = document.createElement('div');
+  viewRoot.append(note, holder);
+  let picked = ref.name;
+  const view = mountScenarioView(holder, {
     builtins: BUILTINS.map((name) => ({ name, text: BUILTIN_TEXT[name]! })),
     text,
-    name: ref.overrides.length === 0 ? ref.name : null,
-    onChange: () => undefined,
+    name: ref.name,
+    onChange: (_text, name) => {
+      // The view names a built-in while its text is unchanged: the last one named is the one picked.
+      if (name !== null) picked = name;
+      note.hidden = ref.overrides.length === 0 || picked !== ref.name;
+    },
     onRun: (newText, name) => {
+      if (name !== null) picked = name;
+      const overrides = picked === ref.name ? ref.overrides : [];
       // A built-in left as it is stays a name in the URL; anything edited travels as its text.
       const edited = name === null || BUILTIN_TEXT[name] !== newText;
-      state.scenarios = [edited ? { name: null, text: newText, overrides: [] } : { name, text: null, overrides: [] }, ...refs.slice(1)];
+      state.scenarios = [edited ? { name: null, text: newText, overrides } : { name, text: null, overrides }, ...refs.slice(1)];
       state.view = 'compare';
       showMessage(null);
       writeUrl();
@@ -182,6 +203,15 @@ function mountExplorerView(mountExplorer: typeof import('./views/explorer.js').m
     timeS: state.timeS,
     onTime: (t) => {
       state.timeS = t;
+      writeUrl();
+    },
+    replication: state.replication,
+    shown: state.shown,
+    replications: l.replications,
+    onSelection: (replication, shown) => {
+      // Defaults stay out of the link.
+      state.replication = replication === 0 ? null : replication;
+      state.shown = shown.length === 1 && shown[0] === 0 ? null : shown;
       writeUrl();
     },
   });

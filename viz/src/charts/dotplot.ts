@@ -5,7 +5,9 @@ import { seriesColour } from '../palette.js';
 import { human } from './format.js';
 
 export interface Dot {
+  /** The scenario's name (data-scenario), and the row's label (unique among the rows). */
   scenario: string;
+  label: string;
   /** Index of the scenario (its colour). */
   index: number;
   mean: number;
@@ -42,7 +44,7 @@ export function dotPlot(dots: readonly Dot[], o: DotPlotOptions): SVGSVGElement 
   if (!(max > min)) [min, max] = [min - (Math.abs(min) || 1) * 0.05, max + (Math.abs(max) || 1) * 0.05];
   const pad = (max - min) * 0.06;
   const x = scaleLinear().domain([min - pad, max + pad]).range([MARGIN.left, o.width - MARGIN.right]).nice();
-  const y = scaleBand<string>().domain(dots.map((d) => d.scenario)).range([MARGIN.top, height - MARGIN.bottom]).padding(0.3);
+  const y = scaleBand<string>().domain(dots.map((d) => d.label)).range([MARGIN.top, height - MARGIN.bottom]).padding(0.3);
   svg.append('text').attr('class', 'chart-title').attr('x', 4).attr('y', 16).text(o.title);
   svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - MARGIN.bottom})`).call((g) => {
     // d3 picks the precision from the tick step, so close values (199.28 to 199.32 ms) stay distinct.
@@ -51,14 +53,14 @@ export function dotPlot(dots: readonly Dot[], o: DotPlotOptions): SVGSVGElement 
   });
   svg.append('text').attr('class', 'axis-label').attr('x', (MARGIN.left + o.width - MARGIN.right) / 2).attr('y', height - MARGIN.bottom + 34).attr('text-anchor', 'middle').text(o.unit);
   if (o.zero && x.domain()[0]! < 0 && x.domain()[1]! > 0) svg.append('line').attr('class', 'zero').attr('x1', x(0)).attr('x2', x(0)).attr('y1', MARGIN.top).attr('y2', height - MARGIN.bottom);
-  const row = svg.append('g').selectAll('g').data(dots).join('g').attr('class', 'dot').attr('transform', (d) => `translate(0,${(y(d.scenario) ?? 0) + y.bandwidth() / 2})`)
+  const row = svg.append('g').selectAll('g').data(dots).join('g').attr('class', 'dot').attr('transform', (d) => `translate(0,${(y(d.label) ?? 0) + y.bandwidth() / 2})`)
     .attr('data-metric', (d) => d.metric).attr('data-value', (d) => String(d.rawValue)).attr('data-scenario', (d) => d.scenario);
-  row.append('text').attr('class', 'row-label').attr('x', MARGIN.left - 8).attr('dy', '0.32em').attr('text-anchor', 'end').text((d) => d.scenario);
+  row.append('text').attr('class', 'row-label').attr('x', MARGIN.left - 8).attr('dy', '0.32em').attr('text-anchor', 'end').text((d) => d.label);
   row.filter((d) => d.lo !== null && d.hi !== null).append('line').attr('class', 'whisker').attr('x1', (d) => x(d.lo!)).attr('x2', (d) => x(d.hi!)).attr('stroke', (d) => seriesColour(d.index));
   row.filter((d) => d.lo !== null && d.hi !== null).append('path').attr('class', 'whisker').attr('d', (d) => `M${x(d.lo!)},-5v10M${x(d.hi!)},-5v10`).attr('stroke', (d) => seriesColour(d.index));
   row.append('circle').attr('cx', (d) => x(d.mean)).attr('r', 5).attr('fill', (d) => seriesColour(d.index));
   row.filter((d) => d.best === true).append('text').attr('class', 'best').attr('x', (d) => x(d.mean) + 8).attr('dy', '-0.5em').text('best');
-  row.append('title').text((d) => `${d.scenario}: ${human(d.mean, o.unit)} ${o.unit}${d.lo !== null ? ` (95% CI ${human(d.lo, o.unit)} to ${human(d.hi, o.unit)})` : ''}`);
+  row.append('title').text((d) => `${d.label}: ${human(d.mean, o.unit)} ${o.unit}${d.lo !== null ? ` (95% CI ${human(d.lo, o.unit)} to ${human(d.hi, o.unit)})` : ''}`);
   // Legend: what the marks mean (the scenarios are named on the rows).
   const legend = svg.append('g').attr('class', 'legend').attr('transform', `translate(${MARGIN.left},${height - 10})`);
   legend.append('circle').attr('r', 4).attr('cx', 0).attr('cy', -3).attr('fill', '#555');

@@ -1,5 +1,5 @@
 import { withPairedDifferences, type RunResult } from '../../../sim/experiment/index.js';
-import { costAgainstAvailability, headlineSpecs, panelsOf, summaryAt, type PanelSpec } from '../../data/compare.js';
+import { costAgainstAvailability, displayNames, headlineSpecs, panelsOf, summaryAt, type PanelSpec } from '../../data/compare.js';
 import { dotPlot, type Dot } from '../charts/dotplot.js';
 import { exportButtons, exportCsv, exportJson } from '../charts/export.js';
 import { human } from '../charts/format.js';
@@ -47,10 +47,11 @@ export function mountCompareView(root: HTMLElement): { update(u: CompareUpdate):
   root.append(tools, legend, panels, scatterBox, diffsHeading, diffsNote, diffs, tableHeading, tableBox);
 
   let last: CompareUpdate | null = null;
-  let baseline: string | null = null;
+  /** The baseline's position in the results. */
+  let baseline: number | null = null;
 
   baselineSelect.addEventListener('change', () => {
-    baseline = baselineSelect.value;
+    baseline = Number(baselineSelect.value);
     if (last !== null) draw(last);
   });
   jsonButton.addEventListener('click', () => last !== null && exportJson(last.results, 'deploysim-compare'));
@@ -73,49 +74,48 @@ export function mountCompareView(root: HTMLElement): { update(u: CompareUpdate):
     const available = root.clientWidth || 1100;
     panelWidth = Math.max(320, Math.min(560, available / 2 - 24));
     const results = u.results;
-    const index = new Map(results.map((r, i) => [r.scenario, i]));
-    if (baseline === null || !index.has(baseline)) baseline = results[0]?.scenario ?? null;
-    baselineSelect.replaceChildren(...results.map((r) => {
-      const o = el('option', { value: r.scenario }, r.scenario);
-      o.selected = r.scenario === baseline;
+    // Scenarios are told apart by position (two may share a name); names shown are numbered then.
+    const names = displayNames(results);
+    if (baseline === null || baseline >= results.length) baseline = 0;
+    baselineSelect.replaceChildren(...results.map((_, i) => {
+      const o = el('option', { value: String(i) }, names[i]);
+      o.selected = i === baseline;
       return o;
     }));
     legend.replaceChildren(...results.map((r, i) => {
       const item = el('span', { class: 'legend-item' });
       const swatch = el('span', { class: 'swatch' });
       swatch.style.background = seriesColour(i);
-      item.append(swatch, document.createTextNode(`${r.scenario} (${r.replications} replications)`));
+      item.append(swatch, document.createTextNode(`${names[i]} (${r.replications} replications)`));
       return item;
     }));
 
     const specs = headlineSpecs(results);
     panels.replaceChildren();
     for (const panel of panelsOf(results, specs)) {
-      const dots: Dot[] = panel.points.map((p) => {
-        const r = results[index.get(p.scenario)!]!;
-        return { ...p, index: index.get(p.scenario)!, metric: panel.spec.path, rawValue: summaryAt(r, panel.spec.path)!.mean! };
-      });
+      const dots: Dot[] = panel.points.map((p) => ({ ...p, label: names[p.index]!, metric: panel.spec.path, rawValue: summaryAt(results[p.index]!, panel.spec.path)!.mean! }));
       panels.append(figure(panel.spec.label, () => dotPlot(dots, { title: panel.spec.label, unit: panel.spec.unit, width: width() })));
     }
 
-    const cost = costAgainstAvailability(results).map((p) => ({ ...p, index: index.get(p.scenario)! }));
+    const cost = costAgainstAvailability(results).map((p) => ({ ...p, scenario: names[p.index]! }));
     scatterBox.replaceChildren(cost.length > 0 ? figure('cost-availability', () => costScatter(cost, Math.min(900, Math.max(360, available - 16)))) : el('p', {}, 'No cost or availability yet.'));
 
     // Paired differences to the chosen baseline, replication by replication (common random numbers).
-    const k = index.get(baseline ?? '') ?? 0;
+    const k = baseline;
     const order = [k, ...results.map((_, i) => i).filter((i) => i !== k)];
     const paired = withPairedDifferences(order.map((i) => ({ aggregate: u.aggregates[i]!, result: results[i]! })));
-    diffsNote.textContent = `Each scenario minus ${baseline}, replication by replication on the same random numbers: an interval that excludes 0 is a real difference.`;
+    diffsNote.textContent = `Each scenario minus ${names[k]}, replication by replication on the same random numbers: an interval that excludes 0 is a real difference.`;
     diffs.replaceChildren();
     for (const spec of specs) {
       const dots: Dot[] = [];
-      for (const r of paired.slice(1)) {
+      paired.slice(1).forEach((r, j) => {
+        const i = order[j + 1]!;
         const s = summaryAt({ ...r, metrics: r.pairedDifferences?.metrics ?? {} } as RunResult, spec.path);
-        if (s === undefined || s.mean === null) continue;
+        if (s === undefined || s.mean === null) return;
         const f = factor(spec, r);
-        dots.push({ scenario: r.scenario, index: index.get(r.scenario)!, mean: s.mean * f, lo: s.ci95 ? s.ci95[0] * f : null, hi: s.ci95 ? s.ci95[1] * f : null, metric: `pairedDifferences.${spec.path}`, rawValue: s.mean });
-      }
-      if (dots.length > 0) diffs.append(figure(`difference-${spec.label}`, () => dotPlot(dots, { title: `${spec.label}: difference to ${baseline}`, unit: spec.unit, width: width(), zero: true })));
+        dots.push({ scenario: r.scenario, label: names[i]!, index: i, mean: s.mean * f, lo: s.ci95 ? s.ci95[0] * f : null, hi: s.ci95 ? s.ci95[1] * f : null, metric: `pairedDifferences.${spec.path}`, rawValue: s.mean });
+      });
+      if (dots.length > 0) diffs.append(figure(`difference-${spec.label}`, () => dotPlot(dots, { title: `${spec.label}: difference to ${names[k]}`, unit: spec.unit, width: width(), zero: true })));
     }
 
     tableBox.replaceChildren(table(results, specs));
@@ -143,7 +143,7 @@ function table(results: readonly RunResult[], specs: readonly PanelSpec[]): HTML
   const t = el('table', { class: 'numbers' });
   const caption = el('caption', {}, 'Mean and 95% confidence interval per scenario (per-year metrics scaled to a year of measured time)');
   const head = el('tr');
-  head.append(el('th', { scope: 'col' }, 'metric'), ...results.map((r) => el('th', { scope: 'col' }, r.scenario)));
+  head.append(el('th', { scope: 'col' }, 'metric'), ...displayNames(results).map((name) => el('th', { scope: 'col' }, name)));
   const body = el('tbody');
   for (const spec of specs) {
     const tr = el('tr');

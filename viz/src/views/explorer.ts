@@ -21,6 +21,13 @@ export interface ExplorerContext {
   timeS: number | null;
   /** The page stores it in the URL (called on pause, scrub end and after steps, not every frame). */
   onTime(timeS: number): void;
+  /** Initial replication and scenarios shown (from the URL; null: replication 0 of the first). */
+  replication: number | null;
+  shown: readonly number[] | null;
+  /** The replications each scenario has (the input's upper bound). */
+  replications: number;
+  /** The page stores them in the URL once a replication is shown. */
+  onSelection(replication: number, shown: number[]): void;
 }
 
 /** One scenario's replication, loaded. */
@@ -115,7 +122,7 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
   const checks = ctx.scenarios.map((s, i) => {
     const label = el('label', { class: 'scenario-check' });
     const input = el('input', { type: 'checkbox', value: String(i), 'data-scenario': s.name });
-    input.checked = i === 0;
+    input.checked = ctx.shown !== null && ctx.shown.some((k) => k < ctx.scenarios.length) ? ctx.shown.includes(i) : i === 0;
     const sw = el('span', { class: 'swatch', 'aria-hidden': 'true' });
     sw.style.background = seriesColour(i);
     label.append(input, sw, document.createTextNode(s.name));
@@ -123,7 +130,7 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
     return input;
   });
   const repLabel = el('label', { class: 'replication-label' }, 'Replication ');
-  const repInput = el('input', { type: 'number', id: 'explorer-replication', min: '0', step: '1', value: '0', inputmode: 'numeric' });
+  const repInput = el('input', { type: 'number', id: 'explorer-replication', min: '0', max: String(Math.max(0, ctx.replications - 1)), step: '1', value: String(Math.min(ctx.replication ?? 0, Math.max(0, ctx.replications - 1))), inputmode: 'numeric' });
   repLabel.append(repInput);
   const status = el('span', { class: 'explorer-status', role: 'status', 'aria-live': 'polite' });
   controls.append(pick, repLabel, status);
@@ -199,7 +206,7 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
   const setStatus = (text: string) => (status.textContent = text);
   const replication = () => {
     const n = Number(repInput.value);
-    return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+    return Number.isSafeInteger(n) && n >= 0 ? Math.min(n, Math.max(0, ctx.replications - 1)) : 0;
   };
   const traceOf = (i: number, rep: number): Promise<TraceResult> => {
     const key = `${i}|${rep}`;
@@ -628,6 +635,7 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
     setTime(timeS);
     root.dataset.loading = 'false';
     root.dataset.ready = 'true';
+    ctx.onSelection(rep, indices);
     setStatus(`Replication ${rep}: ${shown.map((s) => `${s.name} (${s.result.records.length.toLocaleString('en-US')} records)`).join(', ')}.`);
   }
 

@@ -1,4 +1,4 @@
-import { formatScenarioError, loadScenarioText, type OverrideInput, type Scenario } from '../../../sim/scenario/index.js';
+import { formatScenarioError, loadScenarioText, type OverrideInput, type Scenario, type ScenarioError } from '../../../sim/scenario/index.js';
 import type { Source } from './protocol.js';
 
 /** A scenario the page compares: its text, the file name its errors use, and its `path=value` overrides. */
@@ -6,6 +6,11 @@ export interface Input {
   text: string;
   file: string;
   overrides: string[];
+}
+
+/** An error as the CLI gives it; one from a setting or override also names the scenario it broke. */
+function describe(file: string, e: ScenarioError): string {
+  return 'origin' in e.loc ? `${file}: ${formatScenarioError(e)}` : formatScenarioError(e);
 }
 
 export type Comparison = { scenarios: Scenario[]; sources: Source[] } | { errors: string[] };
@@ -19,10 +24,11 @@ export type Comparison = { scenarios: Scenario[]; sources: Source[] } | { errors
 export function loadComparison(inputs: readonly Input[], common: readonly string[] = []): Comparison {
   const errors: string[] = [];
   const loaded: Array<{ source: Source; scenario: Scenario } | null> = inputs.map((input) => {
-    const overrides: OverrideInput[] = [...common.map((text) => ({ text, origin: `--set ${text}` })), ...input.overrides.map((text) => ({ text, origin: `--set ${text}` }))];
+    // Errors name where a value came from: the page's Seed or Replications setting, or an override in the link.
+    const overrides: OverrideInput[] = [...common.map((text) => ({ text, origin: `the setting ${text}` })), ...input.overrides.map((text) => ({ text, origin: `the override ${text}` }))];
     const result = loadScenarioText(input.text, input.file, overrides);
     if (result.scenario === undefined) {
-      errors.push(...result.errors.map((e) => `${input.file}: ${formatScenarioError(e)}`));
+      errors.push(...result.errors.map((e) => describe(input.file, e)));
       return null;
     }
     return { source: { text: input.text, file: input.file, overrides }, scenario: result.scenario };
@@ -46,7 +52,7 @@ export function loadComparison(inputs: readonly Input[], common: readonly string
     }
     const withShared: Source = { ...source, overrides: [...source.overrides, ...shared] };
     const result = loadScenarioText(withShared.text, withShared.file, withShared.overrides);
-    if (result.scenario === undefined) errors.push(...result.errors.map((e) => `${source.file}: ${formatScenarioError(e)}`));
+    if (result.scenario === undefined) errors.push(...result.errors.map((e) => describe(source.file, e)));
     else {
       scenarios.push(result.scenario);
       sources.push(withShared);

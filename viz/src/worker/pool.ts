@@ -99,14 +99,17 @@ export class SimPool {
     // Every task is handed out at once, round robin in the interleaved order: a worker never waits
     // for the page's thread (busy drawing) to give it more, and each scenario's chunks spread evenly.
     this.workers.forEach((w) => {
+      w.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        stop(new Error(`a simulation worker failed${e.message ? `: ${e.message}` : ' to start (is the page served over http? see deploysim viz)'}`));
+      };
       w.onmessage = (e: MessageEvent<Response>) => {
         if (cancelled) return;
         const m = e.data;
         const k = taskScenario.get(m.id);
         if (k === undefined) return;
         if (m.type === 'error') {
-          cancelled = true;
-          reject(new Error(m.message));
+          stop(new Error(m.message));
           return;
         }
         if (m.type === 'outcomes') {
@@ -130,15 +133,17 @@ export class SimPool {
       this.workers[t % this.workers.length]!.postMessage({ ...task, id });
     });
     onUpdate(update());
-    const cancel = () => {
+    /** Ends the run (cancelled, or a worker failed): a worker busy with a replication cannot be interrupted, so the pool is replaced. */
+    const stop = (why: Error) => {
       if (cancelled) return;
       cancelled = true;
       if (timer !== null) clearTimeout(timer);
-      // A worker busy with a replication cannot be interrupted: replace the pool.
       this.workers.forEach((w) => w.terminate());
       this.workers = [];
-      reject(new Error('cancelled'));
+      if (this.current?.cancel === cancel) this.current = null;
+      reject(why);
     };
+    const cancel = () => stop(new Error('cancelled'));
     this.current = { cancel };
     finished.catch(() => undefined);
     return { finished, cancel };
@@ -150,14 +155,27 @@ export class SimPool {
     const tracer = this.tracer;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      const done = () => {
+        tracer.removeEventListener('message', listener);
+        tracer.removeEventListener('error', failed);
+      };
       const listener = (e: MessageEvent<Response>) => {
         const m = e.data;
         if (m.id !== id) return;
-        tracer.removeEventListener('message', listener);
+        done();
         if (m.type === 'trace') resolve(m.result);
         else if (m.type === 'error') reject(new Error(m.message));
       };
+      // A worker that dies (out of memory, failed to load) answers nothing: say so, and start afresh next time.
+      const failed = (e: ErrorEvent) => {
+        e.preventDefault();
+        done();
+        if (this.tracer === tracer) this.tracer = null;
+        tracer.terminate();
+        reject(new Error(`the trace worker failed${e.message ? `: ${e.message}` : ''}`));
+      };
       tracer.addEventListener('message', listener);
+      tracer.addEventListener('error', failed);
       tracer.postMessage({ type: 'trace', id, source, replication, faults } satisfies Request);
     });
   }
