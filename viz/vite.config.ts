@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 // The browser visualiser: `npm run viz` serves it with vite's dev server; `npm run build:viz`
 // writes the static site to dist/site with relative asset paths (it works from any static server
@@ -8,7 +8,31 @@ import { defineConfig } from 'vite';
 // its output folder. Nothing is loaded from the network at runtime.
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/**
+ * In the built page, a one-line script at the top of <head> starts the first simulation worker
+ * before the page's bundle has arrived (boot.ts takes it over): a worker starts only while the
+ * page's thread is free, and it is free while the bundle loads. The dev server starts its workers
+ * from boot.ts.
+ */
+function earlyWorker(): Plugin {
+  return {
+    name: 'deploysim-early-worker',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const worker = Object.keys(ctx.bundle ?? {}).find((file) => /(^|\/)sim\.worker-[\w-]+\.js$/.test(file));
+        if (worker === undefined) throw new Error('deploysim-early-worker: the simulation worker is missing from the bundle');
+        // It also notes when the worker says it is running (boot.ts waits for that).
+        const script = `{const w=new Worker(${JSON.stringify(`./${worker}`)},{type:"module"});self.__deploysimWorkers=[w];self.__deploysimReady=new Promise(r=>{const f=e=>{if(e.data&&e.data.type==="ready"){w.removeEventListener("message",f);r()}};w.addEventListener("message",f);w.addEventListener("error",()=>r(),{once:true})})}`;
+        return [{ tag: 'script', children: script, injectTo: 'head-prepend' }];
+      },
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [earlyWorker()],
   root,
   base: './',
   // The built-in scenarios (../scenarios/*.yaml) are read at build time.

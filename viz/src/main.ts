@@ -3,7 +3,7 @@
  * their own text), runs them in Web Workers and shows the chosen view. Every change of state is
  * written back to the URL, so a link reproduces what someone saw.
  */
-import './worker/boot.js';
+import { workersStarted } from './worker/boot.js';
 import { PATTERN_ORDER } from '../../sim/scenario/patterns.js';
 import { decodeState, DEFAULT_STATE, encodeState, type ScenarioRef, type View, type VizState } from '../data/url-state.js';
 import { mountCompareView } from './views/compare.js';
@@ -262,5 +262,8 @@ const decoded = decodeState(location.search, BUILTINS);
 state = decoded.state;
 showMessage(decoded.error);
 if (decoded.error !== null) writeUrl();
-startRun();
-render();
+// The workers start only while this thread is free: let them, then load the scenarios and run.
+void workersStarted().then(() => {
+  startRun();
+  render();
+});

@@ -106,6 +106,7 @@ export class SimPool {
       w.onmessage = (e: MessageEvent<Response>) => {
         if (cancelled) return;
         const m = e.data;
+        if (m.type === 'ready') return;
         const k = taskScenario.get(m.id);
         if (k === undefined) return;
         if (m.type === 'error') {

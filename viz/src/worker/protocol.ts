@@ -28,6 +28,7 @@ export interface TraceResult {
 }
 
 export type Response =
+  | { type: 'ready'; id?: undefined }
   | { type: 'outcomes'; id: number; from: number; outcomes: ReplicationOutcome[] }
   | { type: 'done'; id: number }
   | { type: 'saturation'; id: number; rps: number | null }
