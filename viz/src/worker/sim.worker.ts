@@ -92,6 +92,9 @@ function nodesOf(scenario: Scenario): Array<{ name: string; zone: string | null 
   return nodes;
 }
 
+// The page waits for this before its own heavy work (see boot.ts).
+scope.postMessage({ type: 'ready' } satisfies Response);
+
 scope.onmessage = (e: MessageEvent<Request>) => {
   try {
     handle(e.data);
