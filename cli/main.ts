@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { compareScenarios, runExperiment, type ExperimentProgress } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
-import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
+import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { clipName, formatCompare, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { overloadWarning, unservableWarning } from './overload.js';
@@ -165,12 +165,7 @@ function buildProgram(io: Io): Command {
       };
       const first = load(names[0]!, overrides);
       // Every scenario runs with the first one's seed, replications, horizon and warmup (common random numbers).
-      const common: OverrideInput[] = [
-        { text: `seed=${first.seed}`, origin: `--seed ${first.seed}` },
-        { text: `replications=${first.replications}`, origin: `--replications ${first.replications}` },
-        { text: `horizon=${first.horizon}`, origin: `--horizon ${first.horizon}` },
-        { text: `warmup=${first.warmup}`, origin: `--warmup ${first.warmup}` },
-      ];
+      const common = sharedWithFirst(first, (field, value) => `--${field} ${value}`);
       // Load each file as given first, so that its own mistakes are reported, then with the common values.
       const scenarios = [first, ...names.slice(1).map((n) => (load(n, overrides), load(n, [...overrides, ...common])))];
       for (const s of scenarios) {

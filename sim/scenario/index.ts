@@ -6,3 +6,4 @@ export * from './units.js';
 export * from './reference.js';
 export { scenarioSpec } from './fields.js';
 export type { OverrideInput } from './overrides.js';
+export { sharedWithFirst } from './comparison.js';

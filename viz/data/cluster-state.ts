@@ -141,13 +141,8 @@ interface Pod extends Omit<PodView, 'state'> {
   readySinceS: number;
 }
 
-interface Node {
-  name: string;
-  zone: string | null;
-  up: boolean;
-  condition: string;
-  cordoned: boolean;
-  cut: boolean;
+/** A node as the tracker keeps it: its view without the display state and pods. */
+interface Node extends Omit<NodeView, 'state' | 'pods'> {
   /** When the control plane marked it Unknown (eviction order), or Infinity. */
   unknownSinceS: number;
 }

@@ -108,44 +108,48 @@ export interface TrafficHooks {
   cpuSeconds(w: number): number;
 }
 
+/** The nodes a scenario's cluster has, by name and zone: each pool's `<pool>-1`, `-2`, ..., zones in turn. */
+export function scenarioNodes(scenario: Scenario): Array<{ name: string; zone: string | null; pool: Scenario['cluster']['nodePools'][number] }> {
+  return scenario.cluster.nodePools.flatMap((pool) =>
+    Array.from({ length: pool.count }, (_, i) => ({ name: `${pool.name}-${i + 1}`, zone: pool.zones.length > 0 ? pool.zones[i % pool.zones.length]! : null, pool })),
+  );
+}
+
 /** Builds the cluster of a scenario at time 0: nodes up, Deployments with no pods yet. */
 export function createCluster(sim: Simulation, streams: RandomStreams, scenario: Scenario, bus = new EventBus<ModelEvents>()): Cluster {
   const k = scenario.kubernetes;
   const nodes: Node[] = [];
-  for (const pool of scenario.cluster.nodePools) {
-    for (let i = 1; i <= pool.count; i++) {
-      const name = `${pool.name}-${i}`;
-      nodes.push({
-        index: nodes.length,
-        name,
-        pool,
-        zone: pool.zones.length > 0 ? pool.zones[(i - 1) % pool.zones.length]! : null,
-        cpuMillicores: pool.cpu,
-        memoryMiB: pool.memory,
-        allocatedCpu: 0,
-        allocatedMemory: 0,
-        up: true,
-        condition: 'Ready',
-        cordoned: false,
-        apiCut: false,
-        apiCutUntilS: -Infinity,
-        clockOffsetS: 0,
-        clockUntilS: -Infinity,
-        pods: [],
-        images: new Set(pool.imagePrePulled ? scenario.workloads.map((w) => w.image) : []),
-        pulls: new Map(),
-        leasePhaseS: streams.stream(`node/${name}/lease`)() * k.nodeLeaseRenewInterval,
-        upSinceS: 0,
-        crashTimer: NO_EVENT,
-        repairTimer: NO_EVENT,
-        detectTimer: NO_EVENT,
-        evictTimer: NO_EVENT,
-        crashRng: streams.stream(`node/${name}/crash`),
-        repairRng: streams.stream(`node/${name}/repair`),
-        pullRng: streams.stream(`node/${name}/pull`),
-        ref: undefined as unknown as Node['ref'],
-      });
-    }
+  for (const { name, zone, pool } of scenarioNodes(scenario)) {
+    nodes.push({
+      index: nodes.length,
+      name,
+      pool,
+      zone,
+      cpuMillicores: pool.cpu,
+      memoryMiB: pool.memory,
+      allocatedCpu: 0,
+      allocatedMemory: 0,
+      up: true,
+      condition: 'Ready',
+      cordoned: false,
+      apiCut: false,
+      apiCutUntilS: -Infinity,
+      clockOffsetS: 0,
+      clockUntilS: -Infinity,
+      pods: [],
+      images: new Set(pool.imagePrePulled ? scenario.workloads.map((w) => w.image) : []),
+      pulls: new Map(),
+      leasePhaseS: streams.stream(`node/${name}/lease`)() * k.nodeLeaseRenewInterval,
+      upSinceS: 0,
+      crashTimer: NO_EVENT,
+      repairTimer: NO_EVENT,
+      detectTimer: NO_EVENT,
+      evictTimer: NO_EVENT,
+      crashRng: streams.stream(`node/${name}/crash`),
+      repairRng: streams.stream(`node/${name}/repair`),
+      pullRng: streams.stream(`node/${name}/pull`),
+      ref: undefined as unknown as Node['ref'],
+    });
   }
   const workloads: Workload[] = scenario.workloads.map((config, index) => ({
     index,

@@ -103,7 +103,8 @@ export function mountCompareView(root: HTMLElement): { update(u: CompareUpdate):
     // Paired differences to the chosen baseline, replication by replication (common random numbers).
     const k = baseline;
     const order = [k, ...results.map((_, i) => i).filter((i) => i !== k)];
-    const paired = withPairedDifferences(order.map((i) => ({ aggregate: u.aggregates[i]!, result: results[i]! })));
+    // The results already hold the differences to the first; another baseline is paired here.
+    const paired = k === 0 ? results : withPairedDifferences(order.map((i) => ({ aggregate: u.aggregates[i]!, result: results[i]! })));
     diffsNote.textContent = `Each scenario minus ${names[k]}, replication by replication on the same random numbers: an interval that excludes 0 is a real difference.`;
     diffs.replaceChildren();
     for (const spec of specs) {

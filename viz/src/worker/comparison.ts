@@ -1,4 +1,4 @@
-import { formatScenarioError, loadScenarioText, type OverrideInput, type Scenario, type ScenarioError } from '../../../sim/scenario/index.js';
+import { formatScenarioError, loadScenarioText, sharedWithFirst, type OverrideInput, type Scenario, type ScenarioError } from '../../../sim/scenario/index.js';
 import type { Source } from './protocol.js';
 
 /** A scenario the page compares: its text, the file name its errors use, and its `path=value` overrides. */
@@ -35,12 +35,7 @@ export function loadComparison(inputs: readonly Input[], common: readonly string
   });
   if (errors.length > 0) return { errors };
   const first = loaded[0]!.scenario;
-  const shared: OverrideInput[] = [
-    { text: `seed=${first.seed}`, origin: `seed ${first.seed}` },
-    { text: `replications=${first.replications}`, origin: `replications ${first.replications}` },
-    { text: `horizon=${first.horizon}`, origin: `horizon ${first.horizon}` },
-    { text: `warmup=${first.warmup}`, origin: `warmup ${first.warmup}` },
-  ];
+  const shared = sharedWithFirst(first, (field, value) => `${field} ${value}`);
   const scenarios: Scenario[] = [];
   const sources: Source[] = [];
   loaded.forEach((entry, k) => {

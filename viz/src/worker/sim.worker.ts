@@ -5,6 +5,7 @@
  * small batches, searches the saturation throughput, or records one replication's trace.
  */
 import { runReplication, saturationThroughput } from '../../../sim/experiment/index.js';
+import { scenarioNodes } from '../../../sim/model/kube/cluster.js';
 import { formatScenarioError, loadScenarioText, type Scenario } from '../../../sim/scenario/index.js';
 import { traceReplication, type TraceRecord } from '../../../sim/trace/index.js';
 import type { ExtraFault, Request, Response, Source } from './protocol.js';
@@ -74,7 +75,7 @@ function handle(m: Request): void {
           scenario: scenario.name,
           horizonS: scenario.horizon,
           warmupS: scenario.warmup,
-          nodes: nodesOf(scenario),
+          nodes: scenarioNodes(scenario).map(({ name, zone }) => ({ name, zone })),
           records,
           values: [...outcome.values],
         },
@@ -82,14 +83,6 @@ function handle(m: Request): void {
       return;
     }
   }
-}
-
-function nodesOf(scenario: Scenario): Array<{ name: string; zone: string | null }> {
-  const nodes: Array<{ name: string; zone: string | null }> = [];
-  for (const pool of scenario.cluster.nodePools) {
-    for (let i = 0; i < pool.count; i++) nodes.push({ name: `${pool.name}-${i + 1}`, zone: pool.zones.length > 0 ? pool.zones[i % pool.zones.length]! : null });
-  }
-  return nodes;
 }
 
 // The page waits for this before its own heavy work (see boot.ts).
