@@ -53,12 +53,23 @@ async function firstRender(browser: Browser, url: string): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(0);
-    await page.goto(`${url}?reps=200${process.env['BENCH_QUERY'] ?? ''}`);
-    await page.locator('body[data-complete=true]').waitFor();
-    const marks = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]))`)) as Record<string, number>;
+    // Waited for with one small expression through the DevTools protocol: Playwright's own waits
+    // inject its helper script into the page, whose compiling (about 0.1 s of the page's thread,
+    // just after the load event) would be counted in the figures.
+    const cdp = await context.newCDPSession(page);
+    await page.goto(`${url}?reps=200${process.env['BENCH_QUERY'] ?? ''}`, { waitUntil: 'commit' });
+    const { result } = (await cdp.send('Runtime.evaluate', {
+      awaitPromise: true,
+      returnByValue: true,
+      expression: `new Promise((resolve) => {
+        const check = () => document.body?.dataset.complete === 'true' ? resolve({ ...Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])), ahead: Number(document.body.dataset.ahead) }) : setTimeout(check, 100);
+        check();
+      })`,
+    })) as { result: { value: Record<string, number> } };
+    const marks = result.value;
     first.push(marks['deploysim:first-numbers']!);
     complete.push(marks['deploysim:complete']!);
-    console.log(`   round ${i + 1}: first numbers ${marks['deploysim:first-numbers']!.toFixed(0)} ms, complete ${marks['deploysim:complete']!.toFixed(0)} ms`);
+    console.log(`   round ${i + 1}: first numbers ${marks['deploysim:first-numbers']!.toFixed(0)} ms, complete ${marks['deploysim:complete']!.toFixed(0)} ms (${marks['ahead']} replication(s) run before the page asked)`);
     await context.close();
   }
   console.log(`   median: first numbers ${median(first).toFixed(0)} ms (aim: under 1 s), complete ${median(complete).toFixed(0)} ms (aim: under 5 s)`);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { LANDING_PREFIX } from './src/worker/protocol.js';
 
 // The browser visualiser: `npm run viz` serves it with vite's dev server; `npm run build:viz`
 // writes the static site to dist/site with relative asset paths (it works from any static server
@@ -24,7 +25,7 @@ function earlyWorker(): Plugin {
         const worker = Object.keys(ctx.bundle ?? {}).find((file) => /(^|\/)sim\.worker-[\w-]+\.js$/.test(file));
         if (worker === undefined) throw new Error('deploysim-early-worker: the simulation worker is missing from the bundle');
         // It also notes when the worker says it is running (boot.ts waits for that).
-        const script = `{const w=new Worker(${JSON.stringify(`./${worker}`)},{type:"module"});self.__deploysimWorkers=[w];self.__deploysimReady=new Promise(r=>{const f=e=>{if(e.data&&e.data.type==="ready"){w.removeEventListener("message",f);r()}};w.addEventListener("message",f);w.addEventListener("error",()=>r(),{once:true})})}`;
+        const script = `{const w=new Worker(${JSON.stringify(`./${worker}`)},{type:"module",name:${JSON.stringify(LANDING_PREFIX)}+location.search});self.__deploysimWorkers=[w];self.__deploysimReady=new Promise(r=>{const f=e=>{if(e.data&&e.data.type==="ready"){w.removeEventListener("message",f);r()}};w.addEventListener("message",f);w.addEventListener("error",()=>r(),{once:true})})}`;
         return [{ tag: 'script', children: script, injectTo: 'head-prepend' }];
       },
     },

@@ -4,19 +4,13 @@
  * written back to the URL, so a link reproduces what someone saw.
  */
 import { workersStarted } from './worker/boot.js';
-import { PATTERN_ORDER } from '../../sim/scenario/patterns.js';
 import { decodeState, DEFAULT_STATE, encodeState, type ScenarioRef, type View, type VizState } from '../data/url-state.js';
 import { mountCompareView } from './views/compare.js';
-import { loadComparison, type Input } from './worker/comparison.js';
+import { loadComparison } from './worker/comparison.js';
+import { BUILTIN_TEXT, BUILTINS, commonOverrides, inputsOf, scenarioRefs } from './scenarios.js';
 import { SimPool, type CompareRun, type CompareUpdate } from './worker/pool.js';
 import type { Source } from './worker/protocol.js';
 import './style.css';
-
-/** The built-in scenarios, read at build time: the patterns first, then the others by name. */
-const BUILTIN_TEXT: Record<string, string> = Object.fromEntries(
-  Object.entries(import.meta.glob<string>('../../scenarios/*.yaml', { query: '?raw', import: 'default', eager: true })).map(([path, text]) => [path.replace(/^.*\/([^/]+)\.yaml$/, '$1'), text]),
-);
-const BUILTINS = [...PATTERN_ORDER.filter((n) => n in BUILTIN_TEXT), ...Object.keys(BUILTIN_TEXT).filter((n) => !(PATTERN_ORDER as readonly string[]).includes(n)).sort()];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const viewRoot = $<HTMLElement>('view');
@@ -47,24 +41,11 @@ function writeUrl(): void {
   history.replaceState(null, '', query === '' ? location.pathname : `?${query}`);
 }
 
-/** The scenarios of the state as loader inputs: the five patterns when none are given. */
-function inputsOf(refs: readonly ScenarioRef[]): Input[] {
-  const list = refs.length > 0 ? refs : PATTERN_ORDER.map((name) => ({ name, text: null, overrides: [] }));
-  return list.map((r, i) => (r.name !== null ? { text: BUILTIN_TEXT[r.name] ?? '', file: `${r.name}.yaml`, overrides: r.overrides } : { text: r.text ?? '', file: `scenario-${i}.yaml`, overrides: r.overrides }));
-}
-
-function commonOverrides(): string[] {
-  const out: string[] = [];
-  if (state.seed !== null) out.push(`seed=${state.seed}`);
-  if (state.replications !== null) out.push(`replications=${state.replications}`);
-  return out;
-}
-
 /** Loads the state's scenarios and (re)starts the comparison; loader errors are shown, not thrown. */
 function startRun(): void {
   run?.cancel();
   run = null;
-  const comparison = loadComparison(inputsOf(state.scenarios), commonOverrides());
+  const comparison = loadComparison(inputsOf(state.scenarios), commonOverrides(state));
   if ('errors' in comparison) {
     loaded = null;
     lastUpdate = null;
@@ -85,6 +66,7 @@ function startRun(): void {
     compareView?.update(u);
     // Marks for measuring the landing view (performance.getEntriesByType('mark')).
     if (u.done > 0 && performance.getEntriesByName('deploysim:first-numbers').length === 0) performance.mark('deploysim:first-numbers');
+    document.body.dataset.ahead = String(u.ahead);
     if (u.complete) {
       performance.mark('deploysim:complete');
       document.body.dataset.complete = 'true';
@@ -156,7 +138,7 @@ function render(): void {
  * the result in its place and compares again. Picking another built-in drops those overrides.
  */
 function mountScenario(mountScenarioView: typeof import('./views/scenario.js').mountScenarioView): void {
-  const refs: ScenarioRef[] = state.scenarios.length > 0 ? state.scenarios : PATTERN_ORDER.map((name) => ({ name, text: null, overrides: [] }));
+  const refs: ScenarioRef[] = scenarioRefs(state.scenarios);
   const ref = refs[0]!;
   const text = ref.name !== null ? (BUILTIN_TEXT[ref.name] ?? '') : (ref.text ?? '');
   const note = document.createElement('p');

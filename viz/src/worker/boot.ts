@@ -2,6 +2,8 @@
  * The simulation's workers, started as the page's bundle begins to run (main.ts imports this
  * first), so they load and compile sim/ while the page loads its scenarios. The pool takes them over.
  */
+import type { ReplicationOutcome } from '../../../sim/experiment/index.js';
+import { LANDING_PREFIX, type Response } from './protocol.js';
 
 /**
  * One worker per core but one (at most 4): the page's thread and V8's background compilers need
@@ -10,8 +12,9 @@
  */
 export const POOL_SIZE = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
 
-export function newWorker(): Worker {
-  return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' });
+/** A worker; `name` starting with LANDING_PREFIX makes it work ahead on the page's first scenario. */
+export function newWorker(name?: string): Worker {
+  return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: name ?? '' });
 }
 
 /** The built page's first worker, started by a script in <head> (viz/vite.config.ts), then the rest. */
@@ -20,25 +23,48 @@ const fromHead = head.__deploysimWorkers?.splice(0) ?? [];
 /** The head script listened for its worker's `ready` (it may come before this module runs). */
 const headReady = head.__deploysimReady;
 const early: Worker[] = fromHead.slice(0, POOL_SIZE);
-while (early.length < POOL_SIZE) early.push(newWorker());
+// The dev server has no head script: the first worker is started here, told the page's query.
+while (early.length < POOL_SIZE) early.push(newWorker(early.length === 0 ? `${LANDING_PREFIX}${location.search}` : undefined));
+
+/** Replications the first worker ran before the page asked (sim.worker.ts), by the source's JSON. */
+const ahead = new Map<string, ReplicationOutcome[]>();
+for (const w of early) {
+  w.addEventListener('message', (e: MessageEvent<Response>) => {
+    const m = e.data;
+    if (m.type !== 'ahead') return;
+    let list = ahead.get(m.key);
+    if (list === undefined) ahead.set(m.key, (list = []));
+    list[m.index] = m.outcome;
+  });
+}
+
+/** The replications of a source (by its JSON) that a worker has run ahead, by index (with gaps). */
+export function aheadOutcomes(key: string): readonly (ReplicationOutcome | undefined)[] {
+  return ahead.get(key) ?? [];
+}
 
 /**
- * Resolves when the early workers are running (each says `ready` as its script starts), or after
- * at most `capMs`. A worker cannot start while the page's thread is busy (Chromium starts it from
- * that thread), so the page waits for this before its own heavy work: loading the scenarios then
- * overlaps with the workers compiling sim/, which brings the first numbers about 0.3 s sooner.
+ * Each early worker says `ready` as its script starts (listened for now: the pool takes the workers
+ * before the page waits, and the head script's worker may have said it already).
+ */
+const started: Promise<void>[] = early.map((w) => (w === fromHead[0] && headReady !== undefined ? headReady : new Promise<void>((resolve) => {
+  const onReady = (e: MessageEvent<{ type?: string }>) => {
+    if (e.data?.type !== 'ready') return;
+    w.removeEventListener('message', onReady);
+    resolve();
+  };
+  w.addEventListener('message', onReady);
+  w.addEventListener('error', () => resolve(), { once: true });
+})));
+
+/**
+ * Resolves when the early workers are running, or after at most `capMs`. The page waits for this
+ * before its own heavy work (loading the scenarios): a worker starts from the page's thread, which
+ * must not be busy meanwhile, and the page's script ends its task at once (the page handles the
+ * workers' messages only between its tasks).
  */
 export function workersStarted(capMs = 400): Promise<void> {
-  const each = early.map((w) => (w === fromHead[0] && headReady !== undefined ? headReady : new Promise<void>((resolve) => {
-    const onReady = (e: MessageEvent<{ type?: string }>) => {
-      if (e.data?.type !== 'ready') return;
-      w.removeEventListener('message', onReady);
-      resolve();
-    };
-    w.addEventListener('message', onReady);
-    w.addEventListener('error', () => resolve(), { once: true });
-  })));
-  return Promise.race([Promise.all(each).then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, capMs))]);
+  return Promise.race([Promise.all(started).then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, capMs))]);
 }
 
 /** The workers started early (once: whoever takes them owns them). */

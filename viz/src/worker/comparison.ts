@@ -15,6 +15,13 @@ function describe(file: string, e: ScenarioError): string {
 
 export type Comparison = { scenarios: Scenario[]; sources: Source[] } | { errors: string[] };
 
+/** An input's source for the worker: the common overrides first, then its own, each naming where it came from in errors. */
+export function sourceOf(input: Input, common: readonly string[]): Source {
+  // Errors name where a value came from: the page's Seed or Replications setting, or an override in the link.
+  const overrides: OverrideInput[] = [...common.map((text) => ({ text, origin: `the setting ${text}` })), ...input.overrides.map((text) => ({ text, origin: `the override ${text}` }))];
+  return { text: input.text, file: input.file, overrides };
+}
+
 /**
  * Loads scenarios to compare as `deploysim compare` does: each as given (so its own mistakes are
  * reported), then every one after the first with the first one's seed, replications, horizon and
@@ -24,14 +31,13 @@ export type Comparison = { scenarios: Scenario[]; sources: Source[] } | { errors
 export function loadComparison(inputs: readonly Input[], common: readonly string[] = []): Comparison {
   const errors: string[] = [];
   const loaded: Array<{ source: Source; scenario: Scenario } | null> = inputs.map((input) => {
-    // Errors name where a value came from: the page's Seed or Replications setting, or an override in the link.
-    const overrides: OverrideInput[] = [...common.map((text) => ({ text, origin: `the setting ${text}` })), ...input.overrides.map((text) => ({ text, origin: `the override ${text}` }))];
-    const result = loadScenarioText(input.text, input.file, overrides);
+    const source = sourceOf(input, common);
+    const result = loadScenarioText(source.text, source.file, source.overrides);
     if (result.scenario === undefined) {
       errors.push(...result.errors.map((e) => describe(input.file, e)));
       return null;
     }
-    return { source: { text: input.text, file: input.file, overrides }, scenario: result.scenario };
+    return { source, scenario: result.scenario };
   });
   if (errors.length > 0) return { errors };
   const first = loaded[0]!.scenario;

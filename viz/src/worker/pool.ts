@@ -1,6 +1,6 @@
 import { ExperimentAggregate, withPairedDifferences, type ReplicationOutcome, type RunResult } from '../../../sim/experiment/index.js';
 import type { Scenario } from '../../../sim/scenario/index.js';
-import { newWorker, POOL_SIZE, takeEarlyWorkers } from './boot.js';
+import { aheadOutcomes, newWorker, POOL_SIZE, takeEarlyWorkers } from './boot.js';
 import type { ExtraFault, Request, Response, Source, TraceResult } from './protocol.js';
 
 /** Replications per task: small enough that every scenario's intervals narrow together. */
@@ -14,6 +14,8 @@ export interface CompareUpdate {
   aggregates: ExperimentAggregate[];
   done: number;
   total: number;
+  /** Of those done, how many the first worker ran before the page asked (the landing view's first numbers). */
+  ahead: number;
   /** Every replication and the saturation searches are in: the results equal `deploysim compare --json`. */
   complete: boolean;
 }
@@ -60,6 +62,32 @@ export class SimPool {
     }
     sources.forEach((source) => tasks.push({ type: 'saturation', id: 0, source }));
     const taskScenario = new Map<number, number>();
+    /** Replications taken from a worker's run ahead (sim.worker.ts). */
+    let ahead = 0;
+    /**
+     * Takes outcomes of scenario k from replication `from` on, and adds to its aggregate those now
+     * next in replication order; one already taken (run ahead, then asked for) is ignored. Whether any was added.
+     */
+    const accept = (k: number, from: number, outcomes: readonly (ReplicationOutcome | undefined)[], runAhead = false): boolean => {
+      const agg = aggregates[k]!;
+      const slots = pending[k]!;
+      outcomes.forEach((o, j) => {
+        const i = from + j;
+        if (o === undefined || i < agg.count || i >= slots.length || slots[i] !== undefined) return;
+        slots[i] = o;
+        if (runAhead) ahead++;
+      });
+      const before = done;
+      while (agg.count < slots.length && slots[agg.count] !== undefined) {
+        agg.add(slots[agg.count]!);
+        slots[agg.count - 1] = undefined;
+        done++;
+      }
+      return done > before;
+    };
+    // Replications a worker ran before the page asked (the landing view's first ones).
+    const keys = sources.map((s) => JSON.stringify(s));
+    keys.forEach((key, k) => accept(k, 0, aheadOutcomes(key), true));
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let resolve!: (u: CompareUpdate) => void;
@@ -68,7 +96,7 @@ export class SimPool {
     const complete = () => done === total && saturation.every((v) => v !== undefined);
     const update = (): CompareUpdate => {
       const runs = aggregates.map((aggregate, k) => ({ aggregate, result: aggregate.result(saturation[k] ?? null) }));
-      return { results: withPairedDifferences(runs), aggregates, done, total, complete: complete() };
+      return { results: withPairedDifferences(runs), aggregates, done, total, ahead, complete: complete() };
     };
     /** The page is updated at most every UPDATE_MS, and spends at most a fifth of the time on it (the workers need the cores). */
     let gapMs = UPDATE_MS;
@@ -107,6 +135,11 @@ export class SimPool {
         if (cancelled) return;
         const m = e.data;
         if (m.type === 'ready') return;
+        if (m.type === 'ahead') {
+          const k = keys.indexOf(m.key);
+          if (k >= 0 && accept(k, m.index, [m.outcome], true)) changed();
+          return;
+        }
         const k = taskScenario.get(m.id);
         if (k === undefined) return;
         if (m.type === 'error') {
@@ -114,13 +147,7 @@ export class SimPool {
           return;
         }
         if (m.type === 'outcomes') {
-          m.outcomes.forEach((o, j) => (pending[k]![m.from + j] = o));
-          const agg = aggregates[k]!;
-          while (agg.count < pending[k]!.length && pending[k]![agg.count] !== undefined) {
-            agg.add(pending[k]![agg.count]!);
-            pending[k]![agg.count - 1] = undefined;
-            done++;
-          }
+          accept(k, m.from, m.outcomes);
           changed();
         } else if (m.type === 'saturation') {
           saturation[k] = m.rps;

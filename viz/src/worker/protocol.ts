@@ -2,6 +2,9 @@ import type { ReplicationOutcome } from '../../../sim/experiment/index.js';
 import type { OverrideInput } from '../../../sim/scenario/index.js';
 import type { TraceRecord } from '../../../sim/trace/index.js';
 
+/** The name of the page's first worker starts with this, followed by the page's URL query (sim.worker.ts works ahead on it). */
+export const LANDING_PREFIX = 'deploysim-landing';
+
 /** A scenario as the worker loads it: its text, the name its errors use, the overrides applied in order. */
 export interface Source {
   text: string;
@@ -30,6 +33,8 @@ export interface TraceResult {
 export type Response =
   | { type: 'ready'; id?: undefined }
   | { type: 'outcomes'; id: number; from: number; outcomes: ReplicationOutcome[] }
+  /** Replication `index` of the scenario whose source, as JSON, is `key`, run before the page asked (sim.worker.ts). */
+  | { type: 'ahead'; id?: undefined; key: string; index: number; outcome: ReplicationOutcome }
   | { type: 'done'; id: number }
   | { type: 'saturation'; id: number; rps: number | null }
   | { type: 'trace'; id: number; result: TraceResult }

@@ -4,11 +4,12 @@
  * from its text (cached), runs the replications it is asked for and posts their outcomes back in
  * small batches, searches the saturation throughput, or records one replication's trace.
  */
-import { runReplication, saturationThroughput } from '../../../sim/experiment/index.js';
+import { runReplication, saturationThroughput, type ReplicationOutcome } from '../../../sim/experiment/index.js';
 import { scenarioNodes } from '../../../sim/model/kube/cluster.js';
 import { formatScenarioError, loadScenarioText, type Scenario } from '../../../sim/scenario/index.js';
 import { traceReplication, type TraceRecord } from '../../../sim/trace/index.js';
-import type { ExtraFault, Request, Response, Source } from './protocol.js';
+import { firstSourceOf } from '../scenarios.js';
+import { LANDING_PREFIX, type ExtraFault, type Request, type Response, type Source } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const cache = new Map<string, Scenario>();
@@ -40,14 +41,50 @@ const BATCH_MS = 100;
 /** When this worker last posted outcomes: the very first replication is posted at once (first numbers). */
 let lastPost = -Infinity;
 
+/**
+ * Replications worked out before the page asked for them. Chromium holds the page's messages to a
+ * worker until the page has loaded (the load event, about 0.3 s after this worker starts), so the
+ * worker the page starts first is told the page's URL query in its name, runs the first
+ * replications of the first scenario as the page will ask for them, and posts each as it ends
+ * (messages to the page are not held), until the page's first message arrives.
+ */
+let ahead: { key: string; outcomes: ReplicationOutcome[] } | null = null;
+/** At most one chunk of the page's (pool.ts) first task. */
+const AHEAD_MAX = 20;
+let asked = false;
+
+function workAhead(): void {
+  if (!scope.name.startsWith(LANDING_PREFIX)) return;
+  const source = firstSourceOf(scope.name.slice(LANDING_PREFIX.length));
+  let scenario: Scenario;
+  try {
+    scenario = load(source);
+  } catch {
+    return; // the page reports the scenario's errors
+  }
+  const outcomes: ReplicationOutcome[] = [];
+  const key = JSON.stringify(source);
+  ahead = { key, outcomes };
+  const next = () => {
+    if (asked || outcomes.length >= Math.min(AHEAD_MAX, scenario.replications)) return;
+    const index = outcomes.length;
+    outcomes.push(runReplication(scenario, scenario.seed, index));
+    post({ type: 'ahead', key, index, outcome: outcomes[index]! });
+    setTimeout(next, 0);
+  };
+  next();
+}
+
 function handle(m: Request): void {
   switch (m.type) {
     case 'replicate': {
       const scenario = load(m.source);
+      // Replication i of a scenario is the same whenever it is run: those worked out ahead are reused.
+      const done = ahead !== null && ahead.key === JSON.stringify(m.source) ? ahead.outcomes : [];
       let batch = [];
       let from = m.from;
       for (let i = m.from; i < m.to; i++) {
-        batch.push(runReplication(scenario, scenario.seed, i));
+        batch.push(done[i] ?? runReplication(scenario, scenario.seed, i));
         const now = performance.now();
         if (now - lastPost >= BATCH_MS || i === m.to - 1) {
           post({ type: 'outcomes', id: m.id, from, outcomes: batch });
@@ -89,9 +126,13 @@ function handle(m: Request): void {
 scope.postMessage({ type: 'ready' } satisfies Response);
 
 scope.onmessage = (e: MessageEvent<Request>) => {
+  asked = true;
   try {
     handle(e.data);
   } catch (err) {
     post({ type: 'error', id: e.data.id, message: err instanceof Error ? err.message : String(err) });
   }
 };
+
+// After the handler is set: a message that arrives meanwhile waits for one replication at most.
+setTimeout(workAhead, 0);
