@@ -2,6 +2,7 @@ import type { EventBus } from '../engine/bus.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { ModelEvents } from '../model/events.js';
 import { OUTCOME_NAMES } from '../model/traffic/outcomes.js';
+import { decodeLatencyKey } from '../model/traffic/service-template.js';
 
 /**
  * One model event as plain data: cloneable (structuredClone, postMessage, JSON), holding no
@@ -14,7 +15,7 @@ export interface TraceRecord {
   n: number;
   t: number;
   kind: string;
-  [field: string]: string | number | boolean | null | Record<string, number>;
+  [field: string]: string | number | boolean | null | Record<string, number> | number[][];
 }
 
 export interface TraceOptions {
@@ -47,7 +48,10 @@ const FIELDS: { [K in Known]?: (payload: ModelEvents[K], workloads: readonly str
     OUTCOME_NAMES.forEach((name, k) => {
       if (inc.outcomes[k] !== 0) outcomes[name] = inc.outcomes[k]!;
     });
-    return { workload: workloads[inc.flow] ?? null, fromS: inc.fromS, toS: inc.toS, arrived: inc.arrived, outcomes };
+    // The successes by latency: [CPU stretch, time lost at the front (s), wait for a worker (s), weight] (service-template.ts).
+    const latency: number[][] = [];
+    for (let i = 0; i < inc.latencyCount; i++) latency.push([...decodeLatencyKey(inc.latencyKeys[i]!), inc.latencyWeights[i]!]);
+    return { workload: workloads[inc.flow] ?? null, fromS: inc.fromS, toS: inc.toS, arrived: inc.arrived, outcomes, latency };
   },
   'traffic.overload': (inc, workloads) => ({
     workload: inc.flow < 0 ? null : (workloads[inc.flow] ?? null),

@@ -51,6 +51,12 @@ describe('the replication explorer', () => {
     await openExplorer(QUERY);
     const rows = await site.page.$$eval('[data-row-kind=pod]', (els) => els.map((e) => e.getAttribute('data-pod')));
     expect(rows.sort()).toEqual([...created].sort());
+    // The traffic is fluid: the latency percentiles over time are drawn from the trace's flows.
+    const latency = site.page.locator('svg[data-chart="latency-multiple-replicas"]');
+    expect(await latency.getAttribute('data-no-data')).toBeNull();
+    const lines = await latency.locator('g[clip-path] > path').evaluateAll((els) => els.map((e) => ({ label: e.querySelector('title')?.textContent, segments: (e.getAttribute('d') ?? '').split('L').length - 1 })));
+    expect(lines.map((l) => l.label)).toEqual(['p50', 'p95', 'p99']);
+    for (const l of lines) expect(l.segments, l.label ?? '').toBeGreaterThan(20);
     expect(site.errors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../sim/scenario/index.js';
-import { traceReplication, type TraceRecord } from '../../sim/trace/index.js';
+import { fluidLatencyTemplates, traceReplication, type TraceRecord } from '../../sim/trace/index.js';
 import { clusterAt } from '../../viz/data/cluster-state.js';
 import { bucketsOf, FAILURE_CAUSES, seriesOf, stepValueAt } from '../../viz/data/series.js';
 import { builtin } from '../helpers/scenario.js';
@@ -30,6 +30,33 @@ describe('time series from a trace', () => {
     // The single replica fails requests when its pod or node is down: some bucket shows it.
     const s = seriesOf(records, scenario.warmup, scenario.horizon, 300);
     expect(Math.max(...s.traffic!.failed.noEndpoint)).toBeGreaterThan(0);
+  });
+
+  it('gives the fluid latency percentiles over time: over the measured window as one bucket, the replication’s own p50, p95 and p99', () => {
+    const templates = fluidLatencyTemplates(scenario, records);
+    expect(Object.keys(templates.byWorkload).length).toBeGreaterThan(0);
+    const whole = seriesOf(records, scenario.warmup, scenario.horizon, 1, templates);
+    expect(whole.latency.available).toBe(true);
+    if (!whole.latency.available) return;
+    // The same mixture, summed in another order: equal to the bisection's precision (1e-6 of the value).
+    for (const q of ['p50', 'p95', 'p99'] as const) close(whole.latency[q][0]!, values.get(`service.latencyMs.${q}`)!, 1e-6);
+    // (Successes a crash took back count in the metric, not in the latency mixture: 30 in 1e9 here.)
+    close(whole.latency.count[0]!, values.get('service.requests.succeeded')!, 1e-6);
+    // Over time: every bucket with successes has ordered percentiles; a bucket when the pod was down
+    // (no success in it) has none.
+    const s = seriesOf(records, scenario.warmup, scenario.horizon, 300, templates);
+    if (!s.latency.available) throw new Error('no latency series');
+    let withSuccesses = 0;
+    s.latency.p50.forEach((p50, k) => {
+      if (s.traffic!.succeeded[k]! > 0) {
+        withSuccesses++;
+        expect(p50).toBeGreaterThan(0);
+        expect(s.latency.available && p50 <= s.latency.p95[k]! && s.latency.p95[k]! <= s.latency.p99[k]!).toBe(true);
+      }
+    });
+    expect(withSuccesses).toBeGreaterThan(250);
+    // Without the templates the page says why there is no latency line.
+    expect(seriesOf(records, scenario.warmup, scenario.horizon, 10).latency.available).toBe(false);
   });
 
   it('splits a window into equal buckets and spreads each increment over the ones it spans', () => {
@@ -80,10 +107,12 @@ describe('time series from a trace', () => {
     expect(cut.points[0]![0]).toBe(mid);
   });
 
-  it('has latencies only when the trace holds requests, and says why not otherwise', () => {
+  it('has latencies when the trace holds requests or fluid latencies with their templates, and says why not otherwise', () => {
     const fluid = seriesOf(records, 0, scenario.horizon, 10);
     expect(fluid.latency.available).toBe(false);
     if (!fluid.latency.available) expect(fluid.latency.reason).toMatch(/fluid/);
+    const stripped = records.map((r) => (r.kind === 'traffic.fluid' ? { ...r, latency: [] } : r));
+    expect(seriesOf(stripped, 0, scenario.horizon, 10, fluidLatencyTemplates(scenario, records)).latency.available).toBe(false);
     const rolling = builtin('rolling-update', ['horizon=40m', 'faults=[]']);
     const plain = trace(rolling);
     const noRequests = seriesOf(plain.records, 0, rolling.horizon, 10);

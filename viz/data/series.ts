@@ -1,11 +1,13 @@
 import { OUTCOME_NAMES } from '../../sim/model/traffic/outcomes.js';
-import type { TraceRecord } from '../../sim/trace/index.js';
+import { mixtureQuantile, type ServiceTemplate } from '../../sim/model/traffic/service-template.js';
+import type { FluidLatencyTemplates, TraceRecord } from '../../sim/trace/index.js';
 
 /**
  * The explorer's time series, from a trace over a time window (no DOM here): throughput and failed
  * requests by cause in time buckets, endpoints in rotation and message backlogs as exact step and
- * piecewise-linear lines, and latency percentiles when the trace holds requests (it does only in
- * requests mode with requests traced: never in fluid mode, where latencies are not per request).
+ * piecewise-linear lines, and latency percentiles: from single requests in requests mode (when
+ * they are traced), and in fluid mode from each increment's successes by latency, as the mixture
+ * of hold-time templates the replication's own latency metrics use (sim/trace fluidLatencyTemplates).
  */
 
 /** The causes of a failed request: every outcome but success (sim/model/traffic/outcomes.ts). */
@@ -107,12 +109,34 @@ function clipSteps(changes: readonly Point[], fromS: number, toS: number): Point
   return out;
 }
 
+/** Calls `each(k, share)` for the buckets [a, z] overlaps, with the share of [a, z] in each (an instant: its bucket, share 1). */
+function overlaps(b: Buckets, a: number, z: number, each: (k: number, share: number) => void): void {
+  if (z < b.fromS || a > b.toS) return;
+  if (!(z > a)) {
+    const k = Math.min(b.count - 1, Math.floor((a - b.fromS) / b.widthS));
+    if (k >= 0) each(k, 1);
+    return;
+  }
+  const lo = Math.max(a, b.fromS);
+  const hi = Math.min(z, b.toS);
+  for (let k = Math.max(0, Math.floor((lo - b.fromS) / b.widthS)); k < b.count; k++) {
+    const s = b.fromS + k * b.widthS;
+    if (s >= hi) break;
+    const overlap = Math.min(s + b.widthS, hi) - Math.max(s, lo);
+    if (overlap > 0) each(k, overlap / (z - a));
+  }
+}
+
+/** End-to-end latency components of one bucket: [template, shift (s), weight], one per template and shift. */
+type Mixture = Map<string, [ServiceTemplate, number, number]>;
+
 /**
  * The series of a trace over [fromS, toS] in `count` buckets. Fluid increments are spread evenly
  * over their span (the model announces an increment when a flow changes, so a failure burst is its
- * own increment; a long quiet increment shows its mean rate).
+ * own increment; a long quiet increment shows its mean rate). Fluid latencies need the templates
+ * of the trace's workloads and stretches; without them the series says it has none.
  */
-export function seriesOf(records: readonly TraceRecord[], fromS: number, toS: number, count = 200): SeriesData {
+export function seriesOf(records: readonly TraceRecord[], fromS: number, toS: number, count = 200, templates: FluidLatencyTemplates | null = null): SeriesData {
   const b = bucketsOf(fromS, toS, count);
   const zeros = () => new Array<number>(b.count).fill(0);
   const arrived = zeros();
@@ -121,6 +145,10 @@ export function seriesOf(records: readonly TraceRecord[], fromS: number, toS: nu
   let fluid = false;
   let requests = false;
   const latencies: number[][] = Array.from({ length: b.count }, () => []);
+  const mixtures: Mixture[] = Array.from({ length: b.count }, () => new Map());
+  let fluidLatency = false;
+  /** Templates by workload, then stretch. */
+  const templateOf = new Map(Object.entries(templates?.byWorkload ?? {}).map(([w, list]) => [w, new Map(list)]));
   const podWorkload = new Map<string, string>();
   const ready = new Map<string, Set<string>>();
   const readySteps = new Map<string, Point[]>();
@@ -147,6 +175,20 @@ export function seriesOf(records: readonly TraceRecord[], fromS: number, toS: nu
         const outcomes = r.outcomes as Record<string, number>;
         spread(succeeded, b, a, z, outcomes.succeeded ?? 0);
         for (const c of FAILURE_CAUSES) spread(failed[c], b, a, z, outcomes[c] ?? 0);
+        const byStretch = templateOf.get(String(r.workload));
+        if (templates === null || byStretch === undefined || !Array.isArray(r.latency)) break;
+        for (const [stretch, frontS, waitS, weight] of r.latency as number[][]) {
+          const template = byStretch.get(stretch!);
+          if (template === undefined || !(weight! > 0)) continue;
+          fluidLatency = true;
+          const shift = templates.overheadS + frontS! + waitS!;
+          const key = `${String(r.workload)} ${stretch} ${shift}`;
+          overlaps(b, a, z, (k, share) => {
+            const entry = mixtures[k]!.get(key);
+            if (entry === undefined) mixtures[k]!.set(key, [template, shift, weight! * share]);
+            else entry[2] += weight! * share;
+          });
+        }
         break;
       }
       case 'request.arrived':
@@ -216,11 +258,16 @@ export function seriesOf(records: readonly TraceRecord[], fromS: number, toS: nu
   if (requests && latencies.some((l) => l.length > 0)) {
     const sorted = latencies.map((l) => [...l].sort((x, y) => x - y));
     latency = { available: true, p50: sorted.map((l) => quantile(l, 0.5)), p95: sorted.map((l) => quantile(l, 0.95)), p99: sorted.map((l) => quantile(l, 0.99)), count: sorted.map((l) => l.length) };
+  } else if (fluidLatency) {
+    // Milliseconds, as the latency metrics are; NaN where no request succeeded.
+    const at = (q: number) => mixtures.map((m) => (m.size === 0 ? NaN : mixtureQuantile([...m.values()], q) * 1000));
+    const count = mixtures.map((m) => [...m.values()].reduce((sum, [, , w]) => sum + w, 0));
+    latency = { available: true, p50: at(0.5), p95: at(0.95), p99: at(0.99), count };
   } else {
     latency = {
       available: false,
       reason: fluid
-        ? 'This replication’s traffic is simulated as flows (traffic.mode fluid): the trace holds no single requests, so it has no latencies over time.'
+        ? 'No latencies over time: this trace’s flows (traffic.mode fluid) carry none, or no request succeeded in the window.'
         : 'The trace holds no single requests (requests are traced only on request), so it has no latencies over time.',
     };
   }

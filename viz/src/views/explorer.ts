@@ -462,7 +462,7 @@ export function mountExplorer(root: HTMLElement, ctx: ExplorerContext): { destro
     }
     seriesBox.append(el('h2', {}, 'Time series'));
     const buckets = Math.max(20, Math.floor((width - TIME_MARGIN.left - TIME_MARGIN.right) / 4));
-    const data: Array<{ s: Shown; d: SeriesData }> = shown.map((s) => ({ s, d: seriesOf(s.result.records, domain[0], domain[1], buckets) }));
+    const data: Array<{ s: Shown; d: SeriesData }> = shown.map((s) => ({ s, d: seriesOf(s.result.records, domain[0], domain[1], buckets, s.result.latencyTemplates) }));
     const bucketText = `per ${duration(data[0]!.d.buckets.widthS)} bucket`;
 
     // Throughput: every scenario on one chart.

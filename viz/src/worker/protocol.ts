@@ -1,6 +1,6 @@
 import type { ReplicationOutcome } from '../../../sim/experiment/index.js';
 import type { OverrideInput } from '../../../sim/scenario/index.js';
-import type { TraceRecord } from '../../../sim/trace/index.js';
+import type { FluidLatencyTemplates, TraceRecord } from '../../../sim/trace/index.js';
 
 /** The name of the page's first worker starts with this, followed by the page's URL query (sim.worker.ts works ahead on it). */
 export const LANDING_PREFIX = 'deploysim-landing';
@@ -26,6 +26,8 @@ export interface TraceResult {
   warmupS: number;
   nodes: Array<{ name: string; zone: string | null }>;
   records: TraceRecord[];
+  /** For the latency percentiles over time in fluid mode (sim/trace fluidLatencyTemplates). */
+  latencyTemplates: FluidLatencyTemplates;
   /** The replication's metric values, by their names in the --json result (without `metrics.`). */
   values: Array<[string, number]>;
 }

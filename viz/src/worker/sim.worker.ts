@@ -7,7 +7,7 @@
 import { runReplication, saturationThroughput, type ReplicationOutcome } from '../../../sim/experiment/index.js';
 import { scenarioNodes } from '../../../sim/model/kube/cluster.js';
 import { formatScenarioError, loadScenarioText, type Scenario } from '../../../sim/scenario/index.js';
-import { traceReplication, type TraceRecord } from '../../../sim/trace/index.js';
+import { fluidLatencyTemplates, traceReplication, type TraceRecord } from '../../../sim/trace/index.js';
 import { firstSourceOf } from '../scenarios.js';
 import { LANDING_PREFIX, type ExtraFault, type Request, type Response, type Source } from './protocol.js';
 
@@ -114,6 +114,7 @@ function handle(m: Request): void {
           warmupS: scenario.warmup,
           nodes: scenarioNodes(scenario).map(({ name, zone }) => ({ name, zone })),
           records,
+          latencyTemplates: fluidLatencyTemplates(scenario, records),
           values: [...outcome.values],
         },
       });
