@@ -260,8 +260,9 @@ export function seriesOf(records: readonly TraceRecord[], fromS: number, toS: nu
     latency = { available: true, p50: sorted.map((l) => quantile(l, 0.5)), p95: sorted.map((l) => quantile(l, 0.95)), p99: sorted.map((l) => quantile(l, 0.99)), count: sorted.map((l) => l.length) };
   } else if (fluidLatency) {
     // Milliseconds, as the latency metrics are; NaN where no request succeeded.
-    const at = (q: number) => mixtures.map((m) => (m.size === 0 ? NaN : mixtureQuantile([...m.values()], q) * 1000));
-    const count = mixtures.map((m) => [...m.values()].reduce((sum, [, , w]) => sum + w, 0));
+    const components = mixtures.map((m) => [...m.values()]);
+    const at = (q: number) => components.map((c) => (c.length === 0 ? NaN : mixtureQuantile(c, q) * 1000));
+    const count = components.map((c) => c.reduce((sum, [, , w]) => sum + w, 0));
     latency = { available: true, p50: at(0.5), p95: at(0.95), p99: at(0.99), count };
   } else {
     latency = {

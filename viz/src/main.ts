@@ -41,6 +41,11 @@ function writeUrl(): void {
   history.replaceState(null, '', query === '' ? location.pathname : `?${query}`);
 }
 
+/** Marks for measuring the landing view (performance.getEntriesByType('mark')): when numbers are first drawn. */
+function markFirstNumbers(u: CompareUpdate): void {
+  if (u.done > 0 && performance.getEntriesByName('deploysim:first-numbers').length === 0) performance.mark('deploysim:first-numbers');
+}
+
 /** Loads the state's scenarios and (re)starts the comparison; loader errors are shown, not thrown. */
 function startRun(): void {
   run?.cancel();
@@ -64,8 +69,7 @@ function startRun(): void {
     lastUpdate = u;
     setProgress(u.done, u.total, !u.complete);
     compareView?.update(u);
-    // Marks for measuring the landing view (performance.getEntriesByType('mark')).
-    if (u.done > 0 && performance.getEntriesByName('deploysim:first-numbers').length === 0) performance.mark('deploysim:first-numbers');
+    if (compareView !== null) markFirstNumbers(u);
     document.body.dataset.ahead = String(u.ahead);
     if (u.complete) {
       performance.mark('deploysim:complete');
@@ -124,7 +128,10 @@ function render(): void {
     const view = mountCompareView(viewRoot);
     compareView = view;
     destroyView = view.destroy;
-    if (lastUpdate !== null) view.update(lastUpdate);
+    if (lastUpdate !== null) {
+      view.update(lastUpdate);
+      markFirstNumbers(lastUpdate);
+    }
   } else if (state.view === 'scenario') {
     void loadScenarioView().then(({ mountScenarioView }) => ticket === renderCount && mountScenario(mountScenarioView));
   } else {

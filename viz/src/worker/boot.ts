@@ -26,21 +26,26 @@ const early: Worker[] = fromHead.slice(0, POOL_SIZE);
 // The dev server has no head script: the first worker is started here, told the page's query.
 while (early.length < POOL_SIZE) early.push(newWorker(early.length === 0 ? `${LANDING_PREFIX}${location.search}` : undefined));
 
-/** Replications the first worker ran before the page asked (sim.worker.ts), by the source's JSON. */
-const ahead = new Map<string, ReplicationOutcome[]>();
+/**
+ * Replications the first worker ran before the page asked (sim.worker.ts), by the source's JSON,
+ * kept until the page's first comparison takes them (its pool then hears the rest itself).
+ */
+let ahead: Map<string, ReplicationOutcome[]> | null = new Map();
 for (const w of early) {
   w.addEventListener('message', (e: MessageEvent<Response>) => {
     const m = e.data;
-    if (m.type !== 'ahead') return;
+    if (m.type !== 'ahead' || ahead === null) return;
     let list = ahead.get(m.key);
     if (list === undefined) ahead.set(m.key, (list = []));
     list[m.index] = m.outcome;
   });
 }
 
-/** The replications of a source (by its JSON) that a worker has run ahead, by index (with gaps). */
-export function aheadOutcomes(key: string): readonly (ReplicationOutcome | undefined)[] {
-  return ahead.get(key) ?? [];
+/** Once: the replications run ahead so far, by the source's JSON, each list by index (with gaps). */
+export function takeAheadOutcomes(): ReadonlyMap<string, readonly (ReplicationOutcome | undefined)[]> {
+  const taken = ahead ?? new Map<string, ReplicationOutcome[]>();
+  ahead = null;
+  return taken;
 }
 
 /**

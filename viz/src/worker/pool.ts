@@ -1,10 +1,8 @@
 import { ExperimentAggregate, withPairedDifferences, type ReplicationOutcome, type RunResult } from '../../../sim/experiment/index.js';
 import type { Scenario } from '../../../sim/scenario/index.js';
-import { aheadOutcomes, newWorker, POOL_SIZE, takeEarlyWorkers } from './boot.js';
-import type { ExtraFault, Request, Response, Source, TraceResult } from './protocol.js';
+import { newWorker, POOL_SIZE, takeAheadOutcomes, takeEarlyWorkers } from './boot.js';
+import { CHUNK, type ExtraFault, type Request, type Response, type Source, type TraceResult } from './protocol.js';
 
-/** Replications per task: small enough that every scenario's intervals narrow together. */
-const CHUNK = 20;
 /** The page is told about new replications at most this often (ms). */
 const UPDATE_MS = 250;
 
@@ -87,7 +85,8 @@ export class SimPool {
     };
     // Replications a worker ran before the page asked (the landing view's first ones).
     const keys = sources.map((s) => JSON.stringify(s));
-    keys.forEach((key, k) => accept(k, 0, aheadOutcomes(key), true));
+    const stored = takeAheadOutcomes();
+    keys.forEach((key, k) => accept(k, 0, stored.get(key) ?? [], true));
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let resolve!: (u: CompareUpdate) => void;
@@ -115,8 +114,11 @@ export class SimPool {
       performance.measure('deploysim:draw', { start: t1, end: t2 });
       gapMs = Math.max(UPDATE_MS, 4 * (t2 - t0));
     };
+    let ended = false;
     const changed = () => {
+      if (ended) return;
       if (complete()) {
+        ended = true;
         if (timer !== null) clearTimeout(timer);
         const last = update();
         onUpdate(last);
@@ -147,8 +149,8 @@ export class SimPool {
           return;
         }
         if (m.type === 'outcomes') {
-          accept(k, m.from, m.outcomes);
-          changed();
+          // Outcomes a worker ran ahead come again with their task: nothing new then.
+          if (accept(k, m.from, m.outcomes)) changed();
         } else if (m.type === 'saturation') {
           saturation[k] = m.rps;
           changed();

@@ -2,6 +2,9 @@ import type { ReplicationOutcome } from '../../../sim/experiment/index.js';
 import type { OverrideInput } from '../../../sim/scenario/index.js';
 import type { FluidLatencyTemplates, TraceRecord } from '../../../sim/trace/index.js';
 
+/** Replications per task (pool.ts): small enough that every scenario's intervals narrow together. */
+export const CHUNK = 20;
+
 /** The name of the page's first worker starts with this, followed by the page's URL query (sim.worker.ts works ahead on it). */
 export const LANDING_PREFIX = 'deploysim-landing';
 

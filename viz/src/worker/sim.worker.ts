@@ -9,7 +9,7 @@ import { scenarioNodes } from '../../../sim/model/kube/cluster.js';
 import { formatScenarioError, loadScenarioText, type Scenario } from '../../../sim/scenario/index.js';
 import { fluidLatencyTemplates, traceReplication, type TraceRecord } from '../../../sim/trace/index.js';
 import { firstSourceOf } from '../scenarios.js';
-import { LANDING_PREFIX, type ExtraFault, type Request, type Response, type Source } from './protocol.js';
+import { CHUNK, LANDING_PREFIX, type ExtraFault, type Request, type Response, type Source } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const cache = new Map<string, Scenario>();
@@ -42,15 +42,14 @@ const BATCH_MS = 100;
 let lastPost = -Infinity;
 
 /**
- * Replications worked out before the page asked for them. Chromium holds the page's messages to a
- * worker until the page has loaded (the load event, about 0.3 s after this worker starts), so the
- * worker the page starts first is told the page's URL query in its name, runs the first
- * replications of the first scenario as the page will ask for them, and posts each as it ends
- * (messages to the page are not held), until the page's first message arrives.
+ * Replications worked out before the page asked for them. The page's first message reaches this
+ * worker only once the page has loaded its scenarios (0.25 s or more after the worker starts), so
+ * the worker the page starts first is told the page's URL query in its name, runs the first
+ * scenario's first replications (at most one chunk) as the page will ask for them, and posts each
+ * as it ends, until the page's first message arrives. They are posted again with the task that
+ * asks for them (handle), so none is lost if the page was not yet listening.
  */
 let ahead: { key: string; outcomes: ReplicationOutcome[] } | null = null;
-/** At most one chunk of the page's (pool.ts) first task. */
-const AHEAD_MAX = 20;
 let asked = false;
 
 function workAhead(): void {
@@ -66,9 +65,13 @@ function workAhead(): void {
   const key = JSON.stringify(source);
   ahead = { key, outcomes };
   const next = () => {
-    if (asked || outcomes.length >= Math.min(AHEAD_MAX, scenario.replications)) return;
+    if (asked || outcomes.length >= Math.min(CHUNK, scenario.replications)) return;
     const index = outcomes.length;
-    outcomes.push(runReplication(scenario, scenario.seed, index));
+    try {
+      outcomes.push(runReplication(scenario, scenario.seed, index));
+    } catch {
+      return; // the page's own task for it reports the error
+    }
     post({ type: 'ahead', key, index, outcome: outcomes[index]! });
     setTimeout(next, 0);
   };
