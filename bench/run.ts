@@ -1,8 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { RandomStreams } from '../sim/engine/random.js';
 import { runReplication } from '../sim/experiment/replication.js';
-import { loadScenarioFile } from '../cli/scenarios.js';
+import { loadScenarioFile, loadScenarioItem } from '../cli/scenarios.js';
+import { defaultWorkers, WorkerPool } from '../cli/pool.js';
+import { InProcessRunner, runExperimentOn, type JobRunner } from '../sim/experiment/parallel.js';
 import { mmcMinimalLoop, mmcOnEngine, type MmcParams } from './mmc.js';
 
 /**
@@ -15,7 +18,10 @@ import { mmcMinimalLoop, mmcOnEngine, type MmcParams } from './mmc.js';
  *   3. the same for `multiple-replicas-coordination` (coordination database and scheduled tasks);
  *   4. simulated requests per second in requests mode;
  *   5. peak memory of one replication at two horizons ten times apart;
- *   6. one day of clusters from 1,000 to 5,000 nodes.
+ *   6. one day of clusters from 1,000 to 5,000 nodes;
+ *   7. every core: `compare` of the built-ins with 1 and 2 workers (wall time, speed-up, identical
+ *      output), cluster-years per second per core and with every core, and what two independent
+ *      processes get on this machine (the most any parallel run can).
  */
 
 function timeIt<T>(fn: () => T): { value: T; seconds: number } {
@@ -171,9 +177,56 @@ function largeClusterBench(): void {
   console.log('   (the loader allows at most 5,000 nodes and 10,000 pods)');
 }
 
-engineBench();
-clusterYearsBench();
-coordinationBench();
-requestsBench();
-memoryBench();
-largeClusterBench();
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/deploysim.js', import.meta.url));
+
+async function timedCli(args: string[]): Promise<{ seconds: number; stdout: string }> {
+  const t0 = process.hrtime.bigint();
+  const { stdout } = await run(process.execPath, [BIN, ...args], { maxBuffer: 1 << 28 });
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, stdout };
+}
+
+async function workersBench(): Promise<void> {
+  const cores = defaultWorkers();
+  console.log(`\n7. Every core (${cores} available): replications on worker threads (--workers)`);
+  for (const [label, args] of [
+    ['compare of the five patterns (5 x 1,000 one-year replications)', ['compare', '--json']],
+    ['run multiple-replicas-coordination, 2,000 replications', ['run', 'multiple-replicas-coordination', '--json', '--replications', '2000']],
+  ] as const) {
+    const times: Record<number, number[]> = { 1: [], 2: [] };
+    const outputs = new Set<string>();
+    for (let round = 0; round < 2; round++) {
+      for (const n of [1, 2]) {
+        const r = await timedCli([...args, '--workers', String(n)]);
+        times[n]!.push(r.seconds);
+        outputs.add(r.stdout);
+      }
+    }
+    const best = (n: number) => Math.min(...times[n]!);
+    console.log(`   ${label}: 1 worker ${best(1).toFixed(2)} s, 2 workers ${best(2).toFixed(2)} s: speed-up ${(best(1) / best(2)).toFixed(2)}x (target 1.8x); output ${outputs.size === 1 ? 'identical' : 'DIFFERENT'}`);
+  }
+  // Cluster-years per second, the pool warm (threads started and their code compiled).
+  const item = loadScenarioItem('multiple-replicas', ['traffic.mode=fluid', 'horizon=1y', 'replications=2000']);
+  const rate = async (runner: JobRunner) => {
+    await runExperimentOn({ ...item, scenario: { ...item.scenario, replications: 200 } }, runner, { saturation: false }); // warm-up
+    const t0 = process.hrtime.bigint();
+    await runExperimentOn(item, runner, { saturation: false });
+    return item.scenario.replications / (Number(process.hrtime.bigint() - t0) / 1e9);
+  };
+  const one = await rate(new InProcessRunner());
+  const pool = new WorkerPool(cores);
+  const all = await rate(pool);
+  await pool.close();
+  console.log(`   multiple-replicas, fluid traffic, 1-year replications: ${one.toFixed(0)} cluster-years/s on one core, ${all.toFixed(0)} with ${cores} workers (${(all / cores).toFixed(0)} per core) (compass goal 10,000 per core)`);
+  // The ceiling: the same work as two independent processes, each on half the replications (both
+  // warm: each runs 300 others first, and only the timed part counts).
+  const script = fileURLToPath(new URL('./half.js', import.meta.url));
+  const whole = Number((await run(process.execPath, [script, '0', '4000'])).stdout.trim());
+  const halves = (await Promise.all([run(process.execPath, [script, '0', '2000']), run(process.execPath, [script, '2000', '4000'])])).map((h) => Number(h.stdout.trim()));
+  console.log(`   the ceiling on this machine, two independent processes (warm): 4,000 replications in one ${whole.toFixed(2)} s; 2,000 in each of two at once ${halves.map((h) => h.toFixed(2)).join(' s and ')} s: ${(whole / Math.max(...halves)).toFixed(2)}x`);
+}
+
+// BENCH_ONLY=2,7 runs only those sections.
+const only = process.env['BENCH_ONLY']?.split(',').map(Number);
+const sections: Array<() => void | Promise<void>> = [engineBench, clusterYearsBench, coordinationBench, requestsBench, memoryBench, largeClusterBench, workersBench];
+for (const [k, section] of sections.entries()) if (only === undefined || only.includes(k + 1)) await section();

@@ -1,12 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
-import { compareScenarios, runExperiment, type ExperimentProgress } from '../sim/experiment/index.js';
+import { compareOn, runExperimentOn, type ExperimentItem, type ParallelProgress } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
-import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
+import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { clipName, formatCompare, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
-import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, readScenarioText, resolveScenarioPath } from './scenarios.js';
+import { parseWorkers, withRunner } from './pool.js';
+import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, readScenarioText, resolveScenarioPath } from './scenarios.js';
 import { DEFAULT_VIZ_HOST, DEFAULT_VIZ_PORT, defaultSiteDir, MAX_LINK_CHARS, startVizServer, vizQuery, vizState } from './viz-server.js';
 
 /** Where the program writes; tests pass their own. */
@@ -50,6 +51,7 @@ interface RunOptions {
   set: string[];
   json?: boolean;
   trace?: string;
+  workers?: string;
 }
 
 /** The scenario fields the shorthand options stand for; they are validated like `--set`. */
@@ -84,7 +86,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--horizon <duration>', 'simulated time per replication, e.g. 30d, 1y (scenario field horizon)')
     .option('--warmup <duration>', 'initial time not measured, e.g. 10m (scenario field warmup)')
     .addOption(new Option('--set <path=value>', 'override any scenario field, e.g. workloads[0].replicas=3 (repeatable)').argParser(collect).default([]))
-    .option('--json', 'print the result as JSON and nothing else on stdout');
+    .option('--json', 'print the result as JSON and nothing else on stdout')
+    .option('--workers <n>', 'worker threads running the replications (default: the available cores; 1 runs them in this process); the result is the same for any number');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -98,16 +101,16 @@ const PROGRESS_EVERY_MS = 200;
  * Progress on stderr when it is a terminal: replications done of the total and, within a long
  * replication, how far it has come in simulated time. At most one line every 200 ms (and the last).
  */
-function progressReporter(io: Io): ((p: ExperimentProgress) => void) | undefined {
+function progressReporter(io: Io): ((p: ParallelProgress) => void) | undefined {
   if (!io.progress) return undefined;
   let lastMs = -Infinity;
   return (p) => {
-    const done = p.timeS === undefined && p.replication === p.of;
+    const done = p.timeS === undefined && p.done === p.total;
     const now = Date.now();
     if (!done && now - lastMs < PROGRESS_EVERY_MS) return;
     lastMs = now;
-    const within = p.timeS !== undefined && p.horizonS ? `, replication ${p.replication + 1} at ${Math.floor((100 * p.timeS) / p.horizonS)}% of its horizon` : '';
-    io.err(`\r\x1b[K${clipName(p.scenario)}: ${p.replication}/${p.of} replications done${within}${done ? '\n' : ''}`);
+    const within = p.timeS !== undefined && p.horizonS ? `, replication ${(p.replication ?? 0) + 1} at ${Math.floor((100 * p.timeS) / p.horizonS)}% of its horizon` : '';
+    io.err(`\r\x1b[K${p.done}/${p.total} replications done (${clipName(p.scenario)}: ${p.scenarioDone}/${p.scenarioTotal})${within}${done ? '\n' : ''}`);
   };
 }
 
@@ -122,11 +125,13 @@ function buildProgram(io: Io): Command {
   addRunOptions(program.command('run').argument('<scenario>', 'scenario file (.yaml or .json) or built-in pattern name'))
     .option('--trace <file>', 'also write every model event of replication 0 to this file, as JSON lines')
     .description('simulate one scenario and print its metrics with 95% confidence intervals')
-    .action((arg: string, o: RunOptions) => {
-      const scenario = loadScenarioFile(arg, overridesOf(o));
+    .action(async (arg: string, o: RunOptions) => {
+      const workers = parseWorkers(o.workers);
+      const item = loadScenarioItem(arg, overridesOf(o));
+      const scenario = item.scenario;
       const trace = o.trace === undefined ? null : new TraceFile(o.trace);
       try {
-        const output = runOne(scenario, o);
+        const output = await runOne(item, o, workers);
         // The trace is complete (or the run fails) before anything is printed.
         trace?.write(scenario);
         io.out(output);
@@ -136,12 +141,14 @@ function buildProgram(io: Io): Command {
     });
 
   /** `run` itself: its warnings on stderr; returns the table or JSON for stdout. */
-  function runOne(scenario: Scenario, o: RunOptions): string {
+  async function runOne(item: ExperimentItem, o: RunOptions, workers: number): Promise<string> {
+    const scenario = item.scenario;
     const idle = idleFaultWarning(scenario);
     if (idle !== null) io.err(idle);
     const unservable = unservableWarning(scenario);
     if (unservable !== null) io.err(unservable);
-    const result = runExperiment(scenario, progressReporter(io));
+    const progress = progressReporter(io);
+    const result = await withRunner(workers, scenario.replications, (runner) => runExperimentOn(item, runner, progress ? { onProgress: progress } : {}));
     const warning = uncoordinatedWarning(scenario, result);
     if (warning !== null) io.err(warning);
     const overload = overloadWarning(scenario, result);
@@ -151,13 +158,14 @@ function buildProgram(io: Io): Command {
 
   addRunOptions(program.command('compare').argument('[scenarios...]', 'scenario files or built-in names (default: the five deployment patterns)'))
     .description('simulate several scenarios on the same random streams and print them side by side')
-    .action((args: string[], o: RunOptions) => {
+    .action(async (args: string[], o: RunOptions) => {
+      const workers = parseWorkers(o.workers);
       const names = args.length > 0 ? args : builtinNames().filter((n) => BUILTIN_ORDER.includes(n));
       const overrides = overridesOf(o);
       // An override's error names the scenario it broke (a file's own errors name the file).
       const load = (name: string, ov: readonly OverrideInput[]) => {
         try {
-          return loadScenarioFile(name, ov);
+          return loadScenarioItem(name, ov);
         } catch (e) {
           if (!(e instanceof InputError)) throw e;
           throw new InputError(e.message.split('\n').map((line) => (line.startsWith('--') ? `${name}: ${line}` : line)).join('\n'));
@@ -165,16 +173,19 @@ function buildProgram(io: Io): Command {
       };
       const first = load(names[0]!, overrides);
       // Every scenario runs with the first one's seed, replications, horizon and warmup (common random numbers).
-      const common = sharedWithFirst(first, (field, value) => `--${field} ${value}`);
+      const common = sharedWithFirst(first.scenario, (field, value) => `--${field} ${value}`);
       // Load each file as given first, so that its own mistakes are reported, then with the common values.
-      const scenarios = [first, ...names.slice(1).map((n) => (load(n, overrides), load(n, [...overrides, ...common])))];
+      const items = [first, ...names.slice(1).map((n) => (load(n, overrides), load(n, [...overrides, ...common])))];
+      const scenarios = items.map((it) => it.scenario);
       for (const s of scenarios) {
         const idle = idleFaultWarning(s);
         if (idle !== null) io.err(idle);
         const unservable = unservableWarning(s);
         if (unservable !== null) io.err(unservable);
       }
-      const results = compareScenarios(scenarios, progressReporter(io));
+      const progress = progressReporter(io);
+      const total = scenarios.reduce((a, s) => a + s.replications, 0);
+      const results = await withRunner(workers, total, (runner) => compareOn(items, runner, progress ? { onProgress: progress } : {}));
       results.forEach((r, i) => {
         const overload = overloadWarning(scenarios[i]!, r);
         if (overload !== null) io.err(overload);

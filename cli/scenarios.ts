@@ -3,6 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatScenarioError, loadScenarioText, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
 import { PATTERN_ORDER } from '../sim/scenario/patterns.js';
+import type { ScenarioSource } from '../sim/experiment/jobs.js';
+import type { ExperimentItem } from '../sim/experiment/parallel.js';
 import { encodingProblem, readBounded, type BoundedRead } from './read-file.js';
 
 /** Bad input the user can fix: printed as is, exit status 1. */
@@ -90,9 +92,15 @@ function tooLarge(fileBytes: number | undefined): string {
 
 /** Reads and validates a scenario; every problem is reported at once as an InputError. */
 export function loadScenarioFile(arg: string, overrides: readonly OverrideInput[]): Scenario {
+  return loadScenarioItem(arg, overrides).scenario;
+}
+
+/** A scenario file or built-in, loaded, with its source (text, name, overrides) for worker threads to load it the same. */
+export function loadScenarioItem(arg: string, overrides: readonly OverrideInput[]): ExperimentItem {
   const path = resolveScenarioPath(arg);
   const text = readScenarioText(arg, path);
-  const result = loadScenarioText(text, displayPath(path), overrides);
+  const source: ScenarioSource = { text, file: displayPath(path), overrides: [...overrides] };
+  const result = loadScenarioText(source.text, source.file, source.overrides);
   if (result.scenario === undefined) throw new InputError(result.errors.map(formatScenarioError).join('\n'));
-  return result.scenario;
+  return { scenario: result.scenario, source };
 }

@@ -3,3 +3,5 @@ export * from './replication.js';
 export * from './stats.js';
 export * from './saturation.js';
 export * from './capacity-check.js';
+export * from './jobs.js';
+export * from './parallel.js';
