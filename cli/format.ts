@@ -157,7 +157,7 @@ export function formatCell(s: MetricSummary | undefined, kind: Kind): string {
       return `${(s.mean * 100).toFixed(d)}% ±${(hw * 100).toFixed(d)}`;
     }
     case 'duration': {
-      const [unit, size] = s.mean >= 7200 ? ['h', 3600] : s.mean >= 120 ? ['min', 60] : ['s', 1];
+      const [unit, size] = Math.abs(s.mean) >= 7200 ? ['h', 3600] : Math.abs(s.mean) >= 120 ? ['min', 60] : ['s', 1];
       const d = decimalsFor(hw / (size as number), 1, 3);
       return `${(s.mean / (size as number)).toFixed(d)} ${unit} ±${(hw / (size as number)).toFixed(d)}`;
     }
@@ -180,12 +180,17 @@ export function formatCell(s: MetricSummary | undefined, kind: Kind): string {
   }
 }
 
-function table(header: string[], sections: Array<[string, Row[]]>, results: RunResult[]): string {
+function table(header: string[], sections: Array<[string, Row[]]>, results: RunResult[], differences = false): string {
   const lines: string[][] = [header];
+  const cell = (s: MetricSummary | undefined, kind: Kind) => {
+    const text = formatCell(s, kind);
+    if (!differences || s?.ci95 == null || text === '' || kind === 'plain') return text;
+    return s.ci95[0] > 0 || s.ci95[1] < 0 ? `${text} *` : `${text}  `;
+  };
   for (const [title, rows] of sections) {
     if (rows.length === 0) continue;
     lines.push([title, ...results.map(() => '')]);
-    for (const row of rows) lines.push([`  ${row.label}`, ...results.map((r) => formatCell(row.get(r), row.kind))]);
+    for (const row of rows) lines.push([`  ${row.label}`, ...results.map((r) => cell(row.get(r), row.kind))]);
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   return lines
@@ -215,12 +220,23 @@ export function formatRun(r: RunResult): string {
   return `${head.join('\n')}\n${body}\n${readingNote(false, artifactRows([r]).length > 0)}`;
 }
 
-/** The side-by-side table of `deploysim compare`. */
-export function formatCompare(results: RunResult[]): string {
+/**
+ * The side-by-side table of `deploysim compare`; with a baseline (--baseline, its position), also
+ * each other scenario's paired differences from it, a star on those whose 95% CI excludes 0.
+ */
+export function formatCompare(results: RunResult[], baseline: number | null = null): string {
   if (results.length === 0) return '';
   const head = [`Comparing ${results.length} scenarios on common random numbers`, describeRun(results[0]!), ''];
   const body = table(['metric (mean ±95% CI half-width, per replication)', ...results.map((r) => clipName(r.scenario))], sections(results), results);
-  return `${head.join('\n')}\n${body}\n${readingNote(true, artifactRows(results).length > 0)}`;
+  let diffs = '';
+  if (baseline !== null && results.length > 1) {
+    const others = results.filter((_, k) => k !== baseline);
+    // The differences in place of the metrics, so that the same rows read them.
+    const asResults = others.map((r) => ({ ...r, metrics: r.pairedDifferences?.metrics ?? {}, saturationThroughputRps: null }));
+    const title = `paired difference from ${clipName(results[baseline]!.scenario)} (* the 95% CI excludes 0)`;
+    diffs = `\n\n${table([title, ...others.map((r) => clipName(r.scenario))], sections(results), asResults, true)}`;
+  }
+  return `${head.join('\n')}\n${body}${diffs}\n${readingNote(true, artifactRows(results).length > 0)}`;
 }
 
 function sections(results: RunResult[]): Array<[string, Row[]]> {
@@ -253,7 +269,8 @@ function readingNote(compare: boolean, withArtifacts: boolean): string {
   if (compare) {
     lines.push(
       'Every scenario ran on the same random streams, so differences between columns come from the',
-      'patterns, not from luck; paired differences with their CIs are in the --json output.',
+      'patterns, not from luck; paired differences with their CIs are in the --json output (and in the',
+      'table with --baseline NAME).',
     );
   }
   return `${lines.join('\n')}\n`;

@@ -52,6 +52,7 @@ interface RunOptions {
   json?: boolean;
   trace?: string;
   workers?: string;
+  baseline?: string;
 }
 
 /** The scenario fields the shorthand options stand for; they are validated like `--set`. */
@@ -157,6 +158,7 @@ function buildProgram(io: Io): Command {
   }
 
   addRunOptions(program.command('compare').argument('[scenarios...]', 'scenario files or built-in names (default: the five deployment patterns)'))
+    .option('--baseline <name>', 'the scenario the others are compared with: their paired differences from it, with 95% CIs, significant ones marked (default: the first)')
     .description('simulate several scenarios on the same random streams and print them side by side')
     .action(async (args: string[], o: RunOptions) => {
       const workers = parseWorkers(o.workers);
@@ -177,6 +179,7 @@ function buildProgram(io: Io): Command {
       // Load each file as given first, so that its own mistakes are reported, then with the common values.
       const items = [first, ...names.slice(1).map((n) => (load(n, overrides), load(n, [...overrides, ...common])))];
       const scenarios = items.map((it) => it.scenario);
+      const baseline = o.baseline === undefined ? null : baselineIndex(o.baseline, names, scenarios.map((s) => s.name));
       for (const s of scenarios) {
         const idle = idleFaultWarning(s);
         if (idle !== null) io.err(idle);
@@ -185,12 +188,12 @@ function buildProgram(io: Io): Command {
       }
       const progress = progressReporter(io);
       const total = scenarios.reduce((a, s) => a + s.replications, 0);
-      const results = await withRunner(workers, total, (runner) => compareOn(items, runner, progress ? { onProgress: progress } : {}));
+      const results = await withRunner(workers, total, (runner) => compareOn(items, runner, { baseline: baseline ?? 0, ...(progress ? { onProgress: progress } : {}) }));
       results.forEach((r, i) => {
         const overload = overloadWarning(scenarios[i]!, r);
         if (overload !== null) io.err(overload);
       });
-      io.out(o.json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results));
+      io.out(o.json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results, baseline));
     });
 
   program
@@ -274,6 +277,14 @@ function buildProgram(io: Io): Command {
     .action(() => io.out(scenarioReferenceMarkdown()));
 
   return program;
+}
+
+/** The position of `--baseline NAME` among the compared scenarios: by scenario name, or as it was given on the command line. */
+function baselineIndex(name: string, args: readonly string[], names: readonly string[]): number {
+  const matches = names.map((n, k) => (n === name || args[k] === name ? k : -1)).filter((k) => k >= 0);
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new InputError(`--baseline ${name}: expected one of the compared scenarios: ${[...new Set(names)].join(', ')}`);
+  throw new InputError(`--baseline ${name}: ${matches.length} of the compared scenarios have that name; compare them under different names (the scenario field name)`);
 }
 
 function wrap(text: string, width: number): string[] {

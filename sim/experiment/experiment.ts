@@ -23,8 +23,12 @@ export interface RunResult {
   /** Highest arrival rate served with the success rate of traffic.saturationSuccessRate (null without traffic, or when not searched). */
   saturationThroughputRps: number | null;
   eventsPerReplication: MetricSummary;
-  /** In `compare`: this scenario minus the first one, replication by replication (common random numbers). */
-  pairedDifferences?: { baseline: string; metrics: NestedSummaries };
+  /**
+   * In `compare`: this scenario minus the baseline (the first, or --baseline), replication by
+   * replication (common random numbers); `significant` lists the metrics whose difference's 95% CI
+   * excludes 0.
+   */
+  pairedDifferences?: { baseline: string; metrics: NestedSummaries; significant: string[] };
   /** The scenario as run, every default filled in; loading it reproduces the run. */
   resolvedScenario: Record<string, unknown>;
 }
@@ -135,23 +139,26 @@ export function compareScenarios(scenarios: readonly Scenario[], onProgress?: (p
 }
 
 /**
- * Adds to each result after the first its paired differences from the first: replication by
- * replication, over the replications both have.
+ * Adds to each result but the baseline's (the first, or the one at `baselineIndex`) its paired
+ * differences from the baseline: replication by replication, over the replications both have.
  */
-export function withPairedDifferences(runs: ReadonlyArray<{ aggregate: ExperimentAggregate; result: RunResult }>): RunResult[] {
-  const baseline = runs[0];
-  if (baseline === undefined) return [];
+export function withPairedDifferences(runs: ReadonlyArray<{ aggregate: ExperimentAggregate; result: RunResult }>, baselineIndex = 0): RunResult[] {
+  const baseline = runs[baselineIndex];
+  if (baseline === undefined) return runs.map((r) => r.result);
   return runs.map((run, k) => {
-    if (k === 0) return run.result;
+    if (k === baselineIndex) return run.result;
     const diffs: Array<[string, MetricSummary]> = [];
+    const significant: string[] = [];
     for (const [name, values] of run.aggregate.samples) {
       const base = baseline.aggregate.samples.get(name);
       if (base === undefined) continue;
       const acc = new Accumulator();
       for (let i = 0; i < Math.min(values.length, base.length); i++) acc.add(values[i]! - base[i]!);
-      diffs.push([name, acc.summary()]);
+      const summary = acc.summary();
+      diffs.push([name, summary]);
+      if (summary.ci95 !== null && (summary.ci95[0] > 0 || summary.ci95[1] < 0)) significant.push(name);
     }
-    return { ...run.result, pairedDifferences: { baseline: baseline.result.scenario, metrics: nest(diffs) } };
+    return { ...run.result, pairedDifferences: { baseline: baseline.result.scenario, metrics: nest(diffs), significant } };
   });
 }
 

@@ -122,7 +122,7 @@ export async function runExperimentOn(item: ExperimentItem, runner: JobRunner, o
   return run!.result;
 }
 
-/** `deploysim compare`: each scenario's result, those after the first with their paired differences from it. */
-export async function compareOn(items: readonly ExperimentItem[], runner: JobRunner, options: ParallelOptions = {}): Promise<RunResult[]> {
-  return withPairedDifferences(await runParallel(items, runner, options));
+/** `deploysim compare`: each scenario's result, the others with their paired differences from the baseline (the first, or `baseline`). */
+export async function compareOn(items: readonly ExperimentItem[], runner: JobRunner, options: ParallelOptions & { baseline?: number } = {}): Promise<RunResult[]> {
+  return withPairedDifferences(await runParallel(items, runner, options), options.baseline ?? 0);
 }

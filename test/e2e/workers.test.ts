@@ -1,6 +1,6 @@
 // `--workers N` in the compiled program: replications on N worker threads (tinypool) give the same
 // bytes on stdout as one thread, for run and compare; a bad N and a limit reached inside a worker
-// are plain input errors (exit 1), never a stack trace.
+// are plain input errors (exit 1), never a stack trace. Also `compare --baseline NAME`.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { deploysim, describeRun, expectExit, expectNoStackTrace, requireBuilt } from './cli-process.js';
 
@@ -51,5 +51,46 @@ describe('--workers', () => {
     expectNoStackTrace(two!);
     expect(two!.stderr).toBe(one!.stderr);
     expect(two!.stdout).toBe('');
+  });
+});
+
+interface Diffs {
+  scenario: string;
+  pairedDifferences?: { baseline: string; significant: string[]; metrics: Record<string, Record<string, { mean: number | null; ci95: [number, number] | null }>> };
+}
+
+describe('compare --baseline', () => {
+  test('pairs every other scenario with the baseline, lists the significant differences, and shows them in the table', NO_TIME_LIMIT, async () => {
+    const args = ['compare', 'single-replica', 'multiple-replicas', 'multiple-replicas-coordination', ...FAST, '--baseline', 'multiple-replicas'];
+    const [json, table] = await Promise.all([deploysim([...args, '--json']), deploysim(args)]);
+    expectExit(json, 0);
+    expectExit(table, 0);
+    const results = JSON.parse(json.stdout) as Diffs[];
+    expect(results.map((r) => r.scenario)).toEqual(['single-replica', 'multiple-replicas', 'multiple-replicas-coordination']);
+    expect(results[1]!.pairedDifferences).toBeUndefined();
+    for (const r of [results[0]!, results[2]!]) {
+      const d = r.pairedDifferences!;
+      expect(d.baseline).toBe('multiple-replicas');
+      // Exactly the metrics whose difference's 95% CI excludes 0.
+      for (const [group, metrics] of Object.entries(d.metrics)) {
+        for (const [name, s] of Object.entries(metrics)) {
+          if (s === null || typeof s !== 'object' || !('ci95' in s)) continue;
+          const excludesZero = s.ci95 !== null && (s.ci95[0] > 0 || s.ci95[1] < 0);
+          expect(d.significant.includes(`${group}.${name}`), `${r.scenario} ${group}.${name}`).toBe(excludesZero);
+        }
+      }
+    }
+    // The single replica is down when its node is: its availability is significantly lower.
+    expect(results[0]!.pairedDifferences!.significant).toContain('service.availability');
+    expect(results[0]!.pairedDifferences!.metrics.service!.availability!.mean!).toBeLessThan(0);
+    expect(table.stdout).toMatch(/paired difference from multiple-replicas \(\* the 95% CI excludes 0\)/);
+    expect(table.stdout).toMatch(/\n {2}availability +-[\d.]+% ±[\d.]+ \*/);
+  });
+
+  test('names the scenarios it can be when it is none of them', NO_TIME_LIMIT, async () => {
+    const r = await deploysim(['compare', 'single-replica', 'multiple-replicas', ...FAST, '--baseline', 'two-replicas']);
+    expectExit(r, 1);
+    expect(r.stderr).toContain('--baseline two-replicas: expected one of the compared scenarios: single-replica, multiple-replicas');
+    expectNoStackTrace(r);
   });
 });
