@@ -3,7 +3,7 @@ import { isSummary, type MetricSummary, type NestedSummaries, type RunResult } f
 import type { Scenario } from '../sim/scenario/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
 
-type Kind = 'percent' | 'duration' | 'count' | 'hours' | 'rate' | 'ms' | 'plain';
+export type Kind = 'percent' | 'duration' | 'count' | 'hours' | 'rate' | 'ms' | 'plain';
 
 interface Row {
   label: string;

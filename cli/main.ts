@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { compareOn, runExperimentOn, type ExperimentItem, type ParallelProgress } from '../sim/experiment/index.js';
+import { compareOn, runExperimentOn, runParallel, type ExperimentItem, type ParallelProgress } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
@@ -7,6 +7,8 @@ import { clipName, formatCompare, formatRun, idleFaultWarning, uncoordinatedWarn
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { parseWorkers, withRunner } from './pool.js';
+import { OutputFile } from './out-file.js';
+import { formatSweep, parseVary, sweepCsv, sweepJsonLines, sweepPoints } from './sweep.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, readScenarioText, resolveScenarioPath } from './scenarios.js';
 import { DEFAULT_VIZ_HOST, DEFAULT_VIZ_PORT, defaultSiteDir, MAX_LINK_CHARS, startVizServer, vizQuery, vizState } from './viz-server.js';
 
@@ -53,6 +55,12 @@ interface RunOptions {
   trace?: string;
   workers?: string;
   baseline?: string;
+}
+
+interface SweepOptions extends RunOptions {
+  vary: string[];
+  csv?: boolean;
+  out?: string;
 }
 
 /** The scenario fields the shorthand options stand for; they are validated like `--set`. */
@@ -194,6 +202,37 @@ function buildProgram(io: Io): Command {
         if (overload !== null) io.err(overload);
       });
       io.out(o.json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results, baseline));
+    });
+
+  addRunOptions(program.command('sweep').argument('<scenario>', 'scenario file (.yaml or .json) or built-in name'))
+    .addOption(new Option('--vary <path=list>', 'a field and its values: 1,2,3 or 1..6 or 5s,10s,30s (repeatable: every combination runs)').argParser(collect).default([]))
+    .option('--csv', 'print the table as CSV (raw numbers: mean and 95% CI bounds per metric)')
+    .option('--out <file>', 'write the output to this file (whole or not at all) instead of stdout')
+    .description('simulate a scenario at every combination of --vary values, on common random numbers, a row per point (--json: JSON lines, one per point)')
+    .action(async (arg: string, o: SweepOptions) => {
+      const workers = parseWorkers(o.workers);
+      if (o.vary.length === 0) throw new InputError('sweep: give at least one --vary PATH=LIST, e.g. --vary workloads[0].replicas=1..5');
+      if (o.json && o.csv) throw new InputError('sweep: --json and --csv are two formats; give one');
+      const axes = o.vary.map(parseVary);
+      const points = sweepPoints(axes);
+      const common = overridesOf(o);
+      // Every point is loaded before anything runs: a field that does not exist, or a value it cannot take, is reported first.
+      const items = points.map((p) => loadScenarioItem(arg, [...common, ...p.map(([path, value]) => ({ text: `${path}=${value}`, origin: `--vary ${path}=${value}` }))]));
+      const out = o.out === undefined ? null : new OutputFile(o.out);
+      try {
+        const progress = progressReporter(io);
+        const total = items.reduce((a, it) => a + it.scenario.replications, 0);
+        const runs = await withRunner(workers, total, (runner) => runParallel(items, runner, progress ? { onProgress: progress } : {}));
+        const results = runs.map((r) => r.result);
+        const text = o.json ? sweepJsonLines(points, results) : o.csv ? sweepCsv(axes, points, results) : formatSweep(axes, points, results);
+        if (out === null) io.out(text);
+        else {
+          out.commit(text);
+          io.err(`deploysim sweep: ${points.length} point${points.length === 1 ? '' : 's'} written to ${o.out}\n`);
+        }
+      } finally {
+        out?.abandon();
+      }
     });
 
   program
