@@ -1,5 +1,5 @@
 import { resolveBudget } from '../sim/model/kube/rollout.js';
-import { isSummary, type MetricSummary, type NestedSummaries, type RunResult } from '../sim/experiment/index.js';
+import { isSummary, type MetricSummary, type NestedSummaries, type PrecisionReport, type RunResult } from '../sim/experiment/index.js';
 import type { Scenario } from '../sim/scenario/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
 
@@ -211,6 +211,20 @@ export function clipName(name: string): string {
 
 function describeRun(r: RunResult): string {
   return `${r.replications} replication${r.replications === 1 ? '' : 's'} x ${formatDuration(r.horizonS)} (first ${formatDuration(r.warmupS)} not measured), seed ${r.seed}, engine ${r.engineVersion}`;
+}
+
+/** `run --precision`: the replications it took and where each target stands. */
+export function formatPrecision(p: PrecisionReport): string {
+  const lines = [
+    '',
+    `precision: ${p.replications.toLocaleString('en-US')} replications; ${p.met ? 'every target met' : `a target missed at the most allowed (--max-replications ${p.maxReplications.toLocaleString('en-US')})`}`,
+  ];
+  for (const m of p.metrics) {
+    const reached = m.halfWidth === null ? 'no interval yet' : m.relative ? (m.relativeHalfWidth === null ? `±${m.halfWidth} (mean 0)` : `±${(m.relativeHalfWidth * 100).toPrecision(3)}% of the mean`) : `±${m.halfWidth.toPrecision(3)}`;
+    const target = m.relative ? `${(m.target * 100).toPrecision(3)}%` : `${m.target}`;
+    lines.push(`  ${m.metric}: ${reached} (target ${target}) ${m.met ? 'met' : 'MISSED'}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** The readable report of `deploysim run`. */

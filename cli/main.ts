@@ -1,14 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
-import { compareOn, runExperimentOn, runParallel, type ExperimentItem, type ParallelProgress } from '../sim/experiment/index.js';
+import { compareOn, runExperimentOn, runParallel, runToPrecision, type ExperimentItem, type ParallelProgress, type PrecisionTarget } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
-import { clipName, formatCompare, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
+import { clipName, formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { parseWorkers, withRunner } from './pool.js';
 import { OutputFile } from './out-file.js';
-import { formatSweep, parseVary, sweepCsv, sweepJsonLines, sweepPoints } from './sweep.js';
+import { formatSweep, HEADLINE, parseVary, sweepCsv, sweepJsonLines, sweepPoints } from './sweep.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, readScenarioText, resolveScenarioPath } from './scenarios.js';
 import { DEFAULT_VIZ_HOST, DEFAULT_VIZ_PORT, defaultSiteDir, MAX_LINK_CHARS, startVizServer, vizQuery, vizState } from './viz-server.js';
 
@@ -55,6 +55,8 @@ interface RunOptions {
   trace?: string;
   workers?: string;
   baseline?: string;
+  precision?: string[];
+  maxReplications?: string;
 }
 
 interface SweepOptions extends RunOptions {
@@ -133,6 +135,8 @@ function buildProgram(io: Io): Command {
 
   addRunOptions(program.command('run').argument('<scenario>', 'scenario file (.yaml or .json) or built-in pattern name'))
     .option('--trace <file>', 'also write every model event of replication 0 to this file, as JSON lines')
+    .addOption(new Option('--precision <target>', 'replicate in batches until each 95% CI half-width is this small: 1% (of the mean, every headline metric), or PATH=0.5% or PATH=0.001 (in the unit of the metric), e.g. metrics.service.availability=0.001% (repeatable)').argParser((value: string, previous?: string[]) => collect(value, previous ?? [])))
+    .option('--max-replications <n>', `with --precision: stop at this many replications (default ${DEFAULT_MAX_REPLICATIONS.toLocaleString('en-US')})`)
     .description('simulate one scenario and print its metrics with 95% confidence intervals')
     .action(async (arg: string, o: RunOptions) => {
       const workers = parseWorkers(o.workers);
@@ -157,6 +161,15 @@ function buildProgram(io: Io): Command {
     const unservable = unservableWarning(scenario);
     if (unservable !== null) io.err(unservable);
     const progress = progressReporter(io);
+    if (o.precision !== undefined) {
+      const targets = o.precision.flatMap(parsePrecision);
+      const max = parseMaxReplications(o.maxReplications);
+      const { result, precision } = await withRunner(workers, max, (runner) => runToPrecision(item, runner, targets, max, progress));
+      const named = targets.filter((t) => !HEADLINE.some((h) => h.path === t.metric));
+      for (const t of named) if (!precision.metrics.some((m) => m.metric === t.metric)) throw new InputError(`--precision ${t.metric}: ${scenario.name} has no metric ${t.metric} with a value (see its --json result for the names, under metrics)`);
+      return o.json ? `${JSON.stringify({ ...result, precision }, null, 2)}\n` : `${formatRun(result)}${formatPrecision(precision)}`;
+    }
+    if (o.maxReplications !== undefined) throw new InputError('--max-replications goes with --precision');
     const result = await withRunner(workers, scenario.replications, (runner) => runExperimentOn(item, runner, progress ? { onProgress: progress } : {}));
     const warning = uncoordinatedWarning(scenario, result);
     if (warning !== null) io.err(warning);
@@ -316,6 +329,37 @@ function buildProgram(io: Io): Command {
     .action(() => io.out(scenarioReferenceMarkdown()));
 
   return program;
+}
+
+const DEFAULT_MAX_REPLICATIONS = 100_000;
+
+/**
+ * `--precision`: `1%` (relative, every headline metric), `PATH=0.5%` (relative) or `PATH=0.001`
+ * (absolute, in the metric's unit); PATH as in the --json result, with or without `metrics.`.
+ */
+function parsePrecision(spec: string): PrecisionTarget[] {
+  const eq = spec.indexOf('=');
+  const path = eq < 0 ? null : spec.slice(0, eq).trim().replace(/^metrics\./, '');
+  const value = (eq < 0 ? spec : spec.slice(eq + 1)).trim();
+  const m = /^(\d+(?:\.\d+)?(?:e-?\d+)?)(%?)$/i.exec(value);
+  const x = m === null ? NaN : Number(m[1]);
+  if (m === null || !(x > 0) || !Number.isFinite(x) || path === '') {
+    throw new InputError(`--precision ${spec}: expected a 95% CI half-width above 0: 1% (of the mean, every headline metric), or PATH=0.5% or PATH=0.001 (in the metric's unit), e.g. metrics.service.availability=0.001%`);
+  }
+  const relative = m[2] === '%';
+  const halfWidth = relative ? x / 100 : x;
+  if (path === null) {
+    if (!relative) throw new InputError(`--precision ${spec}: without a metric the target is a share of each headline metric's mean, e.g. 1%; give PATH=${value} for one metric in its unit`);
+    return HEADLINE.map((h) => ({ metric: h.path, halfWidth, relative }));
+  }
+  return [{ metric: path, halfWidth, relative }];
+}
+
+function parseMaxReplications(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_REPLICATIONS;
+  const n = Number(value);
+  if (!/^\d{1,7}$/.test(value) || n < 1 || n > 1_000_000) throw new InputError(`--max-replications ${value}: expected a whole number from 1 to 1,000,000`);
+  return n;
 }
 
 /** The position of `--baseline NAME` among the compared scenarios: by scenario name, or as it was given on the command line. */

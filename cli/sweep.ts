@@ -54,7 +54,7 @@ export function sweepPoints(axes: readonly Axis[]): Array<Array<[string, string]
 }
 
 /** The headline metrics of a sweep's table and CSV, shown when some point has them. */
-const HEADLINE: Array<{ label: string; path: string; kind: Kind }> = [
+export const HEADLINE: Array<{ label: string; path: string; kind: Kind }> = [
   { label: 'availability', path: 'service.availability', kind: 'percent' },
   { label: 'downtime', path: 'service.downtimeS', kind: 'duration' },
   { label: 'request success', path: 'service.requestSuccessRate', kind: 'percent' },

@@ -66,7 +66,21 @@ export class ExperimentAggregate {
   /** Replications added. */
   count = 0;
 
-  constructor(readonly scenario: Scenario) {}
+  constructor(private _scenario: Scenario) {}
+
+  get scenario(): Scenario {
+    return this._scenario;
+  }
+
+  /**
+   * The scenario the result reports (its resolved form), for a run that went on past the scenario's
+   * replications (--precision): the same scenario but for `replications`, so the result is the one
+   * that scenario gives. Its seed must be the same.
+   */
+  retarget(scenario: Scenario): void {
+    if (scenario.seed !== this._scenario.seed) throw new Error('an aggregate cannot change seed');
+    this._scenario = scenario;
+  }
 
   /** Adds the outcome of the next replication (index `count`). */
   add(outcome: ReplicationOutcome): void {

@@ -5,3 +5,4 @@ export * from './saturation.js';
 export * from './capacity-check.js';
 export * from './jobs.js';
 export * from './parallel.js';
+export * from './precision.js';

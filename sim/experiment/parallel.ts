@@ -47,6 +47,11 @@ export interface ParallelOptions {
   onProgress?: (p: ParallelProgress) => void;
   /** Replications per job (default: enough jobs for four per worker, at most 25 each). */
   chunk?: number;
+  /**
+   * Aggregates to go on with (one per item): replications from each one's count up to its item's
+   * scenario.replications are run and added (--precision's batches).
+   */
+  aggregates?: ExperimentAggregate[];
 }
 
 /** Replications per job: small enough to keep every worker busy to the end, large enough that messages cost nothing. */
@@ -63,21 +68,22 @@ export function chunkSize(replications: number, workers: number): number {
  * scenarios' chunks interleaved, so that all scenarios advance together.
  */
 export async function runParallel(items: readonly ExperimentItem[], runner: JobRunner, options: ParallelOptions = {}): Promise<Array<{ aggregate: ExperimentAggregate; result: RunResult }>> {
-  const aggregates = items.map((it) => new ExperimentAggregate(it.scenario));
+  const aggregates = options.aggregates ?? items.map((it) => new ExperimentAggregate(it.scenario));
+  const starts = aggregates.map((a) => a.count);
   const pending: Array<Array<ReplicationOutcome | undefined>> = items.map((it) => new Array<ReplicationOutcome | undefined>(it.scenario.replications));
   const saturation: Array<number | null> = items.map(() => null);
   const total = items.reduce((a, it) => a + it.scenario.replications, 0);
-  let done = 0;
+  let done = starts.reduce((a, b) => a + b, 0);
   const jobs: Array<{ k: number; job: Job }> = [];
   const searches = options.saturation === false ? [] : items.map((it, k) => ({ k, job: { kind: 'saturation', source: it.source } as Job }));
   // On a pool the searches go first: each is one long job, which would otherwise end the run alone.
   if (runner.workers > 1) jobs.push(...searches);
   const maxReps = Math.max(0, ...items.map((it) => it.scenario.replications));
-  const chunks = items.map((it) => options.chunk ?? chunkSize(it.scenario.replications, runner.workers));
+  const chunks = items.map((it, k) => options.chunk ?? chunkSize(it.scenario.replications - starts[k]!, runner.workers));
   for (let round = 0; ; round++) {
     let any = false;
     items.forEach((it, k) => {
-      const from = round * chunks[k]!;
+      const from = starts[k]! + round * chunks[k]!;
       if (from >= it.scenario.replications) return;
       any = true;
       jobs.push({ k, job: { kind: 'replicate', source: it.source, from, to: Math.min(it.scenario.replications, from + chunks[k]!) } });
