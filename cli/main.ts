@@ -1,5 +1,7 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { compareOn, runExperimentOn, runParallel, runToPrecision, type ExperimentItem, type ParallelProgress, type PrecisionTarget } from '../sim/experiment/index.js';
+import { compareOn, ExperimentAggregate, loadSource, runExperimentOn, runParallel, runToPrecision, withPairedDifferences, type ExperimentItem, type ParallelProgress, type PrecisionTarget, type RunResult } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
@@ -8,7 +10,8 @@ import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { parseWorkers, withRunner } from './pool.js';
 import { OutputFile } from './out-file.js';
-import { formatSweep, HEADLINE, parseVary, sweepCsv, sweepJsonLines, sweepPoints } from './sweep.js';
+import { parseShard, readShards, runShard, type ShardCommand } from './shard.js';
+import { formatSweep, HEADLINE, parseVary, sweepCsv, sweepJsonLines, sweepPoints, type Axis } from './sweep.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, readScenarioText, resolveScenarioPath } from './scenarios.js';
 import { DEFAULT_VIZ_HOST, DEFAULT_VIZ_PORT, defaultSiteDir, MAX_LINK_CHARS, startVizServer, vizQuery, vizState } from './viz-server.js';
 
@@ -57,12 +60,13 @@ interface RunOptions {
   baseline?: string;
   precision?: string[];
   maxReplications?: string;
+  shard?: string;
+  out?: string;
 }
 
 interface SweepOptions extends RunOptions {
   vary: string[];
   csv?: boolean;
-  out?: string;
 }
 
 /** The scenario fields the shorthand options stand for; they are validated like `--set`. */
@@ -98,6 +102,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--warmup <duration>', 'initial time not measured, e.g. 10m (scenario field warmup)')
     .addOption(new Option('--set <path=value>', 'override any scenario field, e.g. workloads[0].replicas=3 (repeatable)').argParser(collect).default([]))
     .option('--json', 'print the result as JSON and nothing else on stdout')
+    .option('--out <file>', 'write the output to this file (whole or not at all) instead of stdout')
+    .option('--shard <i/n>', 'run only shard i of n (0 <= i < n) and print it as JSON lines, for deploysim merge (a Kubernetes Indexed Job: i = JOB_COMPLETION_INDEX)')
     .option('--workers <n>', 'worker threads running the replications (default: the available cores; 1 runs them in this process); the result is the same for any number');
 }
 
@@ -142,14 +148,22 @@ function buildProgram(io: Io): Command {
       const workers = parseWorkers(o.workers);
       const item = loadScenarioItem(arg, overridesOf(o));
       const scenario = item.scenario;
+      if (o.shard !== undefined && (o.precision !== undefined || o.trace !== undefined)) throw new InputError('--shard runs a fixed slice of the replications: it does not go with --precision or --trace');
+      const out = o.out === undefined ? null : new OutputFile(o.out);
       const trace = o.trace === undefined ? null : new TraceFile(o.trace);
       try {
+        if (o.shard !== undefined) {
+          const spec: ShardCommand = { command: 'run', sources: [item.source], json: Boolean(o.json), csv: false, baseline: null, axes: [], points: [] };
+          emit(await shardOf([item], spec, o.shard, workers), out);
+          return;
+        }
         const output = await runOne(item, o, workers);
         // The trace is complete (or the run fails) before anything is printed.
         trace?.write(scenario);
-        io.out(output);
+        emit(output, out);
       } finally {
         trace?.abandon();
+        out?.abandon();
       }
     });
 
@@ -175,7 +189,14 @@ function buildProgram(io: Io): Command {
     if (warning !== null) io.err(warning);
     const overload = overloadWarning(scenario, result);
     if (overload !== null) io.err(overload);
-    return o.json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result);
+    return runText(result, Boolean(o.json));
+  }
+
+  /** A shard of an experiment (--shard i/n), as JSON lines. */
+  async function shardOf(items: ExperimentItem[], spec: ShardCommand, value: string, workers: number): Promise<string> {
+    const shard = parseShard(value);
+    const total = items.reduce((a, it) => a + it.scenario.replications, 0);
+    return withRunner(workers, Math.ceil(total / shard.count), (runner) => runShard(items, spec, shard, runner));
   }
 
   addRunOptions(program.command('compare').argument('[scenarios...]', 'scenario files or built-in names (default: the five deployment patterns)'))
@@ -207,20 +228,29 @@ function buildProgram(io: Io): Command {
         const unservable = unservableWarning(s);
         if (unservable !== null) io.err(unservable);
       }
-      const progress = progressReporter(io);
-      const total = scenarios.reduce((a, s) => a + s.replications, 0);
-      const results = await withRunner(workers, total, (runner) => compareOn(items, runner, { baseline: baseline ?? 0, ...(progress ? { onProgress: progress } : {}) }));
-      results.forEach((r, i) => {
-        const overload = overloadWarning(scenarios[i]!, r);
-        if (overload !== null) io.err(overload);
-      });
-      io.out(o.json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results, baseline));
+      const out = o.out === undefined ? null : new OutputFile(o.out);
+      try {
+        if (o.shard !== undefined) {
+          const spec: ShardCommand = { command: 'compare', sources: items.map((it) => it.source), json: Boolean(o.json), csv: false, baseline, axes: [], points: [] };
+          emit(await shardOf(items, spec, o.shard, workers), out);
+          return;
+        }
+        const progress = progressReporter(io);
+        const total = scenarios.reduce((a, s) => a + s.replications, 0);
+        const results = await withRunner(workers, total, (runner) => compareOn(items, runner, { baseline: baseline ?? 0, ...(progress ? { onProgress: progress } : {}) }));
+        results.forEach((r, i) => {
+          const overload = overloadWarning(scenarios[i]!, r);
+          if (overload !== null) io.err(overload);
+        });
+        emit(compareText(results, Boolean(o.json), baseline), out);
+      } finally {
+        out?.abandon();
+      }
     });
 
   addRunOptions(program.command('sweep').argument('<scenario>', 'scenario file (.yaml or .json) or built-in name'))
     .addOption(new Option('--vary <path=list>', 'a field and its values: 1,2,3 or 1..6 or 5s,10s,30s (repeatable: every combination runs)').argParser(collect).default([]))
     .option('--csv', 'print the table as CSV (raw numbers: mean and 95% CI bounds per metric)')
-    .option('--out <file>', 'write the output to this file (whole or not at all) instead of stdout')
     .description('simulate a scenario at every combination of --vary values, on common random numbers, a row per point (--json: JSON lines, one per point)')
     .action(async (arg: string, o: SweepOptions) => {
       const workers = parseWorkers(o.workers);
@@ -233,20 +263,58 @@ function buildProgram(io: Io): Command {
       const items = points.map((p) => loadScenarioItem(arg, [...common, ...p.map(([path, value]) => ({ text: `${path}=${value}`, origin: `--vary ${path}=${value}` }))]));
       const out = o.out === undefined ? null : new OutputFile(o.out);
       try {
+        if (o.shard !== undefined) {
+          const spec: ShardCommand = { command: 'sweep', sources: items.map((it) => it.source), json: Boolean(o.json), csv: Boolean(o.csv), baseline: null, axes, points };
+          emit(await shardOf(items, spec, o.shard, workers), out);
+          return;
+        }
         const progress = progressReporter(io);
         const total = items.reduce((a, it) => a + it.scenario.replications, 0);
         const runs = await withRunner(workers, total, (runner) => runParallel(items, runner, progress ? { onProgress: progress } : {}));
         const results = runs.map((r) => r.result);
-        const text = o.json ? sweepJsonLines(points, results) : o.csv ? sweepCsv(axes, points, results) : formatSweep(axes, points, results);
-        if (out === null) io.out(text);
-        else {
-          out.commit(text);
-          io.err(`deploysim sweep: ${points.length} point${points.length === 1 ? '' : 's'} written to ${o.out}\n`);
-        }
+        emit(sweepText(axes, points, results, Boolean(o.json), Boolean(o.csv)), out);
       } finally {
         out?.abandon();
       }
     });
+
+  program
+    .command('merge')
+    .argument('<files...>', 'the shards: the output of --shard i/n for every i from 0 to n-1 (a folder: its .jsonl files)')
+    .option('--out <file>', 'write the output to this file (whole or not at all) instead of stdout')
+    .description('put the shards of a run, compare or sweep back together and print exactly what the single run prints')
+    .action((files: string[], o: { out?: string }) => {
+      const merged = readShards(files.flatMap(shardFiles));
+      const out = o.out === undefined ? null : new OutputFile(o.out);
+      try {
+        const runs = merged.spec.sources.map((source, k) => {
+          const aggregate = new ExperimentAggregate(loadSource(source));
+          const outcomes = merged.outcomes[k]!;
+          if (outcomes.length !== aggregate.scenario.replications) throw new InputError(`merge: scenario ${k} (${aggregate.scenario.name}) has ${outcomes.length} of its ${aggregate.scenario.replications} replications in these shards`);
+          for (const outcome of outcomes) aggregate.add(outcome);
+          return { aggregate, result: aggregate.result(merged.saturation[k]!) };
+        });
+        const { spec } = merged;
+        const text =
+          spec.command === 'run'
+            ? runText(runs[0]!.result, spec.json)
+            : spec.command === 'compare'
+              ? compareText(withPairedDifferences(runs, spec.baseline ?? 0), spec.json, spec.baseline)
+              : sweepText(spec.axes, spec.points, runs.map((r) => r.result), spec.json, spec.csv);
+        emit(text, out);
+      } finally {
+        out?.abandon();
+      }
+    });
+
+  /** Output to stdout, or whole to --out (and a line on stderr saying so). */
+  function emit(text: string, out: OutputFile | null): void {
+    if (out === null) io.out(text);
+    else {
+      out.commit(text);
+      io.err(`deploysim: written to ${out.path}\n`);
+    }
+  }
 
   program
     .command('patterns')
@@ -368,6 +436,33 @@ function baselineIndex(name: string, args: readonly string[], names: readonly st
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) throw new InputError(`--baseline ${name}: expected one of the compared scenarios: ${[...new Set(names)].join(', ')}`);
   throw new InputError(`--baseline ${name}: ${matches.length} of the compared scenarios have that name; compare them under different names (the scenario field name)`);
+}
+
+/** A merge argument: a file, or a folder's .jsonl files (the shards written to a shared volume). */
+function shardFiles(arg: string): string[] {
+  let folder = false;
+  try {
+    folder = statSync(arg).isDirectory();
+  } catch {
+    return [arg]; // reported when read
+  }
+  if (!folder) return [arg];
+  const files = readdirSync(arg).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(arg, f));
+  if (files.length === 0) throw new InputError(`${arg}: a folder with no .jsonl files (shards) in it`);
+  return files;
+}
+
+/** What run, compare and sweep print on stdout (also after merge). */
+function runText(result: RunResult, json: boolean): string {
+  return json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result);
+}
+
+function compareText(results: RunResult[], json: boolean, baseline: number | null): string {
+  return json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results, baseline);
+}
+
+function sweepText(axes: Axis[], points: Array<Array<[string, string]>>, results: RunResult[], json: boolean, csv: boolean): string {
+  return json ? sweepJsonLines(points, results) : csv ? sweepCsv(axes, points, results) : formatSweep(axes, points, results);
 }
 
 function wrap(text: string, width: number): string[] {

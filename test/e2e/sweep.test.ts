@@ -54,7 +54,7 @@ describe('deploysim sweep', () => {
     expect(records).toHaveLength(5);
     for (const r of records.slice(1)) expect(Number(r[3])).toBeGreaterThan(0.99);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toContain(`4 points written to ${file}`);
+    expect(out.stderr).toContain(`deploysim: written to ${file}`);
     expect(readFileSync(file, 'utf8')).toBe(csv.stdout);
     expect(readdirSync(temp).filter((f) => f.includes('partial'))).toEqual([]);
   });
