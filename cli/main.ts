@@ -5,11 +5,12 @@ import { compareOn, ExperimentAggregate, loadSource, runExperimentOn, runParalle
 import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
-import { clipName, formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
+import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { parseWorkers, withRunner } from './pool.js';
 import { OutputFile } from './out-file.js';
+import { progressBar, stopProgressBars } from './progress.js';
 import { parseShard, readShards, runShard, type ShardCommand } from './shard.js';
 import { formatSweep, HEADLINE, parseVary, sweepCsv, sweepJsonLines, sweepPoints, type Axis } from './sweep.js';
 import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, readScenarioText, resolveScenarioPath } from './scenarios.js';
@@ -111,24 +112,14 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Shortest wall-clock time between two progress lines, in ms. */
-const PROGRESS_EVERY_MS = 200;
-
 /**
- * Progress on stderr when it is a terminal: replications done of the total and, within a long
- * replication, how far it has come in simulated time. At most one line every 200 ms (and the last).
+ * Progress on stderr when it is a terminal (a cli-progress bar: replications done of the total, rate,
+ * time left, the scenario or sweep point); nothing otherwise, and never on stdout.
  */
 function progressReporter(io: Io): ((p: ParallelProgress) => void) | undefined {
   if (!io.progress) return undefined;
-  let lastMs = -Infinity;
-  return (p) => {
-    const done = p.timeS === undefined && p.done === p.total;
-    const now = Date.now();
-    if (!done && now - lastMs < PROGRESS_EVERY_MS) return;
-    lastMs = now;
-    const within = p.timeS !== undefined && p.horizonS ? `, replication ${(p.replication ?? 0) + 1} at ${Math.floor((100 * p.timeS) / p.horizonS)}% of its horizon` : '';
-    io.err(`\r\x1b[K${p.done}/${p.total} replications done (${clipName(p.scenario)}: ${p.scenarioDone}/${p.scenarioTotal})${within}${done ? '\n' : ''}`);
-  };
+  const bar = progressBar(process.stderr);
+  return (p) => bar.update(p);
 }
 
 function buildProgram(io: Io): Command {
@@ -487,8 +478,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
+    stopProgressBars();
     return 0;
   } catch (e) {
+    stopProgressBars();
     if (e instanceof CommanderError) {
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 1;
     }
