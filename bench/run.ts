@@ -19,7 +19,7 @@ import { mmcMinimalLoop, mmcOnEngine, type MmcParams } from './mmc.js';
  *   4. simulated requests per second in requests mode;
  *   5. peak memory of one replication at two horizons ten times apart;
  *   6. one day of clusters from 1,000 to 5,000 nodes;
- *   7. every core: `compare` of the built-ins with 1 and 2 workers (wall time, speed-up, identical
+ *   7. every core: `compare` of the built-ins, a `run` and a `sweep` with 1 and 2 workers (wall time, speed-up, identical
  *      output), cluster-years per second per core and with every core, and what two independent
  *      processes get on this machine (the most any parallel run can).
  */
@@ -192,6 +192,10 @@ async function workersBench(): Promise<void> {
   for (const [label, args] of [
     ['compare of the five patterns (5 x 1,000 one-year replications)', ['compare', '--json']],
     ['run multiple-replicas-coordination, 2,000 replications', ['run', 'multiple-replicas-coordination', '--json', '--replications', '2000']],
+    [
+      'sweep of multiple-replicas-coordination, replicas 1..5 x nodes 2..4 (15 x 1,000 replications)',
+      ['sweep', 'multiple-replicas-coordination', '--vary', 'workloads[0].replicas=1..5', '--vary', 'cluster.nodePools[0].count=2..4', '--json'],
+    ],
   ] as const) {
     const times: Record<number, number[]> = { 1: [], 2: [] };
     const outputs = new Set<string>();

@@ -105,7 +105,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--json', 'print the result as JSON and nothing else on stdout')
     .option('--out <file>', 'write the output to this file (whole or not at all) instead of stdout')
     .option('--shard <i/n>', 'run only shard i of n (0 <= i < n) and print it as JSON lines, for deploysim merge (a Kubernetes Indexed Job: i = JOB_COMPLETION_INDEX)')
-    .option('--workers <n>', 'worker threads running the replications (default: the available cores; 1 runs them in this process); the result is the same for any number');
+    .option('--workers <n>', 'worker threads running the replications (default: DEPLOYSIM_WORKERS, or the available cores; 1 runs them in this process); the result is the same for any number');
 }
 
 function collect(value: string, previous: string[]): string[] {

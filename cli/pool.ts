@@ -6,8 +6,10 @@ import type { Job, JobResult } from '../sim/experiment/jobs.js';
 import { InProcessRunner, type JobRunner } from '../sim/experiment/parallel.js';
 import { InputError, projectRoot } from './scenarios.js';
 
-/** The default of --workers: the cores this process may use. */
+/** The default of --workers: DEPLOYSIM_WORKERS when it is a whole number of at least 1, else the cores this process may use. */
 export function defaultWorkers(): number {
+  const env = process.env['DEPLOYSIM_WORKERS'];
+  if (env !== undefined && /^\d{1,4}$/.test(env) && Number(env) >= 1) return Number(env);
   return Math.max(1, availableParallelism());
 }
 
@@ -15,7 +17,7 @@ export function defaultWorkers(): number {
 export function parseWorkers(value: string | undefined): number {
   if (value === undefined) return defaultWorkers();
   const n = Number(value);
-  if (!/^\d{1,4}$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InputError(`--workers ${value}: expected a whole number of at least 1 (1 runs in this process; the default is the ${defaultWorkers()} available cores)`);
+  if (!/^\d{1,4}$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InputError(`--workers ${value}: expected a whole number of at least 1 (1 runs in this process; the default is ${defaultWorkers()}: DEPLOYSIM_WORKERS, or the available cores)`);
   return n;
 }
 

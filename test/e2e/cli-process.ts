@@ -38,6 +38,8 @@ function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DEPLOYSIM_DEBUG;
   delete env.NODE_OPTIONS;
+  // Most runs here are small: in the process itself, unless a test asks for workers (--workers).
+  env.DEPLOYSIM_WORKERS = '1';
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
