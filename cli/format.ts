@@ -1,5 +1,5 @@
 import { resolveBudget } from '../sim/model/kube/rollout.js';
-import { isSummary, type MetricSummary, type NestedSummaries, type PrecisionReport, type RunResult } from '../sim/experiment/index.js';
+import { metricAt, type MetricSummary, type PrecisionReport, type RunResult } from '../sim/experiment/index.js';
 import type { Scenario } from '../sim/scenario/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
 
@@ -11,12 +11,8 @@ interface Row {
   kind: Kind;
 }
 
-export function at(r: RunResult, path: string): MetricSummary | undefined {
-  let node: NestedSummaries | MetricSummary | undefined = r.metrics;
-  // Own keys only: a name such as `constructor` must not find Object's members.
-  for (const part of path.split('.')) node = node === undefined || isSummary(node) || !Object.hasOwn(node, part) ? undefined : (node as NestedSummaries)[part];
-  return node !== undefined && isSummary(node) ? node : undefined;
-}
+/** A metric's summary by its path in `metrics` (sim/experiment metricAt). */
+export const at = metricAt;
 
 const SERVICE_ROWS: Row[] = [
   { label: 'availability', get: (r) => at(r, 'service.availability'), kind: 'percent' },

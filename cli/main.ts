@@ -279,7 +279,13 @@ function buildProgram(io: Io): Command {
       const out = o.out === undefined ? null : new OutputFile(o.out);
       try {
         const runs = merged.spec.sources.map((source, k) => {
-          const aggregate = new ExperimentAggregate(loadSource(source));
+          let scenario;
+          try {
+            scenario = loadSource(source);
+          } catch (e) {
+            throw new InputError(`merge: the shards' scenario ${k} no longer loads:\n${(e as Error).message}`);
+          }
+          const aggregate = new ExperimentAggregate(scenario);
           const outcomes = merged.outcomes[k]!;
           if (outcomes.length !== aggregate.scenario.replications) throw new InputError(`merge: scenario ${k} (${aggregate.scenario.name}) has ${outcomes.length} of its ${aggregate.scenario.replications} replications in these shards`);
           for (const outcome of outcomes) aggregate.add(outcome);

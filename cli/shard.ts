@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chunkSize, type ExperimentItem, type JobRunner } from '../sim/experiment/parallel.js';
-import type { Job, ScenarioSource } from '../sim/experiment/jobs.js';
+import { planJobs, type ExperimentItem, type JobRunner } from '../sim/experiment/parallel.js';
+import type { ScenarioSource } from '../sim/experiment/jobs.js';
 import type { ReplicationOutcome } from '../sim/experiment/replication.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { InputError } from './scenarios.js';
@@ -74,17 +74,21 @@ export function shardRange(replications: number, shard: ShardSpec): [number, num
 
 /** Runs a shard's jobs on the runner and returns its JSON lines (in item and replication order, whatever the workers). */
 export async function runShard(items: readonly ExperimentItem[], spec: ShardCommand, shard: ShardSpec, runner: JobRunner): Promise<string> {
-  const jobs: Array<{ k: number; job: Job }> = [];
-  items.forEach((it, k) => {
-    if (k % shard.count === shard.index) jobs.push({ k, job: { kind: 'saturation', source: it.source } });
-    const [lo, hi] = shardRange(it.scenario.replications, shard);
-    const chunk = chunkSize(hi - lo, runner.workers);
-    for (let from = lo; from < hi; from += chunk) jobs.push({ k, job: { kind: 'replicate', source: it.source, from, to: Math.min(hi, from + chunk) } });
-  });
+  const jobs = planJobs(
+    items,
+    items.map((it) => shardRange(it.scenario.replications, shard)),
+    items.map((_, k) => k % shard.count === shard.index),
+    runner.workers,
+  );
   const results = await Promise.all(jobs.map(({ job }) => runner.run(job)));
   const header: Header = { deploysim: 'shard', engineVersion: ENGINE_VERSION, fingerprint: fingerprint(spec), shard, spec };
   const lines = [JSON.stringify(header)];
-  results.forEach((r, j) => {
+  // In item order, each item's replications in order and its search last: the same file for any workers.
+  const order = jobs.map((_, j) => j);
+  const rank = (j: number) => (jobs[j]!.job.kind === 'replicate' ? (jobs[j]!.job as { from: number }).from : Infinity);
+  order.sort((x, y) => jobs[x]!.k - jobs[y]!.k || rank(x) - rank(y));
+  for (const j of order) {
+    const r = results[j]!;
     const k = jobs[j]!.k;
     if (r.kind === 'limit') throw new InputError(r.message);
     if (r.kind === 'saturation') lines.push(JSON.stringify({ item: k, saturation: r.rps }, encodeNumber));
@@ -92,7 +96,7 @@ export async function runShard(items: readonly ExperimentItem[], spec: ShardComm
       const outcomes = r.outcomes.map((o) => ({ values: [...o.values], distributions: [...o.distributions], events: o.events }));
       lines.push(JSON.stringify({ item: k, from: r.from, outcomes }, encodeNumber));
     }
-  });
+  }
   lines.push(JSON.stringify({ end: lines.length }));
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import type { Scenario } from '../scenario/types.js';
 import { ENGINE_VERSION } from '../version.js';
 import { runReplication, replicationSeed, type ReplicationOutcome } from './replication.js';
 import { saturationThroughput } from './saturation.js';
-import { Accumulator, pooledMaxSummary, pooledQuantileSummary, ratioSummary, type MetricSummary } from './stats.js';
+import { Accumulator, isSummary, pooledMaxSummary, pooledQuantileSummary, ratioSummary, type MetricSummary } from './stats.js';
 
 /** Metric summaries nested by their dotted names: `{service: {availability: {...}}, cost: {...}}`. */
 export type NestedSummaries = { [key: string]: MetricSummary | NestedSummaries };
@@ -174,6 +174,16 @@ export function withPairedDifferences(runs: ReadonlyArray<{ aggregate: Experimen
     }
     return { ...run.result, pairedDifferences: { baseline: baseline.result.scenario, metrics: nest(diffs), significant } };
   });
+}
+
+/**
+ * A metric's summary in a result by its dotted path in `metrics` (e.g. `service.availability`), or
+ * undefined. Own keys only: a name such as `constructor` must not find Object's members.
+ */
+export function metricAt(result: RunResult, path: string): MetricSummary | undefined {
+  let node: NestedSummaries | MetricSummary | undefined = result.metrics;
+  for (const part of path.split('.')) node = node === undefined || isSummary(node) || !Object.hasOwn(node, part) ? undefined : (node as NestedSummaries)[part];
+  return node !== undefined && isSummary(node) ? node : undefined;
 }
 
 /** Metrics reported as a ratio of totals across replications: name -> [numerator, denominator]. */

@@ -61,6 +61,29 @@ export function chunkSize(replications: number, workers: number): number {
 }
 
 /**
+ * The jobs for replications [lo, hi) of each item and the saturation searches asked for: each
+ * item's range in chunks, the items' chunks interleaved so that all advance together. On a pool
+ * the searches go first (each is one long job, which would otherwise end the run alone); in one
+ * thread last (its progress then shows the replications from the start).
+ */
+export function planJobs(items: readonly ExperimentItem[], ranges: ReadonlyArray<readonly [number, number]>, saturation: readonly boolean[], workers: number, chunk?: number): Array<{ k: number; job: Job }> {
+  const searches = items.flatMap((it, k) => (saturation[k] ? [{ k, job: { kind: 'saturation', source: it.source } as Job }] : []));
+  const chunks = ranges.map(([lo, hi]) => chunk ?? chunkSize(hi - lo, workers));
+  const replications: Array<{ k: number; job: Job }> = [];
+  for (let round = 0, any = true; any; round++) {
+    any = false;
+    items.forEach((it, k) => {
+      const [lo, hi] = ranges[k]!;
+      const from = lo + round * chunks[k]!;
+      if (from >= hi) return;
+      any = true;
+      replications.push({ k, job: { kind: 'replicate', source: it.source, from, to: Math.min(hi, from + chunks[k]!) } });
+    });
+  }
+  return workers > 1 ? [...searches, ...replications] : [...replications, ...searches];
+}
+
+/**
  * Runs every replication of each scenario (and its saturation search) as jobs on `runner`, and
  * reduces them: each scenario's outcomes are added to its aggregate in replication order, whatever
  * order the jobs finish in. The result is therefore the same for any runner, number of workers and
@@ -74,23 +97,13 @@ export async function runParallel(items: readonly ExperimentItem[], runner: JobR
   const saturation: Array<number | null> = items.map(() => null);
   const total = items.reduce((a, it) => a + it.scenario.replications, 0);
   let done = starts.reduce((a, b) => a + b, 0);
-  const jobs: Array<{ k: number; job: Job }> = [];
-  const searches = options.saturation === false ? [] : items.map((it, k) => ({ k, job: { kind: 'saturation', source: it.source } as Job }));
-  // On a pool the searches go first: each is one long job, which would otherwise end the run alone.
-  if (runner.workers > 1) jobs.push(...searches);
-  const maxReps = Math.max(0, ...items.map((it) => it.scenario.replications));
-  const chunks = items.map((it, k) => options.chunk ?? chunkSize(it.scenario.replications - starts[k]!, runner.workers));
-  for (let round = 0; ; round++) {
-    let any = false;
-    items.forEach((it, k) => {
-      const from = starts[k]! + round * chunks[k]!;
-      if (from >= it.scenario.replications) return;
-      any = true;
-      jobs.push({ k, job: { kind: 'replicate', source: it.source, from, to: Math.min(it.scenario.replications, from + chunks[k]!) } });
-    });
-    if (!any || round > maxReps) break;
-  }
-  if (runner.workers <= 1) jobs.push(...searches);
+  const jobs = planJobs(
+    items,
+    items.map((it, k) => [starts[k]!, it.scenario.replications]),
+    items.map(() => options.saturation !== false),
+    runner.workers,
+    options.chunk,
+  );
   const reduce = (k: number, result: JobResult) => {
     if (result.kind === 'limit') throw new RunLimitError(result.message);
     if (result.kind === 'saturation') {

@@ -1,9 +1,7 @@
 import { RunLimitError } from '../engine/errors.js';
-import type { RunResult } from './experiment.js';
-import { ExperimentAggregate } from './experiment.js';
+import { ExperimentAggregate, metricAt, type RunResult } from './experiment.js';
 import { loadSource } from './jobs.js';
 import { runParallel, type ExperimentItem, type JobRunner, type ParallelProgress } from './parallel.js';
-import { isSummary, type MetricSummary } from './stats.js';
 
 /** A precision target: the 95% CI half-width of a metric (its path in the result's `metrics`), absolute or relative to the mean. */
 export interface PrecisionTarget {
@@ -33,16 +31,6 @@ export interface PrecisionReport {
   metrics: PrecisionStatus[];
 }
 
-/** The summary of a metric in a result, by its dotted path (own keys only), or undefined. */
-export function summaryAt(result: RunResult, path: string): MetricSummary | undefined {
-  let node: unknown = result.metrics;
-  for (const part of path.split('.')) {
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node !== null && typeof node === 'object' && isSummary(node) ? node : undefined;
-}
-
 /**
  * Where a result stands against the targets. A metric with no value in any replication is left
  * out; one whose mean and interval are both exactly 0 has met any target; one with fewer than two
@@ -51,7 +39,7 @@ export function summaryAt(result: RunResult, path: string): MetricSummary | unde
 export function precisionStatus(result: RunResult, targets: readonly PrecisionTarget[]): PrecisionStatus[] {
   const out: PrecisionStatus[] = [];
   for (const t of targets) {
-    const s = summaryAt(result, t.metric);
+    const s = metricAt(result, t.metric);
     if (s === undefined || s.mean === null) continue;
     const halfWidth = s.ci95 === null ? null : (s.ci95[1] - s.ci95[0]) / 2;
     const relativeHalfWidth = halfWidth === null || s.mean === 0 ? null : halfWidth / Math.abs(s.mean);

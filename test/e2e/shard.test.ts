@@ -31,6 +31,9 @@ describe('shards merged', () => {
       expectExit(merged, 0);
       expect(merged.stdout).toBe(one.stdout);
     }
+    // A shard's file is the same whatever the workers that wrote it.
+    const [two] = await shardsOf([...COMPARE, '--json'], 3, 'compare-one-worker', '1');
+    expect(readFileSync(two!, 'utf8')).toBe(readFileSync(join(temp, 'compare1-0.jsonl'), 'utf8'));
   });
 
   test('equal a sweep byte for byte, read from a folder too, and more shards than a point has replications', NO_TIME_LIMIT, async () => {

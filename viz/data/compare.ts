@@ -1,4 +1,4 @@
-import { isSummary, type MetricSummary, type NestedSummaries, type RunResult } from '../../sim/experiment/index.js';
+import { isSummary, metricAt, type MetricSummary, type RunResult } from '../../sim/experiment/index.js';
 
 /**
  * The compare view's data, shaped from `compare` results (no DOM here): one dot-plot panel per
@@ -48,11 +48,7 @@ const YEAR_S = 365 * 86400;
 
 /** The summary at a dotted result path (own keys only), or undefined. */
 export function summaryAt(result: RunResult, path: string): MetricSummary | undefined {
-  const parts = path.split('.');
-  if (parts[0] !== 'metrics') return undefined;
-  let node: NestedSummaries | MetricSummary | undefined = result.metrics;
-  for (const part of parts.slice(1)) node = node === undefined || isSummary(node) || !Object.hasOwn(node, part) ? undefined : (node as NestedSummaries)[part];
-  return node !== undefined && isSummary(node) ? node : undefined;
+  return path.startsWith('metrics.') ? metricAt(result, path.slice('metrics.'.length)) : undefined;
 }
 
 /** One panel per spec that some result has, each scenario with the metric a point; the best marked. */

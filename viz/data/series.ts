@@ -64,25 +64,27 @@ export function bucketsOf(fromS: number, toS: number, count: number): Buckets {
   return { fromS, toS: fromS + span, widthS: span / n, count: n };
 }
 
-/** Adds `amount`, spread evenly over [a, b], to the buckets it overlaps (an instant: to its bucket). */
-function spread(target: number[], b: Buckets, a: number, z: number, amount: number): void {
-  if (amount === 0 || z < b.fromS || a > b.toS) return;
+/** Calls `each(k, share)` for the buckets [a, z] overlaps, with the share of [a, z] in each (an instant: its bucket, share 1). */
+function overlaps(b: Buckets, a: number, z: number, each: (k: number, share: number) => void): void {
+  if (z < b.fromS || a > b.toS) return;
   if (!(z > a)) {
     const k = Math.min(b.count - 1, Math.floor((a - b.fromS) / b.widthS));
-    if (k >= 0) target[k]! += amount;
+    if (k >= 0) each(k, 1);
     return;
   }
-  const rate = amount / (z - a);
   const lo = Math.max(a, b.fromS);
   const hi = Math.min(z, b.toS);
-  let k = Math.max(0, Math.floor((lo - b.fromS) / b.widthS));
-  for (; k < b.count; k++) {
+  for (let k = Math.max(0, Math.floor((lo - b.fromS) / b.widthS)); k < b.count; k++) {
     const s = b.fromS + k * b.widthS;
-    const e = s + b.widthS;
     if (s >= hi) break;
-    const overlap = Math.min(e, hi) - Math.max(s, lo);
-    if (overlap > 0) target[k]! += rate * overlap;
+    const overlap = Math.min(s + b.widthS, hi) - Math.max(s, lo);
+    if (overlap > 0) each(k, overlap / (z - a));
   }
+}
+
+/** Adds `amount`, spread evenly over [a, z], to the buckets it overlaps (an instant: to its bucket). */
+function spread(target: number[], b: Buckets, a: number, z: number, amount: number): void {
+  if (amount !== 0) overlaps(b, a, z, (k, share) => (target[k]! += amount * share));
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -107,24 +109,6 @@ function clipSteps(changes: readonly Point[], fromS: number, toS: number): Point
   if (out.length === 0) out.push([fromS, current]);
   out.push([toS, out.at(-1)![1]]);
   return out;
-}
-
-/** Calls `each(k, share)` for the buckets [a, z] overlaps, with the share of [a, z] in each (an instant: its bucket, share 1). */
-function overlaps(b: Buckets, a: number, z: number, each: (k: number, share: number) => void): void {
-  if (z < b.fromS || a > b.toS) return;
-  if (!(z > a)) {
-    const k = Math.min(b.count - 1, Math.floor((a - b.fromS) / b.widthS));
-    if (k >= 0) each(k, 1);
-    return;
-  }
-  const lo = Math.max(a, b.fromS);
-  const hi = Math.min(z, b.toS);
-  for (let k = Math.max(0, Math.floor((lo - b.fromS) / b.widthS)); k < b.count; k++) {
-    const s = b.fromS + k * b.widthS;
-    if (s >= hi) break;
-    const overlap = Math.min(s + b.widthS, hi) - Math.max(s, lo);
-    if (overlap > 0) each(k, overlap / (z - a));
-  }
 }
 
 /** End-to-end latency components of one bucket: [template, shift (s), weight], one per template and shift. */
