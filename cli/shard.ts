@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { planJobs, type ExperimentItem, type JobRunner } from '../sim/experiment/parallel.js';
+import { earlierLimit, planJobs, type ExperimentItem, type JobRunner, type ReachedLimit } from '../sim/experiment/parallel.js';
+import { RunLimitError } from '../sim/engine/errors.js';
 import type { ScenarioSource } from '../sim/experiment/jobs.js';
 import type { ReplicationOutcome } from '../sim/experiment/replication.js';
 import { ENGINE_VERSION } from '../sim/version.js';
@@ -81,6 +82,13 @@ export async function runShard(items: readonly ExperimentItem[], spec: ShardComm
     runner.workers,
   );
   const results = await Promise.all(jobs.map(({ job }) => runner.run(job)));
+  // A limit reached: the one a run in one thread meets first.
+  let first: ReachedLimit | null = null;
+  results.forEach((r, j) => {
+    const reached = r.kind === 'limit' ? { k: jobs[j]!.k, replication: r.replication, message: r.message } : null;
+    if (reached !== null && (first === null || earlierLimit(reached, first))) first = reached;
+  });
+  if (first !== null) throw new RunLimitError((first as ReachedLimit).message);
   const header: Header = { deploysim: 'shard', engineVersion: ENGINE_VERSION, fingerprint: fingerprint(spec), shard, spec };
   const lines = [JSON.stringify(header)];
   // In item order, each item's replications in order and its search last: the same file for any workers.
@@ -90,7 +98,7 @@ export async function runShard(items: readonly ExperimentItem[], spec: ShardComm
   for (const j of order) {
     const r = results[j]!;
     const k = jobs[j]!.k;
-    if (r.kind === 'limit') throw new InputError(r.message);
+    if (r.kind === 'limit') continue; // (none: reported above)
     if (r.kind === 'saturation') lines.push(JSON.stringify({ item: k, saturation: r.rps }, encodeNumber));
     else {
       const outcomes = r.outcomes.map((o) => ({ values: [...o.values], distributions: [...o.distributions], events: o.events }));

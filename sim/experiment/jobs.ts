@@ -24,8 +24,11 @@ export type Job = { kind: 'replicate'; source: ScenarioSource; from: number; to:
 export type JobResult =
   | { kind: 'replicate'; from: number; outcomes: ReplicationOutcome[] }
   | { kind: 'saturation'; rps: number | null }
-  /** A limit of the scenario was reached (RunLimitError): bad input, reported as such wherever the job ran. */
-  | { kind: 'limit'; message: string };
+  /**
+   * A limit of the scenario was reached (RunLimitError): bad input, reported as such wherever the
+   * job ran. `replication`: the one that reached it (Infinity: the saturation search).
+   */
+  | { kind: 'limit'; message: string; replication: number };
 
 const loaded = new Map<string, Scenario>();
 
@@ -44,13 +47,17 @@ export function loadSource(source: ScenarioSource): Scenario {
 /** Runs a job where it is called. `onTime` reports simulated time within a replication (in-process progress). */
 export function runJob(job: Job, onTime?: (replication: number, timeS: number) => void): JobResult {
   const scenario = loadSource(job.source);
+  let replication = Infinity;
   try {
     if (job.kind === 'saturation') return { kind: 'saturation', rps: saturationThroughput(scenario)?.rps ?? null };
     const outcomes: ReplicationOutcome[] = [];
-    for (let i = job.from; i < job.to; i++) outcomes.push(runReplication(scenario, scenario.seed, i, onTime && { onTime: (t: number) => onTime(i, t) }));
+    for (replication = job.from; replication < job.to; replication++) {
+      const i = replication;
+      outcomes.push(runReplication(scenario, scenario.seed, i, onTime && { onTime: (t: number) => onTime(i, t) }));
+    }
     return { kind: 'replicate', from: job.from, outcomes };
   } catch (e) {
-    if (e instanceof RunLimitError) return { kind: 'limit', message: e.message };
+    if (e instanceof RunLimitError) return { kind: 'limit', message: e.message, replication };
     throw e;
   }
 }

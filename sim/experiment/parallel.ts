@@ -54,6 +54,22 @@ export interface ParallelOptions {
   aggregates?: ExperimentAggregate[];
 }
 
+/** A limit reached by replication `replication` (Infinity: the saturation search) of item k. */
+export interface ReachedLimit {
+  k: number;
+  replication: number;
+  message: string;
+}
+
+/**
+ * Whether limit a comes before b in a run in one thread, which goes replication by replication
+ * through the items in order, and searches saturation after them: the lower replication, then the
+ * earlier item.
+ */
+export function earlierLimit(a: { k: number; replication: number }, b: { k: number; replication: number }): boolean {
+  return a.replication < b.replication || (a.replication === b.replication && a.k < b.k);
+}
+
 /** Replications per job: small enough to keep every worker busy to the end, large enough that messages cost nothing. */
 export function chunkSize(replications: number, workers: number): number {
   if (workers <= 1) return 1;
@@ -129,8 +145,28 @@ export async function runParallel(items: readonly ExperimentItem[], runner: JobR
       reduce(k, await runner.run(job, onTime));
     }
   } else {
-    // Every job is handed to the pool at once (it queues them); the first failure ends the run.
-    await Promise.all(jobs.map(({ k, job }) => runner.run(job).then((result) => reduce(k, result))));
+    // Every job is handed to the pool at once (it queues them). A limit reached ends the run with
+    // the one a run in one thread meets first, once no job that could hold an earlier one is running.
+    await new Promise<void>((resolve, reject) => {
+      const settled = jobs.map(() => false);
+      let first: ReachedLimit | null = null;
+      const decide = () => {
+        const f = first;
+        if (f === null) {
+          if (settled.every(Boolean)) resolve();
+        } else if (jobs.every((j, x) => settled[x] || earlierLimit(f, { k: j.k, replication: j.job.kind === 'replicate' ? j.job.from : Infinity }))) reject(new RunLimitError(f.message));
+      };
+      jobs.forEach(({ k, job }, x) => {
+        runner.run(job).then((result) => {
+          settled[x] = true;
+          if (result.kind === 'limit') {
+            const reached = { k, replication: result.replication, message: result.message };
+            if (first === null || earlierLimit(reached, first)) first = reached;
+          } else if (first === null) reduce(k, result);
+          decide();
+        }, reject);
+      });
+    });
   }
   return aggregates.map((aggregate, k) => ({ aggregate, result: aggregate.result(saturation[k]!) }));
 }

@@ -59,5 +59,10 @@ describe('jobs and their reducer', () => {
     expect(seen).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
     const limited = loadScenarioItem('single-replica', [...FAST, { text: 'limits.maxEventsPerReplication=50', origin: 'test' }]);
     await expect(runExperimentOn(limited, new ScramblingRunner(2, 1), { chunk: 3 })).rejects.toBeInstanceOf(RunLimitError);
+    // The limit reported is the one a run in one thread meets first, whatever order the jobs end in.
+    const message = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => e.message);
+    const inOrder = await message(runExperimentOn(limited, new InProcessRunner()));
+    expect(inOrder).toMatch(/replication 10 needed more than 50 events/);
+    for (const seed of [1, 2, 3, 4]) expect(await message(runExperimentOn(limited, new ScramblingRunner(2, seed), { chunk: 2 }))).toBe(inOrder);
   });
 });
