@@ -12,8 +12,8 @@ import { parseWorkers, withRunner } from './pool.js';
 import { OutputFile } from './out-file.js';
 import { progressBar, stopProgressBars } from './progress.js';
 import { parseShard, readShards, runShard, type ShardCommand } from './shard.js';
-import { formatSweep, HEADLINE, parseVary, sweepCsv, sweepJsonLines, sweepPoints, type Axis } from './sweep.js';
-import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, readScenarioText, resolveScenarioPath } from './scenarios.js';
+import { formatSweep, HEADLINE, parseVary, sweepAxes, sweepCsv, sweepJsonLines, sweepPoints, type Axis } from './sweep.js';
+import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, loadScenarioLocated, readScenarioText, resolveScenarioPath } from './scenarios.js';
 import { DEFAULT_VIZ_HOST, DEFAULT_VIZ_PORT, defaultSiteDir, MAX_LINK_CHARS, startVizServer, vizQuery, vizState } from './viz-server.js';
 
 /** Where the program writes; tests pass their own. */
@@ -165,6 +165,10 @@ function buildProgram(io: Io): Command {
     if (idle !== null) io.err(idle);
     const unservable = unservableWarning(scenario);
     if (unservable !== null) io.err(unservable);
+    if (scenario.sweep.length > 0) {
+      const count = scenario.sweep.reduce((n, a) => n * a.values.length, 1);
+      io.err(`note: ${item.source.file} has a sweep: section (${count} point${count === 1 ? '' : 's'}); run simulates the scenario as written, deploysim sweep ${item.source.file} runs every point\n`);
+    }
     const progress = progressReporter(io);
     if (o.precision !== undefined) {
       const targets = o.precision.flatMap(parsePrecision);
@@ -240,18 +244,42 @@ function buildProgram(io: Io): Command {
     });
 
   addRunOptions(program.command('sweep').argument('<scenario>', 'scenario file (.yaml or .json) or built-in name'))
-    .addOption(new Option('--vary <path=list>', 'a field and its values: 1,2,3 or 1..6 or 5s,10s,30s (repeatable: every combination runs)').argParser(collect).default([]))
+    .addOption(new Option('--vary <path=list>', "a field and its values: 1,2,3 or 1..6 or 5s,10s,30s (repeatable: every combination runs; adds to the scenario's sweep: section, or replaces its axis of the same field)").argParser(collect).default([]))
     .option('--csv', 'print the table as CSV (raw numbers: mean and 95% CI bounds per metric)')
-    .description('simulate a scenario at every combination of --vary values, on common random numbers, a row per point (--json: JSON lines, one per point)')
+    .description("simulate a scenario at every combination of its sweep: section's and --vary's values, on common random numbers, a row per point (--json: JSON lines, one per point)")
     .action(async (arg: string, o: SweepOptions) => {
       const workers = parseWorkers(o.workers);
-      if (o.vary.length === 0) throw new InputError('sweep: give at least one --vary PATH=LIST, e.g. --vary workloads[0].replicas=1..5');
       if (o.json && o.csv) throw new InputError('sweep: --json and --csv are two formats; give one');
-      const axes = o.vary.map(parseVary);
-      const points = sweepPoints(axes);
+      const vary = o.vary.map(parseVary);
       const common = overridesOf(o);
-      // Every point is loaded before anything runs: a field that does not exist, or a value it cannot take, is reported first.
-      const items = points.map((p) => loadScenarioItem(arg, [...common, ...p.map(([path, value]) => ({ text: `${path}=${value}`, origin: `--vary ${path}=${value}` }))]));
+      const base = loadScenarioLocated(arg, common);
+      const given = sweepAxes(base.scenario, base.source.file, base.locs, vary);
+      if (given.length === 0) throw new InputError(`sweep: ${arg} has no sweep: section; give at least one --vary PATH=LIST, e.g. --vary workloads[0].replicas=1..5`);
+      const axes: Axis[] = given.map(({ path, values }) => ({ path, values }));
+      const overrideOf = ([path, value, origin]: [string, string, string]) => ({ text: `${path}=${value}`, origin });
+      // Every value is checked alone first (all bad values reported at once), then every point is
+      // loaded before anything runs: a field that does not exist, or a value it cannot take, comes first.
+      // (A problem that is the same for every value of an axis, such as a field that does not exist, is reported once.)
+      const problems = new Map<string, string>();
+      given.forEach((a, k) => {
+        a.values.forEach((v, j) => {
+          const origin = a.origins[j]!;
+          try {
+            loadScenarioItem(arg, [...common, overrideOf([a.path, v, origin])]);
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+            for (const line of e.message.split('\n')) {
+              const key = line.startsWith(origin) ? `${k}\n${line.slice(origin.length)}` : line;
+              if (!problems.has(key)) problems.set(key, line);
+            }
+          }
+        });
+      });
+      if (problems.size > 0) throw new InputError([...problems.values()].join('\n'));
+      const located = sweepPoints(given);
+      const points = located.map((p) => p.map(([path, value]) => [path, value] as [string, string]));
+      // A point is a scenario of its own: its resolved scenario has no sweep: section.
+      const items = located.map((p) => loadScenarioItem(arg, [...common, { text: 'sweep=[]', origin: 'a sweep point' }, ...p.map(overrideOf)]));
       const out = o.out === undefined ? null : new OutputFile(o.out);
       try {
         if (o.shard !== undefined) {

@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatScenarioError, loadScenarioText, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
 import { PATTERN_ORDER } from '../sim/scenario/patterns.js';
+import type { Loc } from '../sim/scenario/tree.js';
 import type { ScenarioSource } from '../sim/experiment/jobs.js';
 import type { ExperimentItem } from '../sim/experiment/parallel.js';
 import { encodingProblem, readBounded, type BoundedRead } from './read-file.js';
@@ -97,10 +98,16 @@ export function loadScenarioFile(arg: string, overrides: readonly OverrideInput[
 
 /** A scenario file or built-in, loaded, with its source (text, name, overrides) for worker threads to load it the same. */
 export function loadScenarioItem(arg: string, overrides: readonly OverrideInput[]): ExperimentItem {
+  const { scenario, source } = loadScenarioLocated(arg, overrides);
+  return { scenario, source };
+}
+
+/** loadScenarioItem, and where each field was written (for errors about the `sweep:` section's values). */
+export function loadScenarioLocated(arg: string, overrides: readonly OverrideInput[]): ExperimentItem & { locs: ReadonlyMap<string, Loc> } {
   const path = resolveScenarioPath(arg);
   const text = readScenarioText(arg, path);
   const source: ScenarioSource = { text, file: displayPath(path), overrides: [...overrides] };
   const result = loadScenarioText(source.text, source.file, source.overrides);
   if (result.scenario === undefined) throw new InputError(result.errors.map(formatScenarioError).join('\n'));
-  return { scenario: result.scenario, source };
+  return { scenario: result.scenario, source, locs: result.locs ?? new Map() };
 }

@@ -1,6 +1,8 @@
 import type { MetricSummary, RunResult } from '../sim/experiment/index.js';
 import { at, formatCell, type Kind } from './format.js';
 import { InputError } from './scenarios.js';
+import { MAX_SWEEP_POINTS, parseSweepList, sweepAxesProblem, type Scenario } from '../sim/scenario/index.js';
+import type { Loc } from '../sim/scenario/tree.js';
 
 /** One axis of a sweep: a scenario field and the values it takes, as override text. */
 export interface Axis {
@@ -8,48 +10,60 @@ export interface Axis {
   values: string[];
 }
 
+/** An axis as given: from `--vary` or the scenario's `sweep:` section, with how errors name each value. */
+export interface GivenAxis extends Axis {
+  /** Per value: the origin of its override (`--vary PATH=value`, or the file line of the `sweep:` entry). */
+  origins: string[];
+}
+
 /** Points of a sweep at most (a typo such as 1..100000 is an error, not a day of simulation). */
-export const MAX_POINTS = 10_000;
+export const MAX_POINTS = MAX_SWEEP_POINTS;
 
 /**
  * `--vary PATH=LIST`: LIST is values separated by commas (`1,2,3,5`, `5s,10s,30s`, `round-robin,least-connections`)
  * or an integer range (`1..6`, both ends included). Each value is checked later, by the scenario
  * loader, as `--set PATH=value` would be.
  */
-export function parseVary(spec: string): Axis {
+export function parseVary(spec: string): GivenAxis {
   const eq = spec.indexOf('=');
   const path = eq < 0 ? '' : spec.slice(0, eq).trim();
   const list = eq < 0 ? '' : spec.slice(eq + 1).trim();
   if (path === '' || list === '') throw new InputError(`--vary ${spec}: expected PATH=LIST, e.g. workloads[0].replicas=1..5 or coordination.heartbeatInterval=5s,10s,30s`);
-  const range = /^(-?\d+)\s*\.\.\s*(-?\d+)$/.exec(list);
-  if (range !== null) {
-    const lo = Number(range[1]);
-    const hi = Number(range[2]);
-    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi) throw new InputError(`--vary ${spec}: expected a range of whole numbers from low to high, e.g. 1..6`);
-    if (hi - lo + 1 > MAX_POINTS) throw new InputError(`--vary ${spec}: ${hi - lo + 1} values; a sweep takes at most ${MAX_POINTS.toLocaleString('en-US')} points`);
-    return { path, values: Array.from({ length: hi - lo + 1 }, (_, i) => String(lo + i)) };
-  }
-  const values = list.split(',').map((v) => v.trim());
-  if (values.some((v) => v === '')) throw new InputError(`--vary ${spec}: an empty value in the list; expected values separated by commas, e.g. 1,2,3`);
-  const seen = new Set<string>();
-  for (const v of values) {
-    if (seen.has(v)) throw new InputError(`--vary ${spec}: the value ${v} is listed twice`);
-    seen.add(v);
-  }
-  return { path, values };
+  const parsed = parseSweepList(list);
+  if ('expected' in parsed) throw new InputError(`--vary ${spec}: expected ${parsed.expected}`);
+  return { path, values: parsed.values, origins: parsed.values.map((v) => `--vary ${path}=${v}`) };
 }
 
-/** The cartesian product of the axes, the first axis varying slowest: each point as [path, value] pairs. */
-export function sweepPoints(axes: readonly Axis[]): Array<Array<[string, string]>> {
-  const paths = new Set<string>();
-  for (const a of axes) {
-    if (paths.has(a.path)) throw new InputError(`--vary ${a.path}: the field is varied twice; give all its values in one --vary`);
-    paths.add(a.path);
-  }
+/**
+ * The axes of a sweep: the scenario's `sweep:` section (each value's errors at its line), then the
+ * `--vary` axes; a `--vary` of a field the section varies takes that axis's place.
+ *
+ * @param file the scenario file as errors name it
+ * @param locs where the scenario's fields were written (the loader's)
+ */
+export function sweepAxes(scenario: Scenario, file: string, locs: ReadonlyMap<string, Loc>, vary: readonly GivenAxis[]): GivenAxis[] {
+  const where = (path: string): string => {
+    const loc = locs.get(path);
+    return loc === undefined ? file : 'origin' in loc ? loc.origin : `${loc.file}:${loc.line}:${loc.col}`;
+  };
+  const fromFile: GivenAxis[] = scenario.sweep.map((a, i) => ({
+    path: a.field,
+    values: a.values,
+    origins: a.values.map((v, j) => `${where(locs.has(`sweep[${i}].values[${j}]`) ? `sweep[${i}].values[${j}]` : `sweep[${i}].values`)} (sweep[${i}]: ${a.field}=${v})`),
+  }));
+  const problem = sweepAxesProblem(vary.map((a) => ({ field: a.path, values: a.values })));
+  if (problem !== undefined) throw new InputError(`--vary: expected ${problem}`);
+  const axes = fromFile.map((a) => vary.find((v) => v.path === a.path) ?? a);
+  axes.push(...vary.filter((v) => !fromFile.some((a) => a.path === v.path)));
   const count = axes.reduce((n, a) => n * a.values.length, 1);
   if (count > MAX_POINTS) throw new InputError(`the sweep has ${count.toLocaleString('en-US')} points; it takes at most ${MAX_POINTS.toLocaleString('en-US')}`);
-  let points: Array<Array<[string, string]>> = [[]];
-  for (const a of axes) points = points.flatMap((p) => a.values.map((v) => [...p, [a.path, v] as [string, string]]));
+  return axes;
+}
+
+/** The cartesian product of the axes, the first axis varying slowest: each point as [path, value, origin] triples. */
+export function sweepPoints(axes: readonly GivenAxis[]): Array<Array<[string, string, string]>> {
+  let points: Array<Array<[string, string, string]>> = [[]];
+  for (const a of axes) points = points.flatMap((p) => a.values.map((v, j) => [...p, [a.path, v, a.origins[j]!] as [string, string, string]]));
   return points;
 }
 

@@ -33,6 +33,7 @@ import {
 } from './spec.js';
 import { loadBalancer, serving, traffic, workloadTraffic } from './fields-traffic.js';
 import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination } from './fields-coordination.js';
+import { checkSweepValues, FIELD_PATH, SWEEP_VALUES, sweepAxesProblem, type SweepAxis } from './sweep.js';
 
 /**
  * Every scenario field, its default and where the default comes from. This is the one place
@@ -419,6 +420,18 @@ export const scenarioSpec: ObjectSpec = object(
     loadBalancer,
     coordination,
     faults: array(fault, [], 'scripted faults'),
+    sweep: array(
+      object(
+        {
+          field: leaf(FIELD_PATH, undefined, 'the field to vary, as --set names it: workloads[0].replicas, coordination.heartbeatInterval'),
+          values: leaf(SWEEP_VALUES, undefined, 'its values: a list ([1, 2, 3, 5] or [5s, 10s, 30s]) or a range of whole numbers as text (1..6)', { check: checkSweepValues }),
+        },
+        'one axis of the sweep',
+      ),
+      [],
+      '`deploysim sweep` runs the scenario at every combination of these values (the first axis varying slowest; `--vary` adds axes or replaces one of the same field); `run` and `compare` run the scenario as written',
+      { check: (axes: SweepAxis[]) => sweepAxesProblem(axes) },
+    ),
   },
   'a deploysim scenario',
 );

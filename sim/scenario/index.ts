@@ -7,3 +7,4 @@ export * from './reference.js';
 export { scenarioSpec } from './fields.js';
 export type { OverrideInput } from './overrides.js';
 export { sharedWithFirst } from './comparison.js';
+export { MAX_SWEEP_POINTS, parseSweepList, sweepAxesProblem, sweepProduct, type SweepAxis } from './sweep.js';

@@ -11,6 +11,8 @@ export interface LoadResult {
   scenario?: Scenario;
   /** Every problem found, in document order. */
   errors: ScenarioError[];
+  /** With a scenario: where each field path was written (an override's fields at its origin). */
+  locs?: ReadonlyMap<string, Loc>;
 }
 
 /**
@@ -36,7 +38,7 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   const scenario = checked.scenario;
   if (scenario.name === undefined) scenario.name = defaultName(file);
   resolveProtocolDefaults(scenario as Scenario);
-  return { scenario: scenario as Scenario, errors: [] };
+  return { scenario: scenario as Scenario, errors: [], locs: checked.locs };
 }
 
 /** The document's mapping of scenario fields (undefined for an empty document), or the errors that leave none. */
@@ -69,14 +71,14 @@ function applyOverrides(root: LNode | undefined, inputs: readonly OverrideInput[
 }
 
 /** Validates a tree against the scenario spec, then the checks across fields; every problem at once. */
-function checkScenario(tree: LNode | undefined, file: string): { scenario: Partial<Scenario>; errors: ScenarioError[] } {
+function checkScenario(tree: LNode | undefined, file: string): { scenario: Partial<Scenario>; errors: ScenarioError[]; locs: Map<string, Loc> } {
   const rootLoc: Loc = { file, line: 1, col: 1 };
   const v = validateTree(tree, scenarioSpec, rootLoc);
   // Checks across fields run on whatever validated, so every problem is reported in one go.
   const scenario = v.value as Partial<Scenario>;
   const failed = new Set(v.errors.map((e) => e.path));
   const cross = crossCheck(scenario, (path) => v.locs.get(path) ?? nearestLoc(v.locs, path) ?? rootLoc, (path) => v.locs.has(path), (path) => [...failed].some((f) => within(f, path)));
-  return { scenario, errors: [...v.errors, ...cross] };
+  return { scenario, errors: [...v.errors, ...cross], locs: v.locs };
 }
 
 /**

@@ -28,19 +28,24 @@ export function parseOverride(input: OverrideInput): Override | ScenarioError[] 
   if (eq < 0) return [{ loc, path: '', message: 'expected path=value, e.g. workloads[0].replicas=3, got no "="' }];
   if (text.slice(0, eq).trim() === '') return [{ loc, path: '', message: 'expected a field path before "=", e.g. workloads[0].replicas=3, got nothing' }];
   const pathText = text.slice(0, eq).trim();
+  const keys = parseFieldPath(pathText);
+  if (keys === undefined) return [{ loc, path: pathText, message: `expected a field path such as workloads[0].replicas, got ${JSON.stringify(pathText)}` }];
+  const value = parseValue(text.slice(eq + 1), origin);
+  if ('errors' in value) return value.errors.map((e) => ({ ...e, path: joinPath(pathText, e.path) }));
+  return { text, origin, keys, value: value.tree };
+}
+
+/** The keys of a field path (`workloads[0].replicas` -> ['workloads', 0, 'replicas']), or undefined when it is not one. */
+export function parseFieldPath(pathText: string): Array<string | number> | undefined {
   const keys: Array<string | number> = [];
   let rest = pathText;
   while (rest.length > 0) {
     const m = SEGMENT.exec(rest);
-    if (m === null || (keys.length === 0 && m[0].startsWith('.'))) {
-      return [{ loc, path: pathText, message: `expected a field path such as workloads[0].replicas, got ${JSON.stringify(pathText)}` }];
-    }
+    if (m === null || (keys.length === 0 && m[0].startsWith('.'))) return undefined;
     keys.push(m[1] !== undefined ? m[1] : Number(m[2]));
     rest = rest.slice(m[0].length);
   }
-  const value = parseValue(text.slice(eq + 1), origin);
-  if ('errors' in value) return value.errors.map((e) => ({ ...e, path: joinPath(pathText, e.path) }));
-  return { text, origin, keys, value: value.tree };
+  return keys.length > 0 ? keys : undefined;
 }
 
 /** Values that can only be meant as YAML: a flow list or mapping, a quoted text, an alias, an anchor or a tag. */

@@ -1,4 +1,5 @@
 import type { DistSpec } from '../engine/distributions.js';
+import type { SweepAxis } from './sweep.js';
 
 /**
  * A resolved scenario: every default filled in, every unit converted. Durations are seconds,
@@ -20,6 +21,8 @@ export interface Scenario {
   loadBalancer: LoadBalancerConfig;
   coordination: CoordinationConfig;
   faults: FaultConfig[];
+  /** Axes `deploysim sweep` varies (empty: none). */
+  sweep: SweepAxis[];
 }
 
 /** MI coordination (facts A2-A4): the database and the protocol's timings. */

@@ -79,6 +79,7 @@ class Validator {
       // Report each bad item of a list at its own index.
       let ok = true;
       node.items.forEach((child, i) => {
+        this.locs.set(`${path}[${i}]`, child.loc);
         const raw = child.t === 'scalar' ? child.v : plain(child);
         if (item.parse(raw) === undefined) ok = !!this.fail(child.loc, `${path}[${i}]`, item.expected, describeFound(raw));
       });

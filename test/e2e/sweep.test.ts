@@ -1,7 +1,7 @@
 // `deploysim sweep` in the compiled program: every combination of the --vary values, each point the
 // same as `deploysim run --set` at that point (same seed: common random numbers), as a table, CSV or
 // JSON lines, to stdout or written whole to --out; bad axes are located errors before anything runs.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -66,9 +66,10 @@ describe('deploysim sweep', () => {
       [['--vary', 'workloads[0].replicas=1,two'], '--vary workloads[0].replicas=two'],
       [['--vary', 'workloads[0].replicas=5..1'], 'expected a range of whole numbers from low to high'],
       [['--vary', 'workloads[0].replicas'], 'expected PATH=LIST'],
-      [['--vary', 'workloads[0].replicas=1,,2'], 'an empty value'],
+      [['--vary', 'workloads[0].replicas=1,,2'], 'no empty value'],
       [['--vary', 'horizon=1..200000'], 'at most 10,000 points'],
-      [[], 'give at least one --vary'],
+      [[], 'multiple-replicas has no sweep: section; give at least one --vary'],
+      [['--vary', 'workloads[0].replicas=1,2', '--vary', 'workloads[0].replicas=3'], '--vary: expected axes each of a different field (workloads[0].replicas is varied twice'],
     ];
     for (const [args, message] of cases) {
       const r = await deploysim(['sweep', 'multiple-replicas', ...args, ...FAST, '--json', '--out', file]);
@@ -80,5 +81,69 @@ describe('deploysim sweep', () => {
     const r = await deploysim(['sweep', 'multiple-replicas', ...AXES, ...FAST, '--out', join(temp, 'no-such-dir', 'x.txt')]);
     expectExit(r, 1);
     expect(r.stderr).toContain('--out');
+  });
+
+  test("a scenario's sweep: section runs as the same --vary axes do; --vary adds an axis or takes the place of the section's", NO_TIME_LIMIT, async () => {
+    const plain = join(temp, 'plain.yaml');
+    const swept = join(temp, 'swept.yaml');
+    const body = 'name: swept\nhorizon: 20d\nreplications: 6\nseed: 3\nworkloads:\n  - name: mi\n    replicas: 2\n';
+    writeFileSync(plain, body);
+    writeFileSync(swept, `${body}sweep:\n  - field: workloads[0].replicas\n    values: 1..2\n  - field: cluster.nodePools[0].count\n    values: [2, 3]\n`);
+    const [fromFile, fromVary, replaced, added, run] = await Promise.all([
+      deploysim(['sweep', swept, '--json']),
+      deploysim(['sweep', plain, ...AXES, '--json']),
+      deploysim(['sweep', swept, '--vary', 'cluster.nodePools[0].count=4', '--json']),
+      deploysim(['sweep', swept, '--vary', 'coordination.heartbeatInterval=5s,10s', '--csv']),
+      deploysim(['run', swept, '--json']),
+    ]);
+    for (const r of [fromFile, fromVary, replaced, added, run]) expectExit(r, 0);
+    // (Each point's resolved scenario is the point's: without the sweep: section.)
+    expect(fromFile.stdout).toBe(fromVary.stdout);
+    const points = (r: typeof fromFile) => r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { point: Record<string, string> }).point);
+    expect(points(replaced)).toEqual([
+      { 'workloads[0].replicas': '1', 'cluster.nodePools[0].count': '4' },
+      { 'workloads[0].replicas': '2', 'cluster.nodePools[0].count': '4' },
+    ]);
+    expect(added.stdout.split('\n')[0]).toBe('workloads[0].replicas,cluster.nodePools[0].count,coordination.heartbeatInterval,replications,service.availability (mean),service.availability (ci95 low),service.availability (ci95 high),service.downtimeS (mean),service.downtimeS (ci95 low),service.downtimeS (ci95 high),cost.nodeHours (mean),cost.nodeHours (ci95 low),cost.nodeHours (ci95 high)');
+    expect(added.stdout.trimEnd().split('\n')).toHaveLength(9);
+    // run simulates the scenario as written, and says so.
+    expect(run.stderr).toContain(`has a sweep: section (4 points); run simulates the scenario as written, deploysim sweep`);
+    expect((JSON.parse(run.stdout) as { replications: number }).replications).toBe(6);
+  });
+
+  test("bad entries of a sweep: section are errors at their line, each once, before anything runs", NO_TIME_LIMIT, async () => {
+    const file = join(temp, 'bad-sweep.yaml');
+    writeFileSync(
+      file,
+      [
+        'horizon: 20d',
+        'replications: 6',
+        'workloads:',
+        '  - name: mi',
+        'sweep:',
+        '  - field: workloads[0].replicaz',
+        '    values: 1..3',
+        '  - field: cluster.nodePools[0].count',
+        '    values: [2, -4, 5s]',
+        '',
+      ].join('\n'),
+    );
+    const r = await deploysim(['sweep', file, '--json']);
+    expectExit(r, 1);
+    expectNoStackTrace(r);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/bad-sweep\.yaml:7:13 \(sweep\[0\]: workloads\[0\]\.replicaz=1\) workloads\[0\]\.replicaz: expected one of the fields .*did you mean replicas/);
+    expect(lines[1]).toMatch(/bad-sweep\.yaml:9:17 \(sweep\[1\]: cluster\.nodePools\[0\]\.count=-4\) cluster\.nodePools\[0\]\.count: expected an integer between 0 and 1000, got -4$/);
+    expect(lines[2]).toMatch(/bad-sweep\.yaml:9:21 \(sweep\[1\]: cluster\.nodePools\[0\]\.count=5s\) cluster\.nodePools\[0\]\.count: expected an integer, got "5s"$/);
+    // The section's own shape is checked when the scenario loads, for every command.
+    writeFileSync(file, 'workloads:\n  - name: mi\nsweep:\n  - field: "workloads[0"\n    values: [1, 1]\n  - values: [{a: 1}]\n');
+    const shape = await deploysim(['run', file]);
+    expectExit(shape, 1);
+    expect(shape.stderr).toContain('bad-sweep.yaml:4:12 sweep[0].field: expected a field path as --set takes it');
+    expect(shape.stderr).toContain('bad-sweep.yaml:5:13 sweep[0].values: expected each value once (1 is listed twice), got a list');
+    expect(shape.stderr).toContain('bad-sweep.yaml:6:5 sweep[1].field: expected a field path');
+    expect(shape.stderr).toContain('bad-sweep.yaml:6:14 sweep[1].values[0]: expected a number, a duration, a name or true/false (a single value), got a mapping');
   });
 });
