@@ -209,18 +209,39 @@ function describeRun(r: RunResult): string {
   return `${r.replications} replication${r.replications === 1 ? '' : 's'} x ${formatDuration(r.horizonS)} (first ${formatDuration(r.warmupS)} not measured), seed ${r.seed}, engine ${r.engineVersion}`;
 }
 
-/** `run --precision`: the replications it took and where each target stands. */
-export function formatPrecision(p: PrecisionReport): string {
+/**
+ * `--precision`: the replications it took and where each target stands. With several scenarios
+ * (compare, a sweep's points; `labels` names them), each metric's line is the scenario farthest
+ * from its target, and how many met it.
+ */
+export function formatPrecision(reports: readonly PrecisionReport[], labels: readonly string[] = []): string {
+  const p = reports[0]!;
   const lines = [
     '',
-    `precision: ${p.replications.toLocaleString('en-US')} replications; ${p.met ? 'every target met' : `a target missed at the most allowed (--max-replications ${p.maxReplications.toLocaleString('en-US')})`}`,
+    `precision: ${p.replications.toLocaleString('en-US')} replications${reports.length > 1 ? ' each' : ''}; ${p.met ? 'every target met' : `a target missed at the most allowed (--max-replications ${p.maxReplications.toLocaleString('en-US')})`}`,
   ];
-  for (const m of p.metrics) {
+  const metrics = [...new Set(reports.flatMap((r) => r.metrics.map((m) => m.metric)))];
+  for (const metric of metrics) {
+    const standing = reports.flatMap((r, k) => r.metrics.filter((m) => m.metric === metric).map((m) => ({ m, k })));
+    const worst = standing.reduce((a, b) => (shortfall(b.m) > shortfall(a.m) ? b : a));
+    const { m } = worst;
     const reached = m.halfWidth === null ? 'no interval yet' : m.relative ? (m.relativeHalfWidth === null ? `±${m.halfWidth} (mean 0)` : `±${(m.relativeHalfWidth * 100).toPrecision(3)}% of the mean`) : `±${m.halfWidth.toPrecision(3)}`;
     const target = m.relative ? `${(m.target * 100).toPrecision(3)}%` : `${m.target}`;
-    lines.push(`  ${m.metric}: ${reached} (target ${target}) ${m.met ? 'met' : 'MISSED'}`);
+    if (reports.length === 1) lines.push(`  ${metric}: ${reached} (target ${target}) ${m.met ? 'met' : 'MISSED'}`);
+    else {
+      const met = standing.filter((x) => x.m.met).length;
+      lines.push(`  ${metric}: widest ${reached} at ${labels[worst.k] ?? `scenario ${worst.k + 1}`} (target ${target}); met in ${met} of ${standing.length}${met < standing.length ? ', MISSED' : ''}`);
+    }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** How far a metric is from its target: its half-width over the target (Infinity with no interval, or a relative target and a mean of 0). */
+function shortfall(m: PrecisionReport['metrics'][number]): number {
+  if (m.halfWidth === 0) return 0;
+  if (m.halfWidth === null) return Infinity;
+  if (!m.relative) return m.halfWidth / m.target;
+  return m.relativeHalfWidth === null ? Infinity : m.relativeHalfWidth / m.target;
 }
 
 /** The readable report of `deploysim run`. */

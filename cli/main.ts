@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { compareOn, ExperimentAggregate, loadSource, runExperimentOn, runParallel, runToPrecision, withPairedDifferences, type ExperimentItem, type ParallelProgress, type PrecisionTarget, type RunResult } from '../sim/experiment/index.js';
+import { compareOn, ExperimentAggregate, loadSource, runExperimentOn, runAllToPrecision, runParallel, runToPrecision, withPairedDifferences, type ExperimentItem, type ParallelProgress, type PrecisionReport, type PrecisionTarget, type RunResult } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
@@ -105,7 +105,9 @@ function addRunOptions(cmd: Command): Command {
     .option('--json', 'print the result as JSON and nothing else on stdout')
     .option('--out <file>', 'write the output to this file (whole or not at all) instead of stdout')
     .option('--shard <i/n>', 'run only shard i of n (0 <= i < n) and print it as JSON lines, for deploysim merge (a Kubernetes Indexed Job: i = JOB_COMPLETION_INDEX)')
-    .option('--workers <n>', 'worker threads running the replications (default: DEPLOYSIM_WORKERS, or the available cores; 1 runs them in this process); the result is the same for any number');
+    .option('--workers <n>', 'worker threads running the replications (default: DEPLOYSIM_WORKERS, or the available cores; 1 runs them in this process); the result is the same for any number')
+    .addOption(new Option('--precision <target>', 'replicate in batches until each 95% CI half-width is this small (in every scenario or point): 1% (of the mean, every headline metric), or PATH=0.5% or PATH=0.001 (in the unit of the metric), e.g. metrics.service.availability=0.001% (repeatable)').argParser((value: string, previous?: string[]) => collect(value, previous ?? [])))
+    .option('--max-replications <n>', `with --precision: stop at this many replications (default ${DEFAULT_MAX_REPLICATIONS.toLocaleString('en-US')})`);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -132,14 +134,13 @@ function buildProgram(io: Io): Command {
 
   addRunOptions(program.command('run').argument('<scenario>', 'scenario file (.yaml or .json) or built-in pattern name'))
     .option('--trace <file>', 'also write every model event of replication 0 to this file, as JSON lines')
-    .addOption(new Option('--precision <target>', 'replicate in batches until each 95% CI half-width is this small: 1% (of the mean, every headline metric), or PATH=0.5% or PATH=0.001 (in the unit of the metric), e.g. metrics.service.availability=0.001% (repeatable)').argParser((value: string, previous?: string[]) => collect(value, previous ?? [])))
-    .option('--max-replications <n>', `with --precision: stop at this many replications (default ${DEFAULT_MAX_REPLICATIONS.toLocaleString('en-US')})`)
     .description('simulate one scenario and print its metrics with 95% confidence intervals')
     .action(async (arg: string, o: RunOptions) => {
       const workers = parseWorkers(o.workers);
       const item = loadScenarioItem(arg, overridesOf(o));
       const scenario = item.scenario;
-      if (o.shard !== undefined && (o.precision !== undefined || o.trace !== undefined)) throw new InputError('--shard runs a fixed slice of the replications: it does not go with --precision or --trace');
+      if (o.shard !== undefined && o.trace !== undefined) throw new InputError('--shard runs a fixed slice of the replications: it does not go with --trace');
+      const precision = precisionOf(o);
       const out = o.out === undefined ? null : new OutputFile(o.out);
       const trace = o.trace === undefined ? null : new TraceFile(o.trace);
       try {
@@ -148,7 +149,7 @@ function buildProgram(io: Io): Command {
           emit(await shardOf([item], spec, o.shard, workers), out);
           return;
         }
-        const output = await runOne(item, o, workers);
+        const output = await runOne(item, o, workers, precision);
         // The trace is complete (or the run fails) before anything is printed.
         trace?.write(scenario);
         emit(output, out);
@@ -159,7 +160,7 @@ function buildProgram(io: Io): Command {
     });
 
   /** `run` itself: its warnings on stderr; returns the table or JSON for stdout. */
-  async function runOne(item: ExperimentItem, o: RunOptions, workers: number): Promise<string> {
+  async function runOne(item: ExperimentItem, o: RunOptions, workers: number, target: PrecisionOption | null): Promise<string> {
     const scenario = item.scenario;
     const idle = idleFaultWarning(scenario);
     if (idle !== null) io.err(idle);
@@ -170,15 +171,11 @@ function buildProgram(io: Io): Command {
       io.err(`note: ${item.source.file} has a sweep: section (${count} point${count === 1 ? '' : 's'}); run simulates the scenario as written, deploysim sweep ${item.source.file} runs every point\n`);
     }
     const progress = progressReporter(io);
-    if (o.precision !== undefined) {
-      const targets = o.precision.flatMap(parsePrecision);
-      const max = parseMaxReplications(o.maxReplications);
-      const { result, precision } = await withRunner(workers, max, (runner) => runToPrecision(item, runner, targets, max, progress));
-      const named = targets.filter((t) => !HEADLINE.some((h) => h.path === t.metric));
-      for (const t of named) if (!precision.metrics.some((m) => m.metric === t.metric)) throw new InputError(`--precision ${t.metric}: ${scenario.name} has no metric ${t.metric} with a value (see its --json result for the names, under metrics)`);
-      return o.json ? `${JSON.stringify({ ...result, precision }, null, 2)}\n` : `${formatRun(result)}${formatPrecision(precision)}`;
+    if (target !== null) {
+      const { result, precision } = await withRunner(workers, target.max, (runner) => runToPrecision(item, runner, target.targets, target.max, progress));
+      checkTargetsFound(target.targets, [precision], scenario.name);
+      return o.json ? `${JSON.stringify({ ...result, precision }, null, 2)}\n` : `${formatRun(result)}${formatPrecision([precision])}`;
     }
-    if (o.maxReplications !== undefined) throw new InputError('--max-replications goes with --precision');
     const result = await withRunner(workers, scenario.replications, (runner) => runExperimentOn(item, runner, progress ? { onProgress: progress } : {}));
     const warning = uncoordinatedWarning(scenario, result);
     if (warning !== null) io.err(warning);
@@ -223,6 +220,7 @@ function buildProgram(io: Io): Command {
         const unservable = unservableWarning(s);
         if (unservable !== null) io.err(unservable);
       }
+      const target = precisionOf(o);
       const out = o.out === undefined ? null : new OutputFile(o.out);
       try {
         if (o.shard !== undefined) {
@@ -232,6 +230,13 @@ function buildProgram(io: Io): Command {
         }
         const progress = progressReporter(io);
         const total = scenarios.reduce((a, s) => a + s.replications, 0);
+        if (target !== null) {
+          const { runs, precision } = await withRunner(workers, target.max * items.length, (runner) => runAllToPrecision(items, runner, target.targets, target.max, progress));
+          checkTargetsFound(target.targets, precision, 'the compared scenarios');
+          const results = withPairedDifferences(runs, baseline ?? 0);
+          emit(o.json ? `${JSON.stringify(results.map((r, k) => ({ ...r, precision: precision[k] })), null, 2)}\n` : `${compareText(results, false, baseline)}${formatPrecision(precision, scenarios.map((sc) => sc.name))}`, out);
+          return;
+        }
         const results = await withRunner(workers, total, (runner) => compareOn(items, runner, { baseline: baseline ?? 0, ...(progress ? { onProgress: progress } : {}) }));
         results.forEach((r, i) => {
           const overload = overloadWarning(scenarios[i]!, r);
@@ -251,6 +256,7 @@ function buildProgram(io: Io): Command {
       const workers = parseWorkers(o.workers);
       if (o.json && o.csv) throw new InputError('sweep: --json and --csv are two formats; give one');
       const vary = o.vary.map(parseVary);
+      const target = precisionOf(o);
       const common = overridesOf(o);
       const base = loadScenarioLocated(arg, common);
       const given = sweepAxes(base.scenario, base.source.file, base.locs, vary);
@@ -289,6 +295,19 @@ function buildProgram(io: Io): Command {
         }
         const progress = progressReporter(io);
         const total = items.reduce((a, it) => a + it.scenario.replications, 0);
+        if (target !== null) {
+          const { runs, precision } = await withRunner(workers, target.max * items.length, (runner) => runAllToPrecision(items, runner, target.targets, target.max, progress));
+          checkTargetsFound(target.targets, precision, 'the sweep');
+          const results = runs.map((r) => r.result);
+          const report = formatPrecision(precision, points.map((p) => p.map(([path, value]) => `${path}=${value}`).join(' ')));
+          if (o.json) emit(sweepJsonLines(points, results.map((r, k) => ({ ...r, precision: precision[k] }))), out);
+          else if (o.csv) {
+            // CSV stays a table of numbers: where the targets stand goes to stderr.
+            emit(sweepCsv(axes, points, results), out);
+            io.err(report.replace(/^\n/, ''));
+          } else emit(`${formatSweep(axes, points, results)}${report}`, out);
+          return;
+        }
         const runs = await withRunner(workers, total, (runner) => runParallel(items, runner, progress ? { onProgress: progress } : {}));
         const results = runs.map((r) => r.result);
         emit(sweepText(axes, points, results, Boolean(o.json), Boolean(o.csv)), out);
@@ -446,6 +465,29 @@ function parsePrecision(spec: string): PrecisionTarget[] {
     return HEADLINE.map((h) => ({ metric: h.path, halfWidth, relative }));
   }
   return [{ metric: path, halfWidth, relative }];
+}
+
+/** `--precision` targets and `--max-replications`, checked before anything runs; null without --precision. */
+interface PrecisionOption {
+  targets: PrecisionTarget[];
+  max: number;
+}
+
+function precisionOf(o: RunOptions): PrecisionOption | null {
+  if (o.precision === undefined) {
+    if (o.maxReplications !== undefined) throw new InputError('--max-replications goes with --precision');
+    return null;
+  }
+  if (o.shard !== undefined) throw new InputError('--shard runs a fixed slice of the replications: it does not go with --precision');
+  return { targets: o.precision.flatMap(parsePrecision), max: parseMaxReplications(o.maxReplications) };
+}
+
+/** A metric named in --precision that no scenario has (a typo) is an error, not a target met. */
+function checkTargetsFound(targets: readonly PrecisionTarget[], reports: readonly PrecisionReport[], what: string): void {
+  const named = targets.filter((t) => !HEADLINE.some((h) => h.path === t.metric));
+  for (const t of named) {
+    if (!reports.some((r) => r.metrics.some((m) => m.metric === t.metric))) throw new InputError(`--precision ${t.metric}: ${what} ${reports.length > 1 ? 'have' : 'has'} no metric ${t.metric} with a value (see the --json result for the names, under metrics)`);
+  }
 }
 
 function parseMaxReplications(value: string | undefined): number {

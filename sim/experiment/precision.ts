@@ -67,21 +67,42 @@ export async function runToPrecision(
   maxReplications: number,
   onProgress?: (p: ParallelProgress) => void,
 ): Promise<{ result: RunResult; precision: PrecisionReport }> {
-  const aggregate = new ExperimentAggregate(item.scenario);
-  let n = Math.min(item.scenario.replications, maxReplications);
-  let status: PrecisionStatus[];
+  const { runs, precision } = await runAllToPrecision([item], runner, targets, maxReplications, onProgress);
+  return { result: runs[0]!.result, precision: precision[0]! };
+}
+
+/**
+ * runToPrecision for several scenarios on common random numbers (compare, a sweep's points): all
+ * take the same number of replications, batch by batch, until every target is met in every
+ * scenario (or `maxReplications`). Each result is the one `replications = N` gives (the same as
+ * `deploysim compare --replications N`); each report is its scenario's.
+ */
+export async function runAllToPrecision(
+  items: readonly ExperimentItem[],
+  runner: JobRunner,
+  targets: readonly PrecisionTarget[],
+  maxReplications: number,
+  onProgress?: (p: ParallelProgress) => void,
+): Promise<{ runs: Array<{ aggregate: ExperimentAggregate; result: RunResult }>; precision: PrecisionReport[] }> {
+  const aggregates = items.map((it) => new ExperimentAggregate(it.scenario));
+  let n = Math.min(items[0]!.scenario.replications, maxReplications);
+  let status: PrecisionStatus[][];
   for (;;) {
-    await runParallel([{ ...item, scenario: { ...item.scenario, replications: n } }], runner, { saturation: false, aggregates: [aggregate], ...(onProgress ? { onProgress } : {}) });
-    status = precisionStatus(aggregate.result(null), targets);
-    if (status.every((s) => s.met) || n >= maxReplications) break;
+    const batch = items.map((it) => ({ ...it, scenario: { ...it.scenario, replications: n } }));
+    await runParallel(batch, runner, { saturation: false, aggregates, ...(onProgress ? { onProgress } : {}) });
+    status = aggregates.map((a) => precisionStatus(a.result(null), targets));
+    if (status.every((st) => st.every((x) => x.met)) || n >= maxReplications) break;
     n = nextReplications(n, maxReplications);
   }
-  // The result as the scenario with `replications: n` gives it, its saturation search included.
-  const source = { ...item.source, overrides: [...item.source.overrides, { text: `replications=${n}`, origin: '--precision' }] };
-  aggregate.retarget(loadSource(source));
-  const saturation = await runner.run({ kind: 'saturation', source });
-  if (saturation.kind === 'limit') throw new RunLimitError(saturation.message);
-  const rps = saturation.kind === 'saturation' ? saturation.rps : null;
-  const result = aggregate.result(rps);
-  return { result, precision: { met: status.every((s) => s.met), replications: n, maxReplications, metrics: status } };
+  // Each result as the scenario with `replications: n` gives it, its saturation search included.
+  const sources = items.map((it) => ({ ...it.source, overrides: [...it.source.overrides, { text: `replications=${n}`, origin: '--precision' }] }));
+  aggregates.forEach((a, k) => a.retarget(loadSource(sources[k]!)));
+  const searches = await Promise.all(sources.map((source) => runner.run({ kind: 'saturation', source })));
+  const runs = aggregates.map((aggregate, k) => {
+    const saturation = searches[k]!;
+    if (saturation.kind === 'limit') throw new RunLimitError(saturation.message);
+    return { aggregate, result: aggregate.result(saturation.kind === 'saturation' ? saturation.rps : null) };
+  });
+  const met = status.every((st) => st.every((x) => x.met));
+  return { runs, precision: status.map((metrics) => ({ met, replications: n, maxReplications, metrics })) };
 }
