@@ -225,9 +225,15 @@ async function workersBench(): Promise<void> {
   // The ceiling: the same work as two independent processes, each on half the replications (both
   // warm: each runs 300 others first, and only the timed part counts).
   const script = fileURLToPath(new URL('./half.js', import.meta.url));
-  const whole = Number((await run(process.execPath, [script, '0', '4000'])).stdout.trim());
-  const halves = (await Promise.all([run(process.execPath, [script, '0', '2000']), run(process.execPath, [script, '2000', '4000'])])).map((h) => Number(h.stdout.trim()));
+  const [whole, busy] = (await run(process.execPath, [script, '0', '4000'])).stdout.trim().split(' ').map(Number) as [number, number];
+  const halves = (await Promise.all([run(process.execPath, [script, '0', '2000']), run(process.execPath, [script, '2000', '4000'])])).map((h) => Number(h.stdout.trim().split(' ')[0]));
   console.log(`   the ceiling on this machine, two independent processes (warm): 4,000 replications in one ${whole.toFixed(2)} s; 2,000 in each of two at once ${halves.map((h) => h.toFixed(2)).join(' s and ')} s: ${(whole / Math.max(...halves)).toFixed(2)}x`);
+  console.log(`   one process alone keeps ${busy.toFixed(2)} cores busy (V8's compiler and garbage-collector threads beside the main one): on ${cores} cores, no split of the work gets more than ${(cores / busy).toFixed(2)}x`);
+  // The same with V8 on one thread per process (node --single-threaded): what the simulation itself gains from a second core.
+  const single = (from: string, to: string) => run(process.execPath, ['--single-threaded', script, from, to]).then((h) => Number(h.stdout.trim().split(' ')[0]));
+  const alone = await single('0', '2000');
+  const pair = await Promise.all([single('0', '2000'), single('2000', '4000')]);
+  console.log(`   with V8 on one thread per process (--single-threaded): 2,000 replications alone ${alone.toFixed(2)} s, two processes at once ${pair.map((h) => h.toFixed(2)).join(' s and ')} s: ${((2 * alone) / Math.max(...pair)).toFixed(2)}x`);
 }
 
 // BENCH_ONLY=2,7 runs only those sections.
