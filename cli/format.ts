@@ -201,11 +201,11 @@ function table(header: string[], sections: Array<[string, Row[]]>, results: RunR
 const MAX_NAME_CHARS = 40;
 
 /** A scenario name as the tables show it: cut to MAX_NAME_CHARS with an ellipsis (names are free text of any length). */
-export function clipName(name: string): string {
-  return name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS - 1)}…` : name;
+export function clipName(name: string, max = MAX_NAME_CHARS): string {
+  return name.length > max ? `${name.slice(0, max - 1)}…` : name;
 }
 
-function describeRun(r: RunResult): string {
+export function describeRun(r: RunResult): string {
   return `${r.replications} replication${r.replications === 1 ? '' : 's'} x ${formatDuration(r.horizonS)} (first ${formatDuration(r.warmupS)} not measured), seed ${r.seed}, engine ${r.engineVersion}`;
 }
 
@@ -255,17 +255,18 @@ export function formatRun(r: RunResult): string {
  * The side-by-side table of `deploysim compare`; with a baseline (--baseline, its position), also
  * each other scenario's paired differences from it, a star on those whose 95% CI excludes 0.
  */
-export function formatCompare(results: RunResult[], baseline: number | null = null): string {
+export function formatCompare(results: RunResult[], baseline: number | null = null, labels: readonly string[] = []): string {
   if (results.length === 0) return '';
   const head = [`Comparing ${results.length} scenarios on common random numbers`, describeRun(results[0]!), ''];
-  const body = table(['metric (mean ±95% CI half-width, per replication)', ...results.map((r) => clipName(r.scenario))], sections(results), results);
+  const name = (k: number) => clipName(labels[k] ?? results[k]!.scenario);
+  const body = table(['metric (mean ±95% CI half-width, per replication)', ...results.map((_, k) => name(k))], sections(results), results);
   let diffs = '';
   if (baseline !== null && results.length > 1) {
-    const others = results.filter((_, k) => k !== baseline);
+    const others = results.map((_, k) => k).filter((k) => k !== baseline);
     // The differences in place of the metrics, so that the same rows read them.
-    const asResults = others.map((r) => ({ ...r, metrics: r.pairedDifferences?.metrics ?? {}, saturationThroughputRps: null }));
-    const title = `paired difference from ${clipName(results[baseline]!.scenario)} (* the 95% CI excludes 0)`;
-    diffs = `\n\n${table([title, ...others.map((r) => clipName(r.scenario))], sections(results), asResults, true)}`;
+    const asResults = others.map((k) => ({ ...results[k]!, metrics: results[k]!.pairedDifferences?.metrics ?? {}, saturationThroughputRps: null }));
+    const title = `paired difference from ${name(baseline)} (* the 95% CI excludes 0)`;
+    diffs = `\n\n${table([title, ...others.map(name)], sections(results), asResults, true)}`;
   }
   return `${head.join('\n')}\n${body}${diffs}\n${readingNote(true, artifactRows(results).length > 0)}`;
 }
@@ -307,7 +308,7 @@ function readingNote(compare: boolean, withArtifacts: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-function firstSentence(text: string): string {
+export function firstSentence(text: string): string {
   const s = text.trim().split(/(?<=\.)\s/)[0]!;
   return s.length > 100 ? `${s.slice(0, 97)}...` : s;
 }

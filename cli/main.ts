@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { compareOn, ExperimentAggregate, loadSource, runExperimentOn, runAllToPrecision, runParallel, runToPrecision, withPairedDifferences, type ExperimentItem, type ParallelProgress, type PrecisionReport, type PrecisionTarget, type RunResult } from '../sim/experiment/index.js';
@@ -6,6 +6,7 @@ import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
+import { formatCompareHeadline, formatRunHeadline } from './headline.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { parseWorkers, withRunner } from './pool.js';
@@ -63,6 +64,8 @@ interface RunOptions {
   maxReplications?: string;
   shard?: string;
   out?: string;
+  detail?: boolean;
+  label?: string[];
 }
 
 interface SweepOptions extends RunOptions {
@@ -134,6 +137,7 @@ function buildProgram(io: Io): Command {
 
   addRunOptions(program.command('run').argument('<scenario>', 'scenario file (.yaml or .json) or built-in pattern name'))
     .option('--trace <file>', 'also write every model event of replication 0 to this file, as JSON lines')
+    .option('--detail', 'print every metric with its 95% CI (the full table) instead of the headline')
     .description('simulate one scenario and print its metrics with 95% confidence intervals')
     .action(async (arg: string, o: RunOptions) => {
       const workers = parseWorkers(o.workers);
@@ -145,7 +149,7 @@ function buildProgram(io: Io): Command {
       const trace = o.trace === undefined ? null : new TraceFile(o.trace);
       try {
         if (o.shard !== undefined) {
-          const spec: ShardCommand = { command: 'run', sources: [item.source], json: Boolean(o.json), csv: false, baseline: null, axes: [], points: [] };
+          const spec: ShardCommand = { command: 'run', sources: [item.source], json: Boolean(o.json), csv: false, baseline: null, axes: [], points: [], detail: Boolean(o.detail), labels: [] };
           emit(await shardOf([item], spec, o.shard, workers), out);
           return;
         }
@@ -174,14 +178,14 @@ function buildProgram(io: Io): Command {
     if (target !== null) {
       const { result, precision } = await withRunner(workers, target.max, (runner) => runToPrecision(item, runner, target.targets, target.max, progress));
       checkTargetsFound(target.targets, [precision], scenario.name);
-      return o.json ? `${JSON.stringify({ ...result, precision }, null, 2)}\n` : `${formatRun(result)}${formatPrecision([precision])}`;
+      return o.json ? `${JSON.stringify({ ...result, precision }, null, 2)}\n` : `${runText(result, { json: false, detail: Boolean(o.detail) })}${formatPrecision([precision])}`;
     }
     const result = await withRunner(workers, scenario.replications, (runner) => runExperimentOn(item, runner, progress ? { onProgress: progress } : {}));
     const warning = uncoordinatedWarning(scenario, result);
     if (warning !== null) io.err(warning);
     const overload = overloadWarning(scenario, result);
     if (overload !== null) io.err(overload);
-    return runText(result, Boolean(o.json));
+    return runText(result, { json: Boolean(o.json), detail: Boolean(o.detail) });
   }
 
   /** A shard of an experiment (--shard i/n), as JSON lines. */
@@ -191,13 +195,18 @@ function buildProgram(io: Io): Command {
     return withRunner(workers, Math.ceil(total / shard.count), (runner) => runShard(items, spec, shard, runner));
   }
 
-  addRunOptions(program.command('compare').argument('[scenarios...]', 'scenario files or built-in names (default: the five deployment patterns)'))
-    .option('--baseline <name>', 'the scenario the others are compared with: their paired differences from it, with 95% CIs, significant ones marked (default: the first)')
+  addRunOptions(program.command('compare').argument('[scenarios...]', "scenario files or built-in names (default: the five deployment patterns); NAME@PATH=VALUE gives one scenario its own override, e.g. multiple-replicas@'workloads[0].replicas=5' (repeat @PATH=VALUE for more)"))
+    .option('--baseline <name>', 'the scenario (name or label) the others are compared with: their paired differences from it, with 95% CIs, significant ones marked (default: the first)')
+    .addOption(new Option('--label <text>', 'column heading of the next scenario, in order (repeatable; default: its name, and its own overrides)').argParser(collect).default([]))
+    .option('--detail', 'print every metric with its 95% CI (the full table) instead of the headline')
     .description('simulate several scenarios on the same random streams and print them side by side')
     .action(async (args: string[], o: RunOptions) => {
       const workers = parseWorkers(o.workers);
-      const names = args.length > 0 ? args : builtinNames().filter((n) => BUILTIN_ORDER.includes(n));
+      const given = (args.length > 0 ? args : builtinNames().filter((n) => BUILTIN_ORDER.includes(n))).map(scenarioArg);
+      const names = given.map((g) => g.name);
       const overrides = overridesOf(o);
+      const label = o.label ?? [];
+      if (label.length > given.length) throw new InputError(`--label: ${label.length} labels for ${given.length} scenario${given.length === 1 ? '' : 's'}; give at most one per scenario, in order`);
       // An override's error names the scenario it broke (a file's own errors name the file).
       const load = (name: string, ov: readonly OverrideInput[]) => {
         try {
@@ -207,13 +216,14 @@ function buildProgram(io: Io): Command {
           throw new InputError(e.message.split('\n').map((line) => (line.startsWith('--') ? `${name}: ${line}` : line)).join('\n'));
         }
       };
-      const first = load(names[0]!, overrides);
+      const first = load(names[0]!, [...overrides, ...given[0]!.overrides]);
       // Every scenario runs with the first one's seed, replications, horizon and warmup (common random numbers).
       const common = sharedWithFirst(first.scenario, (field, value) => `--${field} ${value}`);
       // Load each file as given first, so that its own mistakes are reported, then with the common values.
-      const items = [first, ...names.slice(1).map((n) => (load(n, overrides), load(n, [...overrides, ...common])))];
+      const items = [first, ...given.slice(1).map((g) => (load(g.name, [...overrides, ...g.overrides]), load(g.name, [...overrides, ...g.overrides, ...common])))];
       const scenarios = items.map((it) => it.scenario);
-      const baseline = o.baseline === undefined ? null : baselineIndex(o.baseline, names, scenarios.map((s) => s.name));
+      const labels = columnLabels(scenarios.map((sc, k) => label[k] ?? `${sc.name}${given[k]!.suffix}`));
+      const baseline = o.baseline === undefined ? null : baselineIndex(o.baseline, given.map((g) => g.arg), labels, scenarios.map((s) => s.name));
       for (const s of scenarios) {
         const idle = idleFaultWarning(s);
         if (idle !== null) io.err(idle);
@@ -224,7 +234,7 @@ function buildProgram(io: Io): Command {
       const out = o.out === undefined ? null : new OutputFile(o.out);
       try {
         if (o.shard !== undefined) {
-          const spec: ShardCommand = { command: 'compare', sources: items.map((it) => it.source), json: Boolean(o.json), csv: false, baseline, axes: [], points: [] };
+          const spec: ShardCommand = { command: 'compare', sources: items.map((it) => it.source), json: Boolean(o.json), csv: false, baseline, axes: [], points: [], detail: Boolean(o.detail), labels };
           emit(await shardOf(items, spec, o.shard, workers), out);
           return;
         }
@@ -234,7 +244,7 @@ function buildProgram(io: Io): Command {
           const { runs, precision } = await withRunner(workers, target.max * items.length, (runner) => runAllToPrecision(items, runner, target.targets, target.max, progress));
           checkTargetsFound(target.targets, precision, 'the compared scenarios');
           const results = withPairedDifferences(runs, baseline ?? 0);
-          emit(o.json ? `${JSON.stringify(results.map((r, k) => ({ ...r, precision: precision[k] })), null, 2)}\n` : `${compareText(results, false, baseline)}${formatPrecision(precision, scenarios.map((sc) => sc.name))}`, out);
+          emit(o.json ? compareText(results.map((r, k) => ({ ...r, precision: precision[k] })), { json: true, detail: false, baseline, labels }) : `${compareText(results, { json: false, detail: Boolean(o.detail), baseline, labels })}${formatPrecision(precision, labels)}`, out);
           return;
         }
         const results = await withRunner(workers, total, (runner) => compareOn(items, runner, { baseline: baseline ?? 0, ...(progress ? { onProgress: progress } : {}) }));
@@ -242,7 +252,7 @@ function buildProgram(io: Io): Command {
           const overload = overloadWarning(scenarios[i]!, r);
           if (overload !== null) io.err(overload);
         });
-        emit(compareText(results, Boolean(o.json), baseline), out);
+        emit(compareText(results, { json: Boolean(o.json), detail: Boolean(o.detail), baseline, labels }), out);
       } finally {
         out?.abandon();
       }
@@ -289,7 +299,7 @@ function buildProgram(io: Io): Command {
       const out = o.out === undefined ? null : new OutputFile(o.out);
       try {
         if (o.shard !== undefined) {
-          const spec: ShardCommand = { command: 'sweep', sources: items.map((it) => it.source), json: Boolean(o.json), csv: Boolean(o.csv), baseline: null, axes, points };
+          const spec: ShardCommand = { command: 'sweep', sources: items.map((it) => it.source), json: Boolean(o.json), csv: Boolean(o.csv), baseline: null, axes, points, detail: false, labels: [] };
           emit(await shardOf(items, spec, o.shard, workers), out);
           return;
         }
@@ -341,9 +351,9 @@ function buildProgram(io: Io): Command {
         const { spec } = merged;
         const text =
           spec.command === 'run'
-            ? runText(runs[0]!.result, spec.json)
+            ? runText(runs[0]!.result, { json: spec.json, detail: spec.detail === true })
             : spec.command === 'compare'
-              ? compareText(withPairedDifferences(runs, spec.baseline ?? 0), spec.json, spec.baseline)
+              ? compareText(withPairedDifferences(runs, spec.baseline ?? 0), { json: spec.json, detail: spec.detail === true, baseline: spec.baseline, labels: spec.labels ?? [] })
               : sweepText(spec.axes, spec.points, runs.map((r) => r.result), spec.json, spec.csv);
         emit(text, out);
       } finally {
@@ -497,12 +507,14 @@ function parseMaxReplications(value: string | undefined): number {
   return n;
 }
 
-/** The position of `--baseline NAME` among the compared scenarios: by scenario name, or as it was given on the command line. */
-function baselineIndex(name: string, args: readonly string[], names: readonly string[]): number {
+/** The position of `--baseline NAME` among the compared scenarios: by column label, then by scenario name or as given on the command line. */
+function baselineIndex(name: string, args: readonly string[], labels: readonly string[], names: readonly string[]): number {
+  const byLabel = labels.indexOf(name);
+  if (byLabel >= 0) return byLabel;
   const matches = names.map((n, k) => (n === name || args[k] === name ? k : -1)).filter((k) => k >= 0);
   if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) throw new InputError(`--baseline ${name}: expected one of the compared scenarios: ${[...new Set(names)].join(', ')}`);
-  throw new InputError(`--baseline ${name}: ${matches.length} of the compared scenarios have that name; compare them under different names (the scenario field name)`);
+  if (matches.length === 0) throw new InputError(`--baseline ${name}: expected one of the compared scenarios: ${[...new Set(labels)].join(', ')}`);
+  throw new InputError(`--baseline ${name}: ${matches.length} of the compared scenarios have that name; give the column label (${matches.map((k) => labels[k]).join(', ')})`);
 }
 
 /** A merge argument: a file, or a folder's .jsonl files (the shards written to a shared volume). */
@@ -520,12 +532,40 @@ function shardFiles(arg: string): string[] {
 }
 
 /** What run, compare and sweep print on stdout (also after merge). */
-function runText(result: RunResult, json: boolean): string {
-  return json ? `${JSON.stringify(result, null, 2)}\n` : formatRun(result);
+function runText(result: RunResult, o: { json: boolean; detail: boolean }): string {
+  if (o.json) return `${JSON.stringify(result, null, 2)}\n`;
+  return o.detail ? formatRun(result) : formatRunHeadline(result);
 }
 
-function compareText(results: RunResult[], json: boolean, baseline: number | null): string {
-  return json ? `${JSON.stringify(results, null, 2)}\n` : formatCompare(results, baseline);
+/** compare's output; in --json each result carries its column label. */
+function compareText(results: RunResult[], o: { json: boolean; detail: boolean; baseline: number | null; labels: readonly string[] }): string {
+  if (o.json) return `${JSON.stringify(results.map((r, k) => ({ label: o.labels[k] ?? r.scenario, ...r })), null, 2)}\n`;
+  return o.detail ? formatCompare(results, o.baseline, o.labels) : formatCompareHeadline(results, o.baseline, o.labels);
+}
+
+/**
+ * A compare argument: a file or built-in name, optionally with overrides of its own after `@`
+ * (`multiple-replicas@workloads[0].replicas=5@coordination.miVersion=4.5`). An `@` starts an
+ * override only before `PATH=`, so an image digest (`wso2mi@sha256:...`) stays a value; a file
+ * whose name holds an `@` is read as that file.
+ */
+function scenarioArg(arg: string): { arg: string; name: string; overrides: OverrideInput[]; suffix: string } {
+  if (existsSync(arg)) return { arg, name: arg, overrides: [], suffix: '' };
+  const parts = arg.split(/@(?=\s*[A-Za-z_][\w.[\]-]*\s*=)/);
+  const name = parts[0]!;
+  if (parts.length === 1) return { arg, name, overrides: [], suffix: '' };
+  const texts = parts.slice(1);
+  return { arg, name, overrides: texts.map((text) => ({ text, origin: `${name}@${text}` })), suffix: texts.map((t) => `@${t}`).join('') };
+}
+
+/** Column labels, each once: a label given twice gets (2), (3)... after the first. */
+function columnLabels(labels: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return labels.map((l) => {
+    const n = (seen.get(l) ?? 0) + 1;
+    seen.set(l, n);
+    return n === 1 ? l : `${l} (${n})`;
+  });
 }
 
 function sweepText(axes: Axis[], points: Array<Array<[string, string]>>, results: RunResult[], json: boolean, csv: boolean): string {

@@ -30,6 +30,10 @@ export interface ShardCommand {
   baseline: number | null;
   axes: Array<{ path: string; values: string[] }>;
   points: Array<Array<[string, string]>>;
+  /** --detail (the full table, not the headline). */
+  detail: boolean;
+  /** compare's column labels. */
+  labels: string[];
 }
 
 interface Header {

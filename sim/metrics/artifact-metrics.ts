@@ -234,7 +234,7 @@ export class FlowAccount {
  * `missedExecutions` (slots nobody ran; messages dropped), `duplicateExecutions`, `takeovers` and
  * the `takeoverS` distribution (a runner lost to the next one running); for message processors
  * also `backlogMax`, `deliveryDelayMs` (mean, p99), `deactivations` and `parallelFraction`; per
- * capability the time every artifact of that kind was available and the totals.
+ * capability the time every artifact of that kind was available, the totals and the takeovers pooled.
  */
 export class ArtifactMetrics {
   private readonly accounts: TaskAccount[];
@@ -287,7 +287,7 @@ export class ArtifactMetrics {
   }
 
   finish(t: number, spanS: number, into: MetricValues, dists: DistributionValues): void {
-    const totals = new Map<string, { executions: number; missed: number; duplicates: number; deactivations: number }>();
+    const totals = new Map<string, { executions: number; missed: number; duplicates: number; deactivations: number; takeovers: number[] }>();
     for (const a of this.accounts) {
       a.finish(t);
       const art = a.artifact;
@@ -324,7 +324,8 @@ export class ArtifactMetrics {
       into.set(`${p}.takeovers`, takeovers.length);
       dists.set(`${p}.takeoverS`, [...takeovers]);
       const key = art.config.kind;
-      const tot = totals.get(key) ?? { executions: 0, missed: 0, duplicates: 0, deactivations: 0 };
+      const tot = totals.get(key) ?? { executions: 0, missed: 0, duplicates: 0, deactivations: 0, takeovers: [] };
+      tot.takeovers.push(...takeovers);
       tot.executions += executions;
       tot.missed += missed;
       tot.duplicates += duplicates;
@@ -340,6 +341,8 @@ export class ArtifactMetrics {
       into.set(`capabilities.${cap.key}.missedExecutions`, tot.missed);
       into.set(`capabilities.${cap.key}.duplicateExecutions`, tot.duplicates);
       if (kind === 'message-processor') into.set(`capabilities.${cap.key}.deactivations`, tot.deactivations);
+      // Every takeover of the capability's artifacts, pooled (its p95 is the headline's).
+      dists.set(`capabilities.${cap.key}.takeoverS`, tot.takeovers);
     }
   }
 }

@@ -170,5 +170,7 @@ export class TrafficMetrics {
     const inFlight = arrived - resolved;
     into.set('service.requests.inFlightAtEnd', inFlight >= 0.5 ? inFlight : 0);
     OUTCOME_NAMES.forEach((name, k) => into.set(`service.requests.${name}`, totals[k]!));
+    // Every way a request ended other than success, in one figure (the headline's "failed requests").
+    into.set('service.requests.failed', resolved - totals[SUCCEEDED]!);
   }
 }

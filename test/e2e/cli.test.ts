@@ -99,6 +99,31 @@ function tableRow(stdout: string, label: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The headline's column headings: its heading lines (above the dashes) cut into words, each word
+ * in the column whose right edge it ends at (cells and headings are right-aligned), joined top down.
+ */
+function headlineColumns(stdout: string): string[] {
+  const lines = stdout.split('\n');
+  const dashes = lines.findIndex((l) => /^-{20,}$/.test(l));
+  expect(dashes, `a headline in\n${stdout}`).toBeGreaterThan(0);
+  let top = dashes;
+  while (top > 0 && lines[top - 1]!.trim() !== '') top--;
+  const columns = new Map<number, string>();
+  for (const line of lines.slice(top, dashes)) {
+    for (const m of line.matchAll(/\S+(?: \S+)*/g)) {
+      const end = m.index! + m[0].length;
+      columns.set(end, (columns.get(end) ?? '') + m[0]);
+    }
+  }
+  return [...columns.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
+}
+
+/** A headline row's cells, the best-of-row marks dropped. */
+function headlineRow(stdout: string, label: string): string[] {
+  return tableRow(stdout.replace(/\*/g, ' '), label).flatMap((cell) => cell.split(/\s{2,}/));
+}
+
 let tmp = '';
 const file = (name: string): string => join(tmp, name);
 let socketServer: Server | undefined;
@@ -156,8 +181,21 @@ describe.concurrent('patterns', NO_TIME_LIMIT, () => {
 });
 
 describe.concurrent('run on every built-in pattern', NO_TIME_LIMIT, () => {
-  test.each(BUILTINS)('run %s prints the table with the scenario name and an availability row', async (name) => {
+  test.each(BUILTINS)('run %s prints the headline within 100 columns, each figure with its interval', async (name) => {
     const r = await deploysim(['run', name, ...FAST]);
+    expectExit(r, 0);
+    expect(r.stdout.startsWith(name), describeRun(r)).toBe(true);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(headlineColumns(r.stdout)).toEqual([name]);
+    expect(headlineRow(r.stdout, 'availability')).toEqual([expect.stringMatching(/^\d{1,3}\.\d+% ±\d+\.\d+%$/)]);
+    expect(headlineRow(r.stdout, 'downtime/y')).toEqual([expect.stringMatching(/^[\d.]+ (s|min|h|d) ±[\d.]+ (s|min|h|d)$/)]);
+    expect(headlineRow(r.stdout, 'node-hours/y')).toHaveLength(1);
+    expect(r.stdout).toContain('Every metric with its 95% CI: --detail');
+    expectNoStackTrace(r);
+  });
+
+  test.each(BUILTINS)('run %s --detail prints the table with the scenario name and an availability row', async (name) => {
+    const r = await deploysim(['run', name, ...FAST, '--detail']);
     expectExit(r, 0);
     expect(r.stdout.startsWith(name), describeRun(r)).toBe(true);
     expect(r.stdout).toMatch(/3 replications x 30d/);
@@ -182,7 +220,7 @@ describe.concurrent('run on every built-in pattern', NO_TIME_LIMIT, () => {
 
 describe.concurrent('stateful artifacts in the CLI', NO_TIME_LIMIT, () => {
   test('run warns once on stderr about artifacts on several servers without coordination, naming them and their duplicates', async () => {
-    const r = await deploysim(['run', 'uncoordinated-replicas', ...FAST]);
+    const r = await deploysim(['run', 'uncoordinated-replicas', ...FAST, '--detail']);
     expectExit(r, 0);
     expect(r.stderr.match(/^warning:/gm), describeRun(r)).toHaveLength(1);
     expect(r.stderr).toMatch(/recurringOrder_Task runs on 3 replicas of mi without coordination: [\d,]+ duplicate executions per replication \(mean\)/);
@@ -198,7 +236,7 @@ describe.concurrent('stateful artifacts in the CLI', NO_TIME_LIMIT, () => {
 
   test('no warning where the artifacts are coordinated or alone in their pods; the table shows each artifact', async () => {
     for (const name of ['multiple-replicas-coordination', 'isolated-stateful-pods', 'single-replica']) {
-      const r = await deploysim(['run', name, ...FAST]);
+      const r = await deploysim(['run', name, ...FAST, '--detail']);
       expectExit(r, 0);
       expect(r.stderr, describeRun(r)).not.toMatch(/warning/);
       for (const label of ['scheduled tasks running (all of them)', 'recurringOrder_Task: running', 'recurringOrder_Task: takeover time (mean)', 'scheduleOrder_Task: missed executions']) {
@@ -262,7 +300,7 @@ describe.concurrent('overload', NO_TIME_LIMIT, () => {
   });
 
   test('a daily peak above capacity: only the after-run message, with the share of time and the peak', async () => {
-    const r = await deploysim(['run', 'single-replica', ...FASTER, '--set', 'workloads[0].traffic.rate={profile: diurnal, mean: 1500/s, amplitude: 0.5}']);
+    const r = await deploysim(['run', 'single-replica', ...FASTER, '--detail', '--set', 'workloads[0].traffic.rate={profile: diurnal, mean: 1500/s, amplitude: 0.5}']);
     expectExit(r, 0);
     expect(r.stderr, describeRun(r)).not.toMatch(/can never serve/);
     expect(r.stderr).toMatch(/mi was offered more than its serving pods can take for 2\d\.\d% of the measured time, 1\.\d\d times their capacity on average then, 1\.1\d times at the highest/);
@@ -385,8 +423,47 @@ describe.concurrent('compare', NO_TIME_LIMIT, () => {
     expect(results[1]!.metrics).toEqual(parseJson<RunJson>(multiple).metrics);
   });
 
-  test('text mode prints one column per scenario', async () => {
+  test('text mode prints a headline column per scenario, the best of each row marked, within 100 columns', async () => {
     const r = await deploysim(pair);
+    expectExit(r, 0);
+    expect(headlineColumns(r.stdout)).toEqual(['single-replica', 'multiple-replicas']);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    // One format per row: the same decimals in both cells.
+    const availability = headlineRow(r.stdout, 'availability');
+    expect(availability).toHaveLength(2);
+    expect(new Set(availability.map((c) => /\.(\d+)%$/.exec(c)?.[1]?.length)).size).toBe(1);
+    // Two replicas lose less time than one: the second cell of downtime is the marked one.
+    const downtime = r.stdout.split('\n').find((l) => l.startsWith('downtime/y'))!;
+    expect(downtime).toMatch(/^downtime\/y +\S.*\S +\S.*\*$/);
+    expect(downtime.indexOf('*')).toBe(downtime.length - 1);
+  });
+
+  test("a scenario's own overrides after @, column labels, and the same file twice under two names", async () => {
+    const [own, twice, labelled, json] = await Promise.all([
+      deploysim(['compare', 'multiple-replicas', "multiple-replicas@workloads[0].replicas=5@coordination.miVersion=4.5", ...FASTER]),
+      deploysim(['compare', 'single-replica', 'single-replica', ...FASTER]),
+      deploysim(['compare', 'single-replica', 'multiple-replicas', ...FASTER, '--label', 'one pod', '--label', 'three pods', '--baseline', 'one pod']),
+      deploysim(['compare', 'multiple-replicas', 'multiple-replicas@workloads[0].replicas=5', ...FASTER, '--json']),
+    ]);
+    for (const r of [own, twice, labelled, json]) expectExit(r, 0);
+    expect(headlineColumns(own.stdout)).toEqual(['multiple-replicas', 'multiple-replicas@workloads[0].replicas=5@coordination.miVersion=4.5']);
+    expect(headlineColumns(twice.stdout)).toEqual(['single-replica', 'single-replica (2)']);
+    expect(headlineColumns(labelled.stdout)).toEqual(['one pod', 'three pods']);
+    expect(labelled.stdout).toContain('Paired difference from one pod');
+    const results = parseJson<Array<RunJson & { label: string; resolvedScenario: { workloads: Array<{ replicas: number }> } }>>(json);
+    expect(results.map((x) => x.label)).toEqual(['multiple-replicas', 'multiple-replicas@workloads[0].replicas=5']);
+    expect(results.map((x) => x.resolvedScenario.workloads[0]!.replicas)).toEqual([3, 5]);
+    // The override is the scenario's alone, and its errors name it.
+    const bad = await deploysim(['compare', 'single-replica', 'multiple-replicas@workloads[0].replicas=0x', ...FASTER]);
+    expectExit(bad, 1);
+    expect(bad.stderr).toContain('multiple-replicas@workloads[0].replicas=0x workloads[0].replicas: expected an integer');
+    const labels = await deploysim(['compare', 'single-replica', ...FASTER, '--label', 'a', '--label', 'b']);
+    expectExit(labels, 1);
+    expect(labels.stderr).toContain('--label: 2 labels for 1 scenario; give at most one per scenario, in order');
+  });
+
+  test('--detail prints one column per scenario', async () => {
+    const r = await deploysim([...pair, '--detail']);
     expectExit(r, 0);
     const header = r.stdout.split('\n').find((l) => l.startsWith('metric'));
     expect(header?.trim().split(/\s{3,}/).slice(1)).toEqual(['single-replica', 'multiple-replicas']);
@@ -397,9 +474,8 @@ describe.concurrent('compare', NO_TIME_LIMIT, () => {
   test('without scenario names it compares every built-in pattern', async () => {
     const [text, json] = await Promise.all([deploysim(['compare', ...FASTER]), deploysim(['compare', ...FASTER, '--json'])]);
     expectExit(text, 0);
-    const header = text.stdout.split('\n').find((l) => l.startsWith('metric'));
-    expect(header?.trim().split(/\s{3,}/).slice(1)).toEqual(BUILTINS);
-    expect(tableRow(text.stdout, 'availability')).toHaveLength(BUILTINS.length);
+    expect(headlineColumns(text.stdout)).toEqual(BUILTINS);
+    expect(headlineRow(text.stdout, 'availability')).toHaveLength(BUILTINS.length);
     const results = parseJson<RunJson[]>(json);
     expect(results.map((x) => x.scenario)).toEqual(BUILTINS);
     for (const x of results.slice(1)) expect(x.pairedDifferences?.baseline).toBe('single-replica');
@@ -411,8 +487,9 @@ describe.concurrent('compare', NO_TIME_LIMIT, () => {
     expect(start).toMatch(/^node bin\/deploysim\.js /);
     const r = await deploysim(start.replace(/^node bin\/deploysim\.js /, '').split(/\s+/));
     expectExit(r, 0);
-    const header = r.stdout.split('\n').find((l) => l.startsWith('metric'));
-    expect(header?.trim().split(/\s{3,}/).slice(1)).toEqual(BUILTINS);
+    expect(headlineColumns(r.stdout)).toEqual(BUILTINS);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(r.stdout.split('\n').length).toBeLessThan(40);
   });
 });
 

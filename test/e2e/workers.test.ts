@@ -62,9 +62,10 @@ interface Diffs {
 describe('compare --baseline', () => {
   test('pairs every other scenario with the baseline, lists the significant differences, and shows them in the table', NO_TIME_LIMIT, async () => {
     const args = ['compare', 'single-replica', 'multiple-replicas', 'multiple-replicas-coordination', ...FAST, '--baseline', 'multiple-replicas'];
-    const [json, table] = await Promise.all([deploysim([...args, '--json']), deploysim(args)]);
+    const [json, table, headline] = await Promise.all([deploysim([...args, '--json']), deploysim([...args, '--detail']), deploysim(args)]);
     expectExit(json, 0);
     expectExit(table, 0);
+    expectExit(headline, 0);
     const results = JSON.parse(json.stdout) as Diffs[];
     expect(results.map((r) => r.scenario)).toEqual(['single-replica', 'multiple-replicas', 'multiple-replicas-coordination']);
     expect(results[1]!.pairedDifferences).toBeUndefined();
@@ -85,6 +86,9 @@ describe('compare --baseline', () => {
     expect(results[0]!.pairedDifferences!.metrics.service!.availability!.mean!).toBeLessThan(0);
     expect(table.stdout).toMatch(/paired difference from multiple-replicas \(\* the 95% CI excludes 0\)/);
     expect(table.stdout).toMatch(/\n {2}availability +-[\d.]+% ±[\d.]+ \*/);
+    // The headline shows the same differences, signed, in its own rows.
+    expect(headline.stdout).toContain('Paired difference from multiple-replicas (* its 95% CI excludes 0):');
+    expect(headline.stdout).toMatch(/\navailability +-[\d.]+%\* /);
   });
 
   test('names the scenarios it can be when it is none of them', NO_TIME_LIMIT, async () => {
