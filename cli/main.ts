@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { compareOn, ExperimentAggregate, loadSource, runExperimentOn, runAllToPrecision, runParallel, runToPrecision, withPairedDifferences, type ExperimentItem, type ParallelProgress, type PrecisionReport, type PrecisionTarget, type RunResult } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
-import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput } from '../sim/scenario/index.js';
+import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { formatCompareHeadline, formatRunHeadline } from './headline.js';
+import { formatAssumptions } from './assumptions.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { parseWorkers, withRunner } from './pool.js';
@@ -178,14 +179,14 @@ function buildProgram(io: Io): Command {
     if (target !== null) {
       const { result, precision } = await withRunner(workers, target.max, (runner) => runToPrecision(item, runner, target.targets, target.max, progress));
       checkTargetsFound(target.targets, [precision], scenario.name);
-      return o.json ? `${JSON.stringify({ ...result, precision }, null, 2)}\n` : `${runText(result, { json: false, detail: Boolean(o.detail) })}${formatPrecision([precision])}`;
+      return o.json ? `${JSON.stringify({ ...result, precision }, null, 2)}\n` : `${runText(result, { json: false, detail: Boolean(o.detail), scenario })}${formatPrecision([precision])}`;
     }
     const result = await withRunner(workers, scenario.replications, (runner) => runExperimentOn(item, runner, progress ? { onProgress: progress } : {}));
     const warning = uncoordinatedWarning(scenario, result);
     if (warning !== null) io.err(warning);
     const overload = overloadWarning(scenario, result);
     if (overload !== null) io.err(overload);
-    return runText(result, { json: Boolean(o.json), detail: Boolean(o.detail) });
+    return runText(result, { json: Boolean(o.json), detail: Boolean(o.detail), scenario });
   }
 
   /** A shard of an experiment (--shard i/n), as JSON lines. */
@@ -244,7 +245,7 @@ function buildProgram(io: Io): Command {
           const { runs, precision } = await withRunner(workers, target.max * items.length, (runner) => runAllToPrecision(items, runner, target.targets, target.max, progress));
           checkTargetsFound(target.targets, precision, 'the compared scenarios');
           const results = withPairedDifferences(runs, baseline ?? 0);
-          emit(o.json ? compareText(results.map((r, k) => ({ ...r, precision: precision[k] })), { json: true, detail: false, baseline, labels }) : `${compareText(results, { json: false, detail: Boolean(o.detail), baseline, labels })}${formatPrecision(precision, labels)}`, out);
+          emit(o.json ? compareText(results.map((r, k) => ({ ...r, precision: precision[k] })), { json: true, detail: false, baseline, labels, scenarios }) : `${compareText(results, { json: false, detail: Boolean(o.detail), baseline, labels, scenarios })}${formatPrecision(precision, labels)}`, out);
           return;
         }
         const results = await withRunner(workers, total, (runner) => compareOn(items, runner, { baseline: baseline ?? 0, ...(progress ? { onProgress: progress } : {}) }));
@@ -252,7 +253,7 @@ function buildProgram(io: Io): Command {
           const overload = overloadWarning(scenarios[i]!, r);
           if (overload !== null) io.err(overload);
         });
-        emit(compareText(results, { json: Boolean(o.json), detail: Boolean(o.detail), baseline, labels }), out);
+        emit(compareText(results, { json: Boolean(o.json), detail: Boolean(o.detail), baseline, labels, scenarios }), out);
       } finally {
         out?.abandon();
       }
@@ -315,12 +316,12 @@ function buildProgram(io: Io): Command {
             // CSV stays a table of numbers: where the targets stand goes to stderr.
             emit(sweepCsv(axes, points, results), out);
             io.err(report.replace(/^\n/, ''));
-          } else emit(`${formatSweep(axes, points, results)}${report}`, out);
+          } else emit(`${sweepText(axes, points, results, false, false, items.map((it) => it.scenario))}${report}`, out);
           return;
         }
         const runs = await withRunner(workers, total, (runner) => runParallel(items, runner, progress ? { onProgress: progress } : {}));
         const results = runs.map((r) => r.result);
-        emit(sweepText(axes, points, results, Boolean(o.json), Boolean(o.csv)), out);
+        emit(sweepText(axes, points, results, Boolean(o.json), Boolean(o.csv), items.map((it) => it.scenario)), out);
       } finally {
         out?.abandon();
       }
@@ -351,10 +352,10 @@ function buildProgram(io: Io): Command {
         const { spec } = merged;
         const text =
           spec.command === 'run'
-            ? runText(runs[0]!.result, { json: spec.json, detail: spec.detail === true })
+            ? runText(runs[0]!.result, { json: spec.json, detail: spec.detail === true, scenario: runs[0]!.aggregate.scenario })
             : spec.command === 'compare'
-              ? compareText(withPairedDifferences(runs, spec.baseline ?? 0), { json: spec.json, detail: spec.detail === true, baseline: spec.baseline, labels: spec.labels ?? [] })
-              : sweepText(spec.axes, spec.points, runs.map((r) => r.result), spec.json, spec.csv);
+              ? compareText(withPairedDifferences(runs, spec.baseline ?? 0), { json: spec.json, detail: spec.detail === true, baseline: spec.baseline, labels: spec.labels ?? [], scenarios: runs.map((r) => r.aggregate.scenario) })
+              : sweepText(spec.axes, spec.points, runs.map((r) => r.result), spec.json, spec.csv, runs.map((r) => r.aggregate.scenario));
         emit(text, out);
       } finally {
         out?.abandon();
@@ -532,15 +533,16 @@ function shardFiles(arg: string): string[] {
 }
 
 /** What run, compare and sweep print on stdout (also after merge). */
-function runText(result: RunResult, o: { json: boolean; detail: boolean }): string {
+function runText(result: RunResult, o: { json: boolean; detail: boolean; scenario: Scenario }): string {
   if (o.json) return `${JSON.stringify(result, null, 2)}\n`;
-  return o.detail ? formatRun(result) : formatRunHeadline(result);
+  return `${o.detail ? formatRun(result) : formatRunHeadline(result)}\n${formatAssumptions([o.scenario], [result.scenario])}`;
 }
 
 /** compare's output; in --json each result carries its column label. */
-function compareText(results: RunResult[], o: { json: boolean; detail: boolean; baseline: number | null; labels: readonly string[] }): string {
+function compareText(results: RunResult[], o: { json: boolean; detail: boolean; baseline: number | null; labels: readonly string[]; scenarios: readonly Scenario[] }): string {
   if (o.json) return `${JSON.stringify(results.map((r, k) => ({ label: o.labels[k] ?? r.scenario, ...r })), null, 2)}\n`;
-  return o.detail ? formatCompare(results, o.baseline, o.labels) : formatCompareHeadline(results, o.baseline, o.labels);
+  const labels = results.map((r, k) => o.labels[k] ?? r.scenario);
+  return `${o.detail ? formatCompare(results, o.baseline, o.labels) : formatCompareHeadline(results, o.baseline, o.labels)}\n${formatAssumptions(o.scenarios, labels)}`;
 }
 
 /**
@@ -568,8 +570,10 @@ function columnLabels(labels: readonly string[]): string[] {
   });
 }
 
-function sweepText(axes: Axis[], points: Array<Array<[string, string]>>, results: RunResult[], json: boolean, csv: boolean): string {
-  return json ? sweepJsonLines(points, results) : csv ? sweepCsv(axes, points, results) : formatSweep(axes, points, results);
+function sweepText(axes: Axis[], points: Array<Array<[string, string]>>, results: RunResult[], json: boolean, csv: boolean, scenarios: readonly Scenario[]): string {
+  if (json) return sweepJsonLines(points, results);
+  if (csv) return sweepCsv(axes, points, results);
+  return `${formatSweep(axes, points, results)}\n${formatAssumptions(scenarios, points.map((p) => p.map(([path, value]) => `${path}=${value}`).join(' ')))}`;
 }
 
 function wrap(text: string, width: number): string[] {

@@ -490,6 +490,9 @@ describe.concurrent('compare', NO_TIME_LIMIT, () => {
     expect(headlineColumns(r.stdout)).toEqual(BUILTINS);
     for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(r.stdout.split('\n').length).toBeLessThan(40);
+    // It ends with what the numbers assume: the failure processes on, with their rates, and those off.
+    expect(r.stdout).toMatch(/\nFailure processes on \(mean times\):\n {2}node crash: each node every [\dhd]+ on average, repaired in [\dhms]+\n {2}container crash: /);
+    expect(r.stdout).toMatch(/\nOff \(not simulated\): node partition, clock skew, container hang, JVM pause, /);
   });
 });
 
