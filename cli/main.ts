@@ -8,6 +8,7 @@ import { ENGINE_VERSION } from '../sim/version.js';
 import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { formatCompareHeadline, formatRunHeadline } from './headline.js';
 import { formatAssumptions } from './assumptions.js';
+import { fieldEntries, fieldsMarkdown, fieldsText } from './fields.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { parseWorkers, withRunner } from './pool.js';
@@ -24,12 +25,15 @@ export interface Io {
   err(text: string): void;
   /** Progress lines go to stderr only when it is a terminal. */
   progress: boolean;
+  /** The width of stdout when it is a terminal (text is wrapped to it), else null. */
+  columns?: number | null;
 }
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   progress: Boolean(process.stderr.isTTY),
+  columns: process.stdout.isTTY ? process.stdout.columns || 80 : null,
 };
 
 let pipesGuarded = false;
@@ -448,8 +452,17 @@ function buildProgram(io: Io): Command {
 
   program
     .command('fields')
-    .description('print the reference of every scenario field with its default (Markdown)')
-    .action(() => io.out(scenarioReferenceMarkdown()));
+    .argument('[path]', 'only this field and what is inside it, e.g. workloads[0].probes or faults (list items as [0] or [])')
+    .option('--markdown', 'print Markdown tables (the default when stdout is not a terminal and no PATH is given: docs/scenario-reference.md)')
+    .description('print the reference of every scenario field with its type, default and meaning')
+    .action((path: string | undefined, o: { markdown?: boolean }) => {
+      if (path === undefined && (o.markdown || io.columns == null)) {
+        io.out(scenarioReferenceMarkdown());
+        return;
+      }
+      const entries = fieldEntries(path);
+      io.out(o.markdown ? fieldsMarkdown(entries) : fieldsText(entries, io.columns ?? 100));
+    });
 
   return program;
 }

@@ -44,48 +44,74 @@ export function scenarioReferenceMarkdown(): string {
     '| field | type | default | meaning |',
     '|---|---|---|---|',
   ];
+  let section: string | null = null;
+  for (const e of referenceEntries()) {
+    if (e.section !== section) {
+      section = e.section;
+      lines.push('', `## ${e.section}`, '', e.sectionDoc, '', '| field | type | default | meaning |', '|---|---|---|---|');
+    }
+    lines.push(`| \`${e.path}\` | ${e.type.replace(/\|/g, '\\|')} | ${e.default === '' ? '' : code(e.default)} | ${e.doc.replace(/\|/g, '\\|')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One row of the reference: a field's path (`[]` for any list item), type, default (as written; '' for none shown) and doc. */
+export interface ReferenceEntry {
+  path: string;
+  type: string;
+  /** The default as a scenario writes it, `required`, `optional`, or '' (a mapping's fields have their own). */
+  default: string;
+  doc: string;
+  /** The variant section the field belongs to (`faults: type: node-crash`), or null for the main table. */
+  section: string | null;
+  sectionDoc: string;
+}
+
+/** Every field of the schema, the main table first, then one section per variant of each union. */
+export function referenceEntries(): ReferenceEntry[] {
+  const out: ReferenceEntry[] = [];
   const unions: Array<[string, Spec & { kind: 'union' }]> = [];
-  walk(scenarioSpec, '', lines, unions);
+  walk(scenarioSpec, '', out, unions, null, '');
   for (const [path, union] of unions) {
     // A union inside a list (faults) is registered as path[] (its items); the heading names the list.
     const heading = path.endsWith('[]') ? path.slice(0, -2) : path;
     for (const [name, variant] of Object.entries(union.variants)) {
       const short = union.shorthand?.variant === name ? ` (or just the value of \`${union.shorthand.field}\`)` : '';
-      lines.push('', `## ${heading}: \`${union.tag}: ${name}\``, '', `${variant.doc}${short}`, '', '| field | type | default | meaning |', '|---|---|---|---|');
-      walk(variant, path, lines, unions);
+      walk(variant, path, out, unions, `${heading}: \`${union.tag}: ${name}\``, `${variant.doc}${short}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return out;
 }
 
-function walk(spec: ObjectSpec, prefix: string, lines: string[], unions: Array<[string, Spec & { kind: 'union' }]>): void {
+function walk(spec: ObjectSpec, prefix: string, out: ReferenceEntry[], unions: Array<[string, Spec & { kind: 'union' }]>, section: string | null, sectionDoc: string): void {
+  const add = (path: string, type: string, def: string, doc: string) => out.push({ path, type, default: def, doc, section, sectionDoc });
   for (const [key, field] of Object.entries(spec.fields)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
-    const doc = field.doc.replace(/\|/g, '\\|');
+    const doc = field.doc;
     switch (field.kind) {
       case 'leaf':
-        lines.push(`| \`${path}\` | ${field.type.name.replace(/\|/g, '\\|')}${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => field.type.format(v))} | ${doc} |`);
+        add(path, `${field.type.name}${field.nullable ? ' or none' : ''}`, defaultText(field.default, field.optional, (v) => field.type.format(v)), doc);
         break;
       case 'dist':
-        lines.push(`| \`${path}\` | ${field.signed ? 'signed distribution (constant, uniform or empirical; negative allowed)' : 'distribution'}${field.nullable ? ' or none' : ''} | ${defaultText(field.default, field.optional, (v) => formatDist(v as DistSpec))} | ${doc} |`);
+        add(path, `${field.signed ? 'signed distribution (constant, uniform or empirical; negative allowed)' : 'distribution'}${field.nullable ? ' or none' : ''}`, defaultText(field.default, field.optional, (v) => formatDist(v as DistSpec)), doc);
         break;
       case 'object':
-        lines.push(`| \`${path}\` | mapping${field.nullable ? ' or none' : ''} | ${field.default === null ? '`none`' : ''} | ${doc} |`);
-        walk(field, path, lines, unions);
+        add(path, `mapping${field.nullable ? ' or none' : ''}`, field.default === null ? 'none' : '', doc);
+        walk(field, path, out, unions, section, sectionDoc);
         break;
       case 'array':
         if (field.items.kind === 'object') {
-          lines.push(`| \`${path}\` | list | ${field.default === undefined ? 'required' : code(field.default)} | ${doc} |`);
-          walk(field.items, `${path}[]`, lines, unions);
+          add(path, 'list', field.default === undefined ? 'required' : plainText(field.default), doc);
+          walk(field.items, `${path}[]`, out, unions, section, sectionDoc);
         } else if (field.items.kind === 'union') {
-          lines.push(`| \`${path}\` | list | ${field.default === undefined ? 'required' : code(field.default)} | ${doc}; one section per \`${field.items.tag}\` below |`);
+          add(path, 'list', field.default === undefined ? 'required' : plainText(field.default), `${doc}; one section per \`${field.items.tag}\` below`);
           unions.push([`${path}[]`, field.items]);
         }
         break;
       case 'union': {
         const short = field.shorthand ? 'value or ' : '';
-        const def = field.default === undefined ? (field.optional ? 'optional' : 'required') : code(field.default);
-        lines.push(`| \`${path}\` | ${short}mapping${field.nullable ? ' or none' : ''} | ${def} | ${doc}; one section per \`${field.tag}\` below |`);
+        const def = field.default === undefined ? (field.optional ? 'optional' : 'required') : plainText(field.default);
+        add(path, `${short}mapping${field.nullable ? ' or none' : ''}`, def, `${doc}; one section per \`${field.tag}\` below`);
         unions.push([path, field]);
         break;
       }
@@ -95,11 +121,18 @@ function walk(spec: ObjectSpec, prefix: string, lines: string[], unions: Array<[
 
 function defaultText(value: unknown, optional: boolean | undefined, format: (v: unknown) => unknown): string {
   if (value === undefined) return optional ? 'optional' : 'required';
-  if (value === null) return '`none`';
-  return code(format(value));
+  if (value === null) return 'none';
+  const text = plainText(format(value));
+  return text === '' ? '""' : text;
 }
 
-function code(value: unknown): string {
-  const text = typeof value === 'string' ? value : stringify(value, { flow: true } as never).trim();
+/** A value as a scenario writes it (YAML flow style). */
+function plainText(value: unknown): string {
+  return typeof value === 'string' ? value : stringify(value, { flow: true } as never).trim();
+}
+
+/** A default in the Markdown table: in code, except the words required and optional. */
+function code(text: string): string {
+  if (text === 'required' || text === 'optional') return text;
   return `\`${text.replace(/\|/g, '\\|')}\``;
 }

@@ -696,6 +696,33 @@ describe.concurrent('help and version', NO_TIME_LIMIT, () => {
     expect(r.stdout).toMatch(/^Usage: deploysim fields/);
   });
 
+  test('fields PATH prints that field and what is inside it, wrapped; --markdown as table rows; an unknown PATH names the fields there', async () => {
+    const [probe, faults, markdown, all, bad] = await Promise.all([
+      deploysim(['fields', 'workloads[2].probes.startup']),
+      deploysim(['fields', 'faults']),
+      deploysim(['fields', 'sweep', '--markdown']),
+      deploysim(['fields']),
+      deploysim(['fields', 'workloads[0].probez']),
+    ]);
+    for (const r of [probe, faults, markdown, all]) expectExit(r, 0);
+    expect(probe.stdout.split('\n').filter((l) => !l.startsWith(' ') && l !== '')).toEqual([
+      'workloads[].probes.startup: mapping or none',
+      'workloads[].probes.startup.initialDelay: duration = 5s',
+      'workloads[].probes.startup.period: duration = 3s',
+      'workloads[].probes.startup.failureThreshold: integer = 40',
+      'workloads[].probes.startup.successThreshold: integer = 1',
+    ]);
+    for (const line of [...probe.stdout.split('\n'), ...faults.stdout.split('\n')]) expect(line.length, line).toBeLessThanOrEqual(100);
+    // Every variant of a union, each under its heading.
+    expect(faults.stdout).toContain('faults: type: node-crash: the node dies abruptly');
+    expect(faults.stdout).toContain('faults: type: rolling-update:');
+    expect(markdown.stdout.split('\n').slice(0, 3)).toEqual(['| field | type | default | meaning |', '|---|---|---|---|', expect.stringMatching(/^\| `sweep` \| list \| `\[\]` \|/)]);
+    // Without PATH, on a pipe: the Markdown page docs/scenario-reference.md is.
+    expect(all.stdout).toBe(readFileSync(join(ROOT, 'docs', 'scenario-reference.md'), 'utf8'));
+    expectExit(bad, 1);
+    expect(bad.stderr).toBe('fields workloads[0].probez: no such field; at workloads[] the fields are name, replicas, image, servesTraffic, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures\n');
+  });
+
   test('--version and -V print the package.json version', async () => {
     for (const flag of ['--version', '-V']) {
       const r = await deploysim([flag]);
