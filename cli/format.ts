@@ -14,9 +14,26 @@ interface Row {
 /** A metric's summary by its path in `metrics` (sim/experiment metricAt). */
 export const at = metricAt;
 
+/** A total's p90 or p99 across replications (the worst year in 10 or 100) as a summary the table formats. */
+function worst(path: string, q: 'p90' | 'p99'): (r: RunResult) => MetricSummary | undefined {
+  return (r) => {
+    const s = at(r, path)?.[q];
+    return s === undefined ? undefined : { mean: s.value, ci95: s.ci95, min: null, max: null, n: r.replications };
+  };
+}
+
+/** A total's row, then its worst year in 10 and in 100. */
+function withWorst(label: string, path: string, kind: Kind): Row[] {
+  return [
+    { label, get: (r) => at(r, path), kind },
+    { label: `${label}: worst in 10 (p90)`, get: worst(path, 'p90'), kind },
+    { label: `${label}: worst in 100 (p99)`, get: worst(path, 'p99'), kind },
+  ];
+}
+
 const SERVICE_ROWS: Row[] = [
   { label: 'availability', get: (r) => at(r, 'service.availability'), kind: 'percent' },
-  { label: 'downtime', get: (r) => at(r, 'service.downtimeS'), kind: 'duration' },
+  ...withWorst('downtime', 'service.downtimeS', 'duration'),
   { label: 'incidents', get: (r) => at(r, 'service.incidents'), kind: 'count' },
   { label: 'time to recover (mean)', get: (r) => at(r, 'service.mttrS'), kind: 'duration' },
   { label: 'degraded (fewer Ready than desired)', get: (r) => at(r, 'service.degradedFraction'), kind: 'percent' },
@@ -33,6 +50,7 @@ const TRAFFIC_ROWS: Row[] = [
   { label: 'latency p99 (ms)', get: (r) => at(r, 'service.latencyMs.p99'), kind: 'ms' },
   { label: 'latency at the pod p99 (ms)', get: (r) => at(r, 'service.podLatencyMs.p99'), kind: 'ms' },
   { label: 'overloaded (offered above capacity)', get: (r) => at(r, 'service.overloadFraction'), kind: 'percent' },
+  ...withWorst('failed (every cause)', 'service.requests.failed', 'count'),
   { label: 'failed: no endpoint', get: (r) => at(r, 'service.requests.noEndpoint'), kind: 'count' },
   { label: 'failed: connection failed', get: (r) => at(r, 'service.requests.connectionFailed'), kind: 'count' },
   { label: 'failed: rejected (queue full)', get: (r) => at(r, 'service.requests.rejected'), kind: 'count' },
@@ -42,7 +60,8 @@ const TRAFFIC_ROWS: Row[] = [
 ];
 
 const COST_ROWS: Row[] = [
-  { label: 'node-hours', get: (r) => at(r, 'cost.nodeHours'), kind: 'hours' },
+  ...withWorst('node-hours', 'cost.nodeHours', 'hours'),
+  ...withWorst("cost (at the scenario's prices)", 'cost.money', 'hours'),
   { label: 'pod-hours', get: (r) => at(r, 'cost.podHours'), kind: 'hours' },
   { label: 'CPU-request core-hours', get: (r) => at(r, 'cost.cpuCoreHours'), kind: 'hours' },
 ];
@@ -80,8 +99,8 @@ function artifactRows(results: RunResult[]): Row[] {
   if (results.some((r) => at(r, 'capabilities.scheduledTasks.availability'))) {
     rows.push(
       { label: 'scheduled tasks running (all of them)', get: (r) => at(r, 'capabilities.scheduledTasks.availability'), kind: 'percent' },
-      { label: 'scheduled tasks: missed executions', get: (r) => at(r, 'capabilities.scheduledTasks.missedExecutions'), kind: 'count' },
-      { label: 'scheduled tasks: duplicate executions', get: (r) => at(r, 'capabilities.scheduledTasks.duplicateExecutions'), kind: 'count' },
+      ...withWorst('scheduled tasks: missed executions', 'capabilities.scheduledTasks.missedExecutions', 'count'),
+      ...withWorst('scheduled tasks: duplicate executions', 'capabilities.scheduledTasks.duplicateExecutions', 'count'),
     );
   }
   if (results.some((r) => at(r, 'capabilities.messageProcessors.availability'))) {
@@ -289,6 +308,7 @@ function readingNote(compare: boolean, withArtifacts: boolean): string {
     'workloads: the same per Deployment; one that serves no traffic is up while a server runs.',
     'Downtime, incidents, failed requests and cost are totals per replication (one horizon).',
   ];
+  lines.push('worst in 10 / in 100: the 90th / 99th percentile of the replications (with one-year ones,', 'the worst year in 10 / in 100), with an order-statistic interval; (n=...) where too few bound it.');
   if (withArtifacts) {
     lines.push(
       'stateful artifacts: running (active, consuming) = time some server runs it (a message processor',

@@ -23,26 +23,54 @@ interface HeadRow {
   better: 'high' | 'low';
   /** A total per replication, shown per year. */
   perYear?: boolean;
-  /** The value is not in `metrics` (the saturation search). */
+  /** The value is not in `metrics` (the saturation search, a worst year). */
   get?: (r: RunResult) => MetricSummary | undefined;
+  /** A worst-year row: shown only where some scenario's p90 differs from its mean by more than a tenth. */
+  worstOf?: HeadRow;
+}
+
+/** The p90 across replications of a total (the worst year in 10), as its own row under the total. */
+function worstRow(row: HeadRow): HeadRow {
+  return {
+    ...row,
+    label: '  worst in 10 (p90)',
+    get: (r) => {
+      const q = at(r, row.path)?.p90;
+      return q === undefined ? undefined : { mean: q.value, ci95: q.ci95, min: null, max: null, n: r.replications };
+    },
+    worstOf: row,
+  };
 }
 
 const point = (value: number | null): MetricSummary | undefined => (value === null ? undefined : { mean: value, ci95: [value, value], min: value, max: value, n: 1 });
 
+const FAILED: HeadRow = { label: 'failed requests/y', path: 'service.requests.failed', kind: 'count', better: 'low', perYear: true };
+const DOWNTIME: HeadRow = { label: 'downtime/y', path: 'service.downtimeS', kind: 'duration', better: 'low', perYear: true };
+const MISSED: HeadRow = { label: 'task runs missed/y', path: 'capabilities.scheduledTasks.missedExecutions', kind: 'count', better: 'low', perYear: true };
+const TWICE: HeadRow = { label: 'task runs twice/y', path: 'capabilities.scheduledTasks.duplicateExecutions', kind: 'count', better: 'low', perYear: true };
+
+const COST: HeadRow = { label: 'cost/y', path: 'cost.money', kind: 'hours', better: 'low', perYear: true };
+
 export const HEADLINE_ROWS: HeadRow[] = [
   { label: 'request success', path: 'service.requestSuccessRate', kind: 'percent', better: 'high' },
-  { label: 'failed requests/y', path: 'service.requests.failed', kind: 'count', better: 'low', perYear: true },
+  FAILED,
+  worstRow(FAILED),
   { label: 'availability', path: 'service.availability', kind: 'percent', better: 'high' },
-  { label: 'downtime/y', path: 'service.downtimeS', kind: 'duration', better: 'low', perYear: true },
+  DOWNTIME,
+  worstRow(DOWNTIME),
   { label: 'p99 latency (ms)', path: 'service.latencyMs.p99', kind: 'ms', better: 'low' },
   { label: 'saturation (req/s)', path: 'saturationThroughputRps', kind: 'rate', better: 'high', get: (r) => point(r.saturationThroughputRps) },
   { label: 'tasks running', path: 'capabilities.scheduledTasks.availability', kind: 'percent', better: 'high' },
-  { label: 'task runs missed/y', path: 'capabilities.scheduledTasks.missedExecutions', kind: 'count', better: 'low', perYear: true },
-  { label: 'task runs twice/y', path: 'capabilities.scheduledTasks.duplicateExecutions', kind: 'count', better: 'low', perYear: true },
+  MISSED,
+  worstRow(MISSED),
+  TWICE,
+  worstRow(TWICE),
   { label: 'task takeover p95', path: 'capabilities.scheduledTasks.takeoverS.p95', kind: 'duration', better: 'low' },
   { label: 'processors active', path: 'capabilities.messageProcessors.availability', kind: 'percent', better: 'high' },
   { label: 'inbound consuming', path: 'capabilities.inboundEndpoints.availability', kind: 'percent', better: 'high' },
   { label: 'node-hours/y', path: 'cost.nodeHours', kind: 'hours', better: 'low', perYear: true },
+  COST,
+  worstRow(COST),
 ];
 
 /** The measured seconds of a replication (its horizon after the warmup). */
@@ -140,9 +168,17 @@ export interface HeadlineOptions {
   differences?: boolean;
 }
 
-/** The rows some result has a value for. */
+/** The rows some result has a value for; a worst-year row where it tells more than the mean. */
 function rowsOf(results: readonly RunResult[]): HeadRow[] {
-  return HEADLINE_ROWS.filter((row) => results.some((r) => valueOf(row, r) !== null));
+  return HEADLINE_ROWS.filter((row) => {
+    if (!results.some((r) => valueOf(row, r) !== null)) return false;
+    if (row.worstOf === undefined) return true;
+    return results.some((r) => {
+      const p90 = valueOf(row, r);
+      const mean = valueOf(row.worstOf!, r);
+      return p90 !== null && mean !== null && Math.abs(p90 - mean) > 0.1 * Math.abs(mean) && Math.abs(p90 - mean) > 0;
+    });
+  });
 }
 
 /**
@@ -159,7 +195,10 @@ export function formatHeadline(results: readonly RunResult[], options: HeadlineO
     const texts = rowCells(row, values, results.map((r) => halfWidthOf(row, r)), options.differences === true, results.length === 1 && row.get === undefined);
     return texts.map((t, k) => `${t}${mark(row, results, values, texts, k, options.differences === true)}`);
   });
-  const labelWidth = Math.max(...rows.map((r) => r.label.length), 0);
+  // Money is in the scenarios' currency (said once when they agree).
+  const currencies = [...new Set(results.map(currencyOf))];
+  const rowLabel = (row: HeadRow) => (row.path === 'cost.money' && row.worstOf === undefined && currencies.length === 1 ? `${row.label} (${currencies[0]})` : row.label);
+  const labelWidth = Math.max(...rows.map((r) => rowLabel(r).length), 0);
   // Wide enough for the cells, and for a heading's longest word up to 14 characters.
   const words = labels.flatMap((l) => l.match(/[^-\s@.=]+[-\s@.=]?/g) ?? []).map((w) => w.length);
   const cellWidth = Math.max(12, Math.min(results.length === 1 ? 40 : 14, results.length === 1 ? labels[0]!.length : Math.max(0, ...words)), ...cells.flat().map((c) => c.length));
@@ -176,10 +215,16 @@ export function formatHeadline(results: readonly RunResult[], options: HeadlineO
     }
     const width = labelWidth + ks.length * (cellWidth + 2);
     lines.push('-'.repeat(width));
-    rows.forEach((row, i) => lines.push(`${row.label.padEnd(labelWidth)}${ks.map((k) => `  ${cells[i]![k]!.padStart(cellWidth)}`).join('')}`.trimEnd()));
+    rows.forEach((row, i) => lines.push(`${rowLabel(row).padEnd(labelWidth)}${ks.map((k) => `  ${cells[i]![k]!.padStart(cellWidth)}`).join('')}`.trimEnd()));
     blocks.push(lines.join('\n'));
   }
   return `${blocks.join('\n\n')}\n`;
+}
+
+/** The currency a result's prices are in. */
+function currencyOf(r: RunResult): string {
+  const cost = (r.resolvedScenario as { cost?: { currency?: string } }).cost;
+  return cost?.currency ?? 'USD';
 }
 
 /** The mark after a cell: `*` on the best of its row (or, for differences, where the CI excludes 0), else a space. */
@@ -224,6 +269,7 @@ function headlineNote(r: RunResult, compare: boolean): string {
   const lines = [
     '',
     `Means of ${r.replications.toLocaleString('en-US')} replication${r.replications === 1 ? '' : 's'}; totals (/y) per year of measured time.${compare ? ' * best in the row.' : ''}`,
+    'worst in 10: the 90th percentile of the replications, where it is more than a tenth off the mean.',
     `Every metric with its 95% CI: --detail; all of it as JSON: --json.${compare ? ' Same random streams in' : ''}`,
   ];
   if (compare) lines.push('every scenario: differences between columns come from the scenarios, not from luck.');

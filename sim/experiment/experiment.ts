@@ -3,7 +3,7 @@ import type { Scenario } from '../scenario/types.js';
 import { ENGINE_VERSION } from '../version.js';
 import { runReplication, replicationSeed, type ReplicationOutcome } from './replication.js';
 import { saturationThroughput } from './saturation.js';
-import { Accumulator, isSummary, pooledMaxSummary, pooledQuantileSummary, ratioSummary, type MetricSummary } from './stats.js';
+import { Accumulator, isSummary, pooledMaxSummary, pooledQuantileSummary, ratioSummary, replicationQuantile, type MetricSummary } from './stats.js';
 
 /** Metric summaries nested by their dotted names: `{service: {availability: {...}}, cost: {...}}`. */
 export type NestedSummaries = { [key: string]: MetricSummary | NestedSummaries };
@@ -191,9 +191,18 @@ const RATIO_METRICS = new Map<string, [string, string]>([['service.mttrS', ['ser
 
 function summarize(name: string, acc: Accumulator, samples: Samples): MetricSummary {
   const ratio = RATIO_METRICS.get(name);
-  if (ratio === undefined) return acc.summary(boundsOf(name));
-  return ratioSummary(samples.get(ratio[0]) ?? [], samples.get(ratio[1]) ?? [], boundsOf(name));
+  if (ratio !== undefined) return ratioSummary(samples.get(ratio[0]) ?? [], samples.get(ratio[1]) ?? [], boundsOf(name));
+  const summary = acc.summary(boundsOf(name));
+  if (!WORST_YEARS.test(name)) return summary;
+  const values = (samples.get(name) ?? []).filter(Number.isFinite);
+  return { ...summary, p90: replicationQuantile(values, 0.9), p99: replicationQuantile(values, 0.99) };
 }
+
+/**
+ * The totals per replication whose spread between replications matters as much as their mean (an
+ * SLA is judged on the bad year): their p90 and p99 across replications are reported.
+ */
+export const WORST_YEARS = /(downtimeS|requests\.failed|missedExecutions|duplicateExecutions|^cost\.\w+)$/;
 
 /**
  * A distribution metric (e.g. `artifacts.X.takeoverS`) from its samples in each replication:

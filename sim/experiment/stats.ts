@@ -16,6 +16,19 @@ export interface MetricSummary {
   max: number | null;
   /** Replications that produced a value (e.g. mttrS has none where nothing failed). */
   n: number;
+  /**
+   * Totals per replication (downtime, failed requests, missed and duplicate runs, cost): the
+   * replications' 90th and 99th percentiles, "the worst year in 10 / in 100" with one-year
+   * replications, each with its order-statistic 95% interval.
+   */
+  p90?: QuantileSummary;
+  p99?: QuantileSummary;
+}
+
+/** A quantile across replications and its 95% interval (null: too few replications for one). */
+export interface QuantileSummary {
+  value: number | null;
+  ci95: [number, number] | null;
 }
 
 /** Whether a node of nested summaries is a summary itself (own `n`), not a group of them. */
@@ -114,6 +127,22 @@ export function pooledQuantileSummary(samples: readonly number[], p: number): Me
   const half = 1.96 * Math.sqrt(n * p * (1 - p));
   const ci95: [number, number] | null = n < 2 ? null : [at(Math.floor(n * p - half)), at(Math.ceil(n * p + half) + 1)];
   return { mean: point, ci95, min: x[0]!, max: x[n - 1]! , n };
+}
+
+/**
+ * The p-quantile of one value per replication, with its distribution-free 95% interval from order
+ * statistics (ranks n p -/+ 1.96 sqrt(n p (1 - p))); the interval is null when a rank falls outside
+ * the sample (too few replications to bound it: the p99 of 200 replications has no upper bound).
+ */
+export function replicationQuantile(values: readonly number[], p: number): QuantileSummary {
+  const n = values.length;
+  if (n === 0) return { value: null, ci95: null };
+  const x = Float64Array.from(values).sort();
+  const value = x[Math.min(n, Math.max(1, Math.ceil(n * p))) - 1]!;
+  const half = 1.96 * Math.sqrt(n * p * (1 - p));
+  const lo = Math.floor(n * p - half);
+  const hi = Math.ceil(n * p + half) + 1;
+  return { value, ci95: lo >= 1 && hi <= n ? [x[lo - 1]!, x[hi - 1]!] : null };
 }
 
 /** The largest of the pooled samples (no interval: a maximum has none worth giving). */

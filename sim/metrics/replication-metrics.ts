@@ -34,6 +34,8 @@ export class ReplicationMetrics {
   /** Desired replicas over time, with the fewest and most in the window, per autoscaled workload. */
   private readonly replicas: Array<{ w: Workload; integral: TimeIntegral; min: number; max: number }>;
   private readonly artifacts: ArtifactMetrics;
+  /** Node-hours per pool (for their prices), by pool name. */
+  private readonly poolNodes = new Map<string, { integral: TimeIntegral; up: number }>();
   /** Samples of distribution metrics (e.g. takeover times), filled by `finish`. */
   readonly distributions: DistributionValues = new Map();
 
@@ -66,6 +68,21 @@ export class ReplicationMetrics {
       this.cpu.set(t, u.activeCpuMillicores);
     });
     this.nodes.set(0, c.usage.upNodes);
+    const wasUp = new Map<unknown, boolean>();
+    for (const node of c.nodes) {
+      let pool = this.poolNodes.get(node.pool.name);
+      if (pool === undefined) this.poolNodes.set(node.pool.name, (pool = { integral: new TimeIntegral(), up: 0 }));
+      if (node.up) pool.up++;
+      pool.integral.set(0, pool.up);
+      wasUp.set(node, node.up);
+    }
+    bus.on('node.state', (node) => {
+      if (wasUp.get(node) === node.up) return;
+      wasUp.set(node, node.up);
+      const pool = this.poolNodes.get(node.pool.name)!;
+      pool.up += node.up ? 1 : -1;
+      pool.integral.set(c.sim.nowS, pool.up);
+    });
     this.onCounts();
   }
 
@@ -85,7 +102,7 @@ export class ReplicationMetrics {
   }
 
   private all(): Array<UpDownTracker | TimeIntegral> {
-    return [this.service, this.degraded, ...this.perWorkload, this.nodes, this.pods, this.cpu, ...this.replicas.map((r) => r.integral)];
+    return [this.service, this.degraded, ...this.perWorkload, this.nodes, this.pods, this.cpu, ...this.replicas.map((r) => r.integral), ...[...this.poolNodes.values()].map((p) => p.integral)];
   }
 
   /** Starts measuring (end of warmup). */
@@ -95,6 +112,21 @@ export class ReplicationMetrics {
     for (const r of this.replicas) r.min = r.max = r.w.desired;
     this.traffic.startWindow(tS);
     this.artifacts.startWindow(tS);
+  }
+
+  /**
+   * What the measured window cost at the scenario's prices: each pool's node-hours at its price, the
+   * coordination database's hours when a workload uses it, the load balancer's when a workload gets
+   * traffic, and the requests that arrived.
+   */
+  private money(spanS: number, requests: number): number {
+    const prices = this.c.scenario.cost.prices;
+    let total = 0;
+    for (const [name, pool] of this.poolNodes) total += (pool.integral.total / 3600) * (prices.pools.find((p) => p.pool === name)?.nodeHour ?? prices.nodeHour);
+    const hours = spanS / 3600;
+    if (this.c.workloads.some((w) => w.config.coordination)) total += hours * prices.coordinationDatabaseHour;
+    if (this.c.workloads.some((w) => w.config.servesTraffic && w.config.traffic !== null)) total += hours * prices.loadBalancerHour + (requests / 1e6) * prices.perMillionRequests;
+    return total;
   }
 
   /** Stops measuring and returns the values. */
@@ -126,6 +158,7 @@ export class ReplicationMetrics {
     v.set('cost.podHours', this.pods.total / 3600);
     v.set('cost.cpuCoreHours', this.cpu.total / 3600 / 1000);
     this.traffic.finish(tS, v);
+    v.set('cost.money', this.money(spanS, v.get('service.requests.arrived') ?? 0));
     this.artifacts.finish(tS, spanS, v, this.distributions);
     return v;
   }

@@ -420,6 +420,37 @@ export const scenarioSpec: ObjectSpec = object(
     loadBalancer,
     coordination,
     faults: array(fault, [], 'scripted faults'),
+    cost: object(
+      {
+        currency: leaf(STRING, 'USD', 'the currency of the prices (a label: nothing is converted)', {
+          check: (v: string) => (/^[A-Za-z$€£¥]{1,8}$/.test(v) ? undefined : 'a currency code of up to 8 letters, e.g. USD or EUR'),
+        }),
+        prices: object(
+          {
+            // Example: AWS EC2 On-Demand, m5.xlarge (4 vCPU, 16 GiB: the default node), Linux, us-east-1.
+            nodeHour: num(0.192, 'price of a node-hour (every pool without a price of its own); example: an AWS m5.xlarge on demand in us-east-1, like the default node', 0, 1e6),
+            pools: array(
+              object(
+                {
+                  pool: leaf(NAME, undefined, 'a node pool of the cluster'),
+                  nodeHour: num(undefined, "price of one of this pool's node-hours", 0, 1e6),
+                },
+                'a node pool with a price of its own',
+              ),
+              [],
+              'node-hour prices per pool (the others cost nodeHour)',
+            ),
+            // Example: AWS RDS for MySQL db.t3.medium, single-AZ, on demand, us-east-1.
+            coordinationDatabaseHour: num(0.068, 'price of an hour of the coordination database, counted when some workload uses it; example: an AWS RDS MySQL db.t3.medium', 0, 1e6),
+            // Example: AWS Network Load Balancer, hourly charge (without its capacity units).
+            loadBalancerHour: num(0.0225, 'price of an hour of the load balancer in front of the traffic-serving workloads, counted when some workload gets traffic; example: an AWS load balancer hour', 0, 1e6),
+            perMillionRequests: num(0, 'price of a million requests arriving (a load balancer or gateway charge by use)', 0, 1e9),
+          },
+          'what the run costs; the defaults are examples (AWS on-demand list prices, us-east-1, 2026), not a quote: put your own',
+        ),
+      },
+      'cost in money beside the hours',
+    ),
     sweep: array(
       object(
         {

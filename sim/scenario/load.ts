@@ -261,6 +261,14 @@ function crossCheck(
     }
   });
   checkArtifacts(s, fail, written);
+  const poolNames = pools.map((p) => p?.name).filter((n): n is string => n !== undefined);
+  const priced = new Set<string>();
+  (s.cost?.prices?.pools ?? []).forEach((p, i) => {
+    if (p?.pool === undefined) return;
+    if (nodesKnown && !poolNames.includes(p.pool)) fail(`cost.prices.pools[${i}].pool`, `a node pool of the cluster (${poolNames.join(', ')})`, JSON.stringify(p.pool));
+    else if (priced.has(p.pool)) fail(`cost.prices.pools[${i}].pool`, `each pool priced once (${p.pool} is priced twice)`, JSON.stringify(p.pool));
+    priced.add(p.pool);
+  });
   return errors;
 }
 

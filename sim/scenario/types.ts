@@ -21,6 +21,7 @@ export interface Scenario {
   loadBalancer: LoadBalancerConfig;
   coordination: CoordinationConfig;
   faults: FaultConfig[];
+  cost: CostConfig;
   /** Axes `deploysim sweep` varies (empty: none). */
   sweep: SweepAxis[];
 }
@@ -249,3 +250,15 @@ export type FaultConfig =
   | { type: 'rolling-update'; at: number; workload: string; image?: string };
 
 export type FaultType = FaultConfig['type'];
+
+/** Prices of what a run uses; the defaults are examples. */
+export interface CostConfig {
+  currency: string;
+  prices: {
+    nodeHour: number;
+    pools: Array<{ pool: string; nodeHour: number }>;
+    coordinationDatabaseHour: number;
+    loadBalancerHour: number;
+    perMillionRequests: number;
+  };
+}

@@ -49,7 +49,15 @@ function summaryAt(metrics: Metrics, path: string): Summary {
 
 /** A metric summary across replications: {mean, ci95: [lo, hi], min, max, n} and consistent. */
 function expectSummary(s: Summary, label: string, replications: number, opts: { maybeEmpty?: boolean } = {}): void {
-  expect(Object.keys(s).sort(), label).toEqual(['ci95', 'max', 'mean', 'min', 'n']);
+  // Totals per replication also carry their worst years (p90, p99 across replications).
+  const worst = !label.startsWith('pairedDifferences') && /(downtimeS|requests\.failed|missedExecutions|duplicateExecutions|^cost\.\w+)$/.test(label);
+  expect(Object.keys(s).sort(), label).toEqual(worst ? ['ci95', 'max', 'mean', 'min', 'n', 'p90', 'p99'] : ['ci95', 'max', 'mean', 'min', 'n']);
+  if (worst && s.mean !== null) {
+    const q = s as Summary & { p90: { value: number; ci95: [number, number] | null }; p99: { value: number } };
+    expect(q.p90.value, `${label}: min <= p90 <= p99 <= max`).toBeGreaterThanOrEqual(s.min!);
+    expect(q.p99.value, label).toBeGreaterThanOrEqual(q.p90.value);
+    expect(s.max!, label).toBeGreaterThanOrEqual(q.p99.value);
+  }
   expect(Number.isInteger(s.n), label).toBe(true);
   if (opts.maybeEmpty) expect(s.n, label).toBeLessThanOrEqual(replications);
   else expect(s.n, label).toBe(replications);
@@ -203,7 +211,7 @@ describe.concurrent('run on every built-in pattern', NO_TIME_LIMIT, () => {
     expect(header?.trim().endsWith(name), describeRun(r)).toBe(true);
     const [availability] = tableRow(r.stdout, 'availability');
     expect(availability).toMatch(/^\d{1,3}\.\d+% ±\d+\.\d+$/);
-    for (const label of ['downtime', 'incidents', 'node-hours', 'pod-hours']) expect(tableRow(r.stdout, label)).toHaveLength(1);
+    for (const label of ['downtime', 'incidents', 'node-hours', 'pod-hours', 'downtime: worst in 10 (p90)', 'downtime: worst in 100 (p99)']) expect(tableRow(r.stdout, label)).toHaveLength(1);
     expectNoStackTrace(r);
   });
 
@@ -490,6 +498,8 @@ describe.concurrent('compare', NO_TIME_LIMIT, () => {
     expect(headlineColumns(r.stdout)).toEqual(BUILTINS);
     for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(r.stdout.split('\n').length).toBeLessThan(40);
+    // A single replica's downtime varies from year to year: its worst year in 10 is shown under the mean.
+    expect(r.stdout).toMatch(/\ndowntime\/y +\S+ \S+ .*\n {2}worst in 10 \(p90\) +\S+ (s|min|h|d) /);
     // It ends with what the numbers assume: the failure processes on, with their rates, and those off.
     expect(r.stdout).toMatch(/\nFailure processes on \(mean times\):\n {2}node crash: each node every [\dhd]+ on average, repaired in [\dhms]+\n {2}container crash: /);
     expect(r.stdout).toMatch(/\nOff \(not simulated\): node partition, clock skew, container hang, JVM pause, /);

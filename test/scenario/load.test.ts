@@ -302,7 +302,7 @@ describe('--set overrides', () => {
       '--set workloads[0].colour=blue workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures, got "colour"',
     ]);
     expect(load(MINIMAL, 's.yaml', ['horizn=1d']).messages).toEqual([
-      '--set horizn=1d horizn: expected one of the fields name, description, horizon, warmup, seed, replications, limits, kubernetes, cluster, workloads, traffic, loadBalancer, coordination, faults, sweep (did you mean horizon?), got "horizn"',
+      '--set horizn=1d horizn: expected one of the fields name, description, horizon, warmup, seed, replications, limits, kubernetes, cluster, workloads, traffic, loadBalancer, coordination, faults, cost, sweep (did you mean horizon?), got "horizn"',
     ]);
   });
 
