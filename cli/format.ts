@@ -59,6 +59,14 @@ const TRAFFIC_ROWS: Row[] = [
   { label: 'saturation throughput (requests/s)', get: (r) => plainSummary(r.saturationThroughputRps), kind: 'plain' },
 ];
 
+const ROLLOUT_ROWS: Row[] = [
+  { label: 'rollouts', get: (r) => at(r, 'rollouts.count'), kind: 'count' },
+  { label: 'rollout time (mean)', get: (r) => at(r, 'rollouts.durationS.mean'), kind: 'duration' },
+  { label: 'rollout time (p95)', get: (r) => at(r, 'rollouts.durationS.p95'), kind: 'duration' },
+  { label: 'requests failed during rollouts', get: (r) => at(r, 'rollouts.failedRequests'), kind: 'count' },
+  { label: 'pods above replicas at most (surge)', get: (r) => at(r, 'rollouts.peakExtraPods'), kind: 'count' },
+];
+
 const COST_ROWS: Row[] = [
   ...withWorst('node-hours', 'cost.nodeHours', 'hours'),
   ...withWorst("cost (at the scenario's prices)", 'cost.money', 'hours'),
@@ -295,6 +303,7 @@ function sections(results: RunResult[]): Array<[string, Row[]]> {
     ['service', SERVICE_ROWS],
     ['requests', results.some((r) => at(r, 'service.requestSuccessRate')) ? TRAFFIC_ROWS : []],
     ['workloads', workloadRows(results)],
+    ['rollouts (rolling-update faults)', results.some((r) => at(r, 'rollouts.count')) ? ROLLOUT_ROWS : []],
     ['stateful artifacts', artifactRows(results)],
     ['cost', COST_ROWS],
   ];

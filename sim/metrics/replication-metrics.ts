@@ -5,6 +5,7 @@ import type { Workload } from '../model/kube/types.js';
 import { TrafficMetrics } from './traffic-metrics.js';
 import { ArtifactMetrics, type DistributionValues } from './artifact-metrics.js';
 import { TimeIntegral, UpDownTracker } from './up-down.js';
+import { RolloutMetrics } from './rollout-metrics.js';
 
 /** One replication's metric values, by dotted name (e.g. `service.availability`). */
 export type MetricValues = Map<string, number>;
@@ -34,6 +35,7 @@ export class ReplicationMetrics {
   /** Desired replicas over time, with the fewest and most in the window, per autoscaled workload. */
   private readonly replicas: Array<{ w: Workload; integral: TimeIntegral; min: number; max: number }>;
   private readonly artifacts: ArtifactMetrics;
+  private readonly rollouts: RolloutMetrics;
   /** Node-hours per pool (for their prices), by pool name. */
   private readonly poolNodes = new Map<string, { integral: TimeIntegral; up: number }>();
   /** Samples of distribution metrics (e.g. takeover times), filled by `finish`. */
@@ -42,6 +44,7 @@ export class ReplicationMetrics {
   constructor(private readonly c: Cluster, bus: EventBus<ModelEvents>, options: { latency: boolean } = { latency: true }) {
     this.traffic = new TrafficMetrics(c, bus, options.latency);
     this.artifacts = new ArtifactMetrics(c, bus);
+    this.rollouts = new RolloutMetrics(c, bus);
     bus.on('lb.availability', () => this.onCounts());
     this.serving = c.workloads.filter((w) => w.config.servesTraffic);
     this.perWorkload = c.workloads.map(() => new UpDownTracker());
@@ -112,6 +115,7 @@ export class ReplicationMetrics {
     for (const r of this.replicas) r.min = r.max = r.w.desired;
     this.traffic.startWindow(tS);
     this.artifacts.startWindow(tS);
+    this.rollouts.startWindow(tS);
   }
 
   /**
@@ -160,6 +164,7 @@ export class ReplicationMetrics {
     this.traffic.finish(tS, v);
     v.set('cost.money', this.money(spanS, v.get('service.requests.arrived') ?? 0));
     this.artifacts.finish(tS, spanS, v, this.distributions);
+    this.rollouts.finish(tS, v, this.distributions);
     return v;
   }
 }
