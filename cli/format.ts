@@ -81,6 +81,7 @@ function workloadRows(results: RunResult[]): Row[] {
     const rows: Row[] = [
       { label: `${name}: availability`, get: (r: RunResult) => at(r, `workloads.${name}.availability`), kind: 'percent' as const },
       { label: `${name}: incidents`, get: (r: RunResult) => at(r, `workloads.${name}.incidents`), kind: 'count' as const },
+      ...causeRows(results, `workloads.${name}`, `${name}: downtime from `),
     ];
     if (results.some((r) => at(r, `workloads.${name}.replicasMean`))) {
       rows.push(
@@ -298,9 +299,32 @@ export function formatCompare(results: RunResult[], baseline: number | null = nu
   return `${head.join('\n')}\n${body}${diffs}\n${readingNote(true, artifactRows(results).length > 0)}`;
 }
 
+/** What each cause of downtime is called in the tables. */
+export const CAUSE_LABELS: Record<string, string> = {
+  nodeCrash: 'node crash',
+  nodePartition: 'node partition',
+  nodeDrain: 'node drain',
+  containerCrash: 'container crash',
+  containerHang: 'container hang',
+  jvmPause: 'JVM pause',
+  rollout: 'rollout',
+  scale: 'scale change',
+  capacityPacked: 'capacity: pods packed on a node',
+  capacityPending: 'capacity: pod pending',
+  startup: 'start-up',
+  other: 'other',
+};
+
+/** `downtime: <cause>` rows of a service or workload (`prefix`), for the causes some result has downtime from. */
+function causeRows(results: RunResult[], prefix: string, label: string): Row[] {
+  return Object.keys(CAUSE_LABELS)
+    .filter((cause) => results.some((r) => (at(r, `${prefix}.downtimeByCauseS.${cause}`)?.mean ?? 0) > 0))
+    .map((cause) => ({ label: `${label}${CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `${prefix}.downtimeByCauseS.${cause}`), kind: 'duration' as const }));
+}
+
 function sections(results: RunResult[]): Array<[string, Row[]]> {
   return [
-    ['service', SERVICE_ROWS],
+    ['service', [...SERVICE_ROWS.slice(0, 4), ...causeRows(results, 'service', 'downtime from '), ...SERVICE_ROWS.slice(4)]],
     ['requests', results.some((r) => at(r, 'service.requestSuccessRate')) ? TRAFFIC_ROWS : []],
     ['workloads', workloadRows(results)],
     ['rollouts (rolling-update faults)', results.some((r) => at(r, 'rollouts.count')) ? ROLLOUT_ROWS : []],
@@ -316,13 +340,16 @@ function readingNote(compare: boolean, withArtifacts: boolean): string {
     'balancer has a serving upstream in rotation; without: it has a pod Ready, server running).',
     'workloads: the same per Deployment; one that serves no traffic is up while a server runs.',
     'Downtime, incidents, failed requests and cost are totals per replication (one horizon).',
+    'downtime from X: the downtime that X started (the cause stamped on the last pod lost); the causes',
+    'sum to the downtime. Pods packed: a node took two or more of them at once while another was up.',
   ];
   lines.push('worst in 10 / in 100: the 90th / 99th percentile of the replications (with one-year ones,', 'the worst year in 10 / in 100), with an order-statistic interval; (n=...) where too few bound it.');
   if (withArtifacts) {
     lines.push(
       'stateful artifacts: running (active, consuming) = time some server runs it (a message processor',
       'not deactivated; an inbound endpoint getting messages); takeover = from the last server losing it',
-      'to the next one running it (pooled over replications; p95 interval from order statistics);',
+      'to the next one running it (pooled over replications; p95 interval from order statistics; a gap',
+      'still open at the horizon counts up to it, a lower bound);',
       'missed = slots no server ran; duplicate = fires of the same slot, or copies of the same message,',
       'on a second server; backlog and delivery delay are those of the store the artifact consumes.',
     );

@@ -8,6 +8,7 @@ import { ENGINE_VERSION } from '../sim/version.js';
 import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
 import { formatCompareHeadline, formatRunHeadline } from './headline.js';
 import { formatAssumptions } from './assumptions.js';
+import { formatFindings } from './findings.js';
 import { fieldEntries, fieldsMarkdown, fieldsText } from './fields.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
@@ -548,14 +549,16 @@ function shardFiles(arg: string): string[] {
 /** What run, compare and sweep print on stdout (also after merge). */
 function runText(result: RunResult, o: { json: boolean; detail: boolean; scenario: Scenario }): string {
   if (o.json) return `${JSON.stringify(result, null, 2)}\n`;
-  return `${o.detail ? formatRun(result) : formatRunHeadline(result)}\n${formatAssumptions([o.scenario], [result.scenario])}`;
+  const findings = formatFindings([result], [o.scenario], [result.scenario]);
+  return `${o.detail ? formatRun(result) : formatRunHeadline(result)}\n${findings === '' ? '' : `${findings}\n`}${formatAssumptions([o.scenario], [result.scenario])}`;
 }
 
 /** compare's output; in --json each result carries its column label. */
 function compareText(results: RunResult[], o: { json: boolean; detail: boolean; baseline: number | null; labels: readonly string[]; scenarios: readonly Scenario[] }): string {
   if (o.json) return `${JSON.stringify(results.map((r, k) => ({ label: o.labels[k] ?? r.scenario, ...r })), null, 2)}\n`;
   const labels = results.map((r, k) => o.labels[k] ?? r.scenario);
-  return `${o.detail ? formatCompare(results, o.baseline, o.labels) : formatCompareHeadline(results, o.baseline, o.labels)}\n${formatAssumptions(o.scenarios, labels)}`;
+  const findings = formatFindings(results, o.scenarios, labels);
+  return `${o.detail ? formatCompare(results, o.baseline, o.labels) : formatCompareHeadline(results, o.baseline, o.labels)}\n${findings === '' ? '' : `${findings}\n`}${formatAssumptions(o.scenarios, labels)}`;
 }
 
 /**

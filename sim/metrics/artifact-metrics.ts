@@ -76,6 +76,8 @@ export class TaskAccount {
   finish(t: number): void {
     this.closeSegments(t);
     this.coverage.finish(t);
+    // A gap still open at the horizon counts, censored: up to the horizon (a lower bound).
+    if (this.active.length === 0 && this.gapSinceS >= this.windowS && t > this.gapSinceS) this.takeovers.push(t - this.gapSinceS);
   }
 
   /** Accounts every runner's fires up to t and starts new segments there. */
@@ -213,6 +215,8 @@ export class FlowAccount {
   finish(t: number): void {
     this.active.set(t, this.model.activeCount > 0);
     this.active.finish(t);
+    // A gap still open at the horizon counts, censored: up to the horizon (a lower bound).
+    if (!this.active.isUp && this.gapSinceS >= this.windowS && t > this.gapSinceS) this.gaps.push(t - this.gapSinceS);
     this.measuring = false;
     this.delayMs.recordUniform(this.processMs, this.pollS * 1000 + this.processMs, this.idleDelivered, 2048);
     this.idleDelivered = 0;

@@ -4,7 +4,8 @@ import type { Cluster } from '../model/kube/cluster.js';
 import type { Workload } from '../model/kube/types.js';
 import { TrafficMetrics } from './traffic-metrics.js';
 import { ArtifactMetrics, type DistributionValues } from './artifact-metrics.js';
-import { TimeIntegral, UpDownTracker } from './up-down.js';
+import { CausedDowntime, TimeIntegral, UpDownTracker } from './up-down.js';
+import { CAUSES, lossCause } from './causes.js';
 import { RolloutMetrics } from './rollout-metrics.js';
 
 /** One replication's metric values, by dotted name (e.g. `service.availability`). */
@@ -26,6 +27,9 @@ export class ReplicationMetrics {
   private readonly service = new UpDownTracker();
   private readonly degraded = new UpDownTracker();
   private readonly perWorkload: UpDownTracker[];
+  /** The same downtimes by cause. */
+  private readonly serviceCauses = new CausedDowntime('startup');
+  private readonly workloadCauses: CausedDowntime[];
   private readonly nodes = new TimeIntegral();
   private readonly pods = new TimeIntegral();
   private readonly cpu = new TimeIntegral();
@@ -36,6 +40,8 @@ export class ReplicationMetrics {
   private readonly replicas: Array<{ w: Workload; integral: TimeIntegral; min: number; max: number }>;
   private readonly artifacts: ArtifactMetrics;
   private readonly rollouts: RolloutMetrics;
+  /** Per workload: pods waiting for a node (phase Pending), and the time some pod was. */
+  private readonly pending: Array<{ count: number; time: TimeIntegral }>;
   /** Node-hours per pool (for their prices), by pool name. */
   private readonly poolNodes = new Map<string, { integral: TimeIntegral; up: number }>();
   /** Samples of distribution metrics (e.g. takeover times), filled by `finish`. */
@@ -48,6 +54,25 @@ export class ReplicationMetrics {
     bus.on('lb.availability', () => this.onCounts());
     this.serving = c.workloads.filter((w) => w.config.servesTraffic);
     this.perWorkload = c.workloads.map(() => new UpDownTracker());
+    this.workloadCauses = c.workloads.map(() => new CausedDowntime('startup'));
+    this.pending = c.workloads.map((w) => {
+      const count = w.pods.filter((p) => p.phase === 'Pending').length;
+      const time = new TimeIntegral();
+      time.set(0, count > 0 ? 1 : 0);
+      return { count, time };
+    });
+    const pendingBy = (pod: { workload: { index: number } }, delta: number) => {
+      const p = this.pending[pod.workload.index]!;
+      p.count += delta;
+      p.time.set(c.sim.nowS, p.count > 0 ? 1 : 0);
+    };
+    bus.on('pod.created', (pod) => {
+      if (pod.phase === 'Pending') pendingBy(pod, 1);
+    });
+    bus.on('pod.phase', ({ pod, from }) => {
+      if (from === 'Pending') pendingBy(pod, -1);
+      else if (pod.phase === 'Pending') pendingBy(pod, 1);
+    });
     this.replicas = c.workloads
       .filter((w) => w.config.autoscaling !== null)
       .map((w) => {
@@ -99,19 +124,37 @@ export class ReplicationMetrics {
       if (w.servingCount < w.desired) degraded = true;
     }
     this.service.set(t, up);
+    this.serviceCauses.set(t, up, () => this.serviceCause());
     // The degraded tracker is "up" while nothing is degraded, so its down time is the degraded time.
     this.degraded.set(t, !degraded);
-    for (const w of this.c.workloads) this.perWorkload[w.index]!.set(t, (w.config.servesTraffic ? w.servingCount : w.runningCount) > 0);
+    for (const w of this.c.workloads) {
+      const up = (w.config.servesTraffic ? w.servingCount : w.runningCount) > 0;
+      this.perWorkload[w.index]!.set(t, up);
+      this.workloadCauses[w.index]!.set(t, up, () => lossCause(this.c, w));
+    }
   }
 
-  private all(): Array<UpDownTracker | TimeIntegral> {
-    return [this.service, this.degraded, ...this.perWorkload, this.nodes, this.pods, this.cpu, ...this.replicas.map((r) => r.integral), ...[...this.poolNodes.values()].map((p) => p.integral)];
+  /** The service went down: the cause of the serving workload whose pod was lost last. */
+  private serviceCause(): string {
+    const traffic = this.c.traffic;
+    let latest: (typeof this.serving)[number] | null = null;
+    for (const w of this.serving) {
+      const down = traffic !== null && w.config.traffic !== null ? traffic.servingCandidates(w.index) < 1 : w.servingCount < 1;
+      if (down && (latest === null || (w.lastLoss?.t ?? -Infinity) > (latest.lastLoss?.t ?? -Infinity))) latest = w;
+    }
+    return latest === null ? 'other' : lossCause(this.c, latest);
+  }
+
+  private all(): Array<UpDownTracker | TimeIntegral | CausedDowntime> {
+    return [this.service, this.serviceCauses, ...this.workloadCauses, ...this.pending.map((p) => p.time), this.degraded, ...this.perWorkload, this.nodes, this.pods, this.cpu, ...this.replicas.map((r) => r.integral), ...[...this.poolNodes.values()].map((p) => p.integral)];
   }
 
   /** Starts measuring (end of warmup). */
   startWindow(tS: number): void {
     this.windowStartS = tS;
-    for (const t of this.all()) t.startWindow(tS);
+    for (const t of this.all()) if (!(t instanceof CausedDowntime)) t.startWindow(tS);
+    this.serviceCauses.startWindow(tS, () => this.serviceCause());
+    for (const w of this.c.workloads) this.workloadCauses[w.index]!.startWindow(tS, () => lossCause(this.c, w));
     for (const r of this.replicas) r.min = r.max = r.w.desired;
     this.traffic.startWindow(tS);
     this.artifacts.startWindow(tS);
@@ -144,11 +187,16 @@ export class ReplicationMetrics {
     v.set('service.incidents', s.incidents);
     v.set('service.mttrS', s.incidents > 0 ? s.downS / s.incidents : NaN);
     v.set('service.degradedFraction', this.degraded.downS / spanS);
+    if (this.serving.length > 0) for (const cause of CAUSES) v.set(`service.downtimeByCauseS.${cause}`, this.serviceCauses.downS.get(cause) ?? 0);
     for (const w of this.c.workloads) {
       const t = this.perWorkload[w.index]!;
       v.set(`workloads.${w.name}.availability`, 1 - t.downS / spanS);
       v.set(`workloads.${w.name}.downtimeS`, t.downS);
       v.set(`workloads.${w.name}.incidents`, t.incidents);
+      // The share of the time some pod of it waited for a node (the scheduler could not place it).
+      v.set(`workloads.${w.name}.pendingFraction`, this.pending[w.index]!.time.total / spanS);
+      const caused = this.workloadCauses[w.index]!.downS;
+      for (const cause of CAUSES) v.set(`workloads.${w.name}.downtimeByCauseS.${cause}`, caused.get(cause) ?? 0);
     }
     for (const r of this.replicas) {
       const name = r.w.name;

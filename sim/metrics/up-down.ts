@@ -75,3 +75,46 @@ export class TimeIntegral {
     this.lastS = tS;
   }
 }
+
+/**
+ * The downtime of an up/down signal split by cause: each stretch down is attributed to what
+ * started it (asked for once, when the signal goes down). It follows the same transitions as an
+ * UpDownTracker fed the same calls, so the causes sum to its downtime.
+ */
+export class CausedDowntime {
+  private up = false;
+  private cause: string;
+  private lastS = 0;
+  private measuring = false;
+  readonly downS = new Map<string, number>();
+
+  /** `initial`: the cause of being down before the signal was ever up (a start-up). */
+  constructor(initial: string) {
+    this.cause = initial;
+  }
+
+  set(tS: number, up: boolean, causeOfDown: () => string): void {
+    if (up === this.up) return;
+    this.advance(tS);
+    if (!up) this.cause = causeOfDown();
+    this.up = up;
+  }
+
+  /** Starts measuring; a signal down then is attributed anew (a start-up still under way may now be a pod that cannot be placed). */
+  startWindow(tS: number, causeOfDown: () => string): void {
+    this.advance(tS);
+    this.measuring = true;
+    this.downS.clear();
+    if (!this.up) this.cause = causeOfDown();
+  }
+
+  finish(tS: number): void {
+    this.advance(tS);
+    this.measuring = false;
+  }
+
+  private advance(tS: number): void {
+    if (this.measuring && !this.up && tS > this.lastS) this.downS.set(this.cause, (this.downS.get(this.cause) ?? 0) + (tS - this.lastS));
+    this.lastS = tS;
+  }
+}

@@ -36,6 +36,8 @@ function entity(payload: unknown): string {
   if (payload === null || typeof payload !== 'object') return String(payload);
   const parts: string[] = [];
   for (const [key, value] of Object.entries(payload as Record<string, unknown>)) {
+    // What took a pod out of service is a stamp for the metrics, not behaviour.
+    if (key === 'disruption') continue;
     if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') parts.push(`${key}=${value}`);
     else if (value !== null && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') parts.push(`${key}=${(value as { name: string }).name}`);
   }

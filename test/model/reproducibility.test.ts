@@ -103,7 +103,7 @@ describe('metamorphic: scaling every duration by k', () => {
     let scaled = 0;
     for (const [metric, va] of a) {
       const vb = b.get(metric)!;
-      const factor = /(downtimeS|mttrS|Hours)$|latencyMs|LatencyMs|takeoverS|deliveryDelayMs/.test(metric) ? k : /Rps$/.test(metric) ? 1 / k : 1;
+      const factor = /(downtimeS|mttrS|Hours|money)$|downtimeByCauseS|latencyMs|LatencyMs|takeoverS|durationS|deliveryDelayMs/.test(metric) ? k : /Rps$/.test(metric) ? 1 / k : 1;
       // Latency quantiles come from a histogram with 0.1% buckets; request counts are sums of fluid flows.
       // Delivery delays likewise (1 ms buckets below 2 s, flows recorded in slices).
       const tolerance = /latencyMs|LatencyMs/.test(metric) ? 2e-3 : /deliveryDelayMs/.test(metric) ? 5e-3 : /^service\.requests\.|^artifacts\..*(executions|Executions|backlogMax)$|^capabilities\./.test(metric) ? 1e-6 : 1e-9;

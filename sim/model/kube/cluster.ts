@@ -163,6 +163,7 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
     pods: [],
     nextOrdinal: 1,
     servingCount: 0,
+    lastLoss: null,
     runningCount: 0,
     dist: {
       imagePull: makeDistribution(config.startup.imagePull),
@@ -263,6 +264,16 @@ export function refreshPodCounts(c: Cluster, pod: Pod): void {
   const serving = running && pod.apiReady;
   const active = pod.node !== null && pod.node.up && pod.phase !== 'Gone' && pod.phase !== 'Pending';
   let countsChanged = false;
+  // What counts for the workload being up: serving with traffic, running without.
+  const up = w.config.servesTraffic ? serving : running;
+  const wasUp = w.config.servesTraffic ? pod.countedServing : pod.countedRunning;
+  if (up && !wasUp) pod.disruption = null;
+  else if (!up && wasUp) {
+    const now = c.sim.nowS;
+    const last = w.lastLoss;
+    const together = last !== null && last.t === now && last.node === pod.node && pod.node !== null ? last.together + 1 : 1;
+    w.lastLoss = { cause: pod.disruption, node: pod.node, t: now, together };
+  }
   if (serving !== pod.countedServing) {
     pod.countedServing = serving;
     w.servingCount += serving ? 1 : -1;

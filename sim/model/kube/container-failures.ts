@@ -5,6 +5,7 @@ import { armPodFailures } from '../faults/pod-failures.js';
 import { createContainer, planReadyAgain, stopTimers, type PodArg } from './kubelet.js';
 import { failureDetectedTime } from './probes.js';
 import type { Pod } from './types.js';
+import { disrupt } from './types.js';
 
 /**
  * What happens to a running container that fails: it exits (the kubelet notices and restarts it
@@ -20,6 +21,7 @@ export function containerRunning(pod: Pod): boolean {
 /** The container process exits on its own; the kubelet notices after PLEG and restarts it. False if no process ran. */
 export function crashContainer(c: Cluster, pod: Pod): boolean {
   if (!containerRunning(pod)) return false;
+  disrupt(pod, 'container-crash');
   stopTimers(c, pod);
   pod.exitedS = c.sim.nowS;
   setPhase(c, pod, 'Crashed');
@@ -54,6 +56,7 @@ function onBackoffDone({ c, pod }: PodArg): void {
 /** The process stops answering: readiness then liveness failures follow, computed from the probes. False if not running. */
 export function hangContainer(c: Cluster, pod: Pod): boolean {
   if (pod.phase !== 'Running' || pod.hung) return false;
+  disrupt(pod, 'container-hang');
   c.sim.cancel(pod.faultTimer);
   c.sim.cancel(pod.probeTimer);
   pod.faultTimer = pod.probeTimer = NO_EVENT;
@@ -69,6 +72,8 @@ export function hangContainer(c: Cluster, pod: Pod): boolean {
  * pause longer than the liveness budget ends in a kill instead. False if not running.
  */
 export function pauseContainer(c: Cluster, pod: Pod, durationS: number): boolean {
+  if (pod.phase !== 'Running' || pod.hung) return false;
+  disrupt(pod, 'jvm-pause');
   if (!hangContainer(c, pod)) return false;
   pod.pauseEndS = c.sim.nowS + durationS;
   pod.faultTimer = c.sim.scheduleAt(pod.pauseEndS, onPauseEnd, pod.ref);

@@ -4,6 +4,7 @@ import { terminatePod } from './kubelet.js';
 import { rolloutInProgress, rolloutStep } from './rollout.js';
 import { clusterChanged, enqueuePod } from './scheduler.js';
 import { NO_RNG, type Pod, type Workload } from './types.js';
+import { disrupt, type DisruptionCause } from './types.js';
 
 /**
  * The Deployment (ReplicaSet) controller: keeps `desired` pods that are not being deleted. A
@@ -20,7 +21,7 @@ export function reconcile(c: Cluster, w: Workload): void {
   for (const pod of w.pods) if (!pod.deleted) active++;
   for (let i = active; i < w.desired; i++) createPod(c, w);
   if (active > w.desired) {
-    for (const pod of podsToDelete(w.pods.filter((p) => !p.deleted), active - w.desired)) deletePod(c, pod);
+    for (const pod of podsToDelete(w.pods.filter((p) => !p.deleted), active - w.desired)) deletePod(c, pod, 'scale');
   }
 }
 
@@ -31,9 +32,10 @@ export function scaleWorkload(c: Cluster, w: Workload, replicas: number): void {
   reconcile(c, w);
 }
 
-/** Marks a pod deleted (graceful) and lets the controller replace it. */
-export function deletePod(c: Cluster, pod: Pod): void {
+/** Marks a pod deleted (graceful) and lets the controller replace it; `cause`: why it is taken out of service. */
+export function deletePod(c: Cluster, pod: Pod, cause?: DisruptionCause): void {
   if (pod.deleted) return;
+  if (cause !== undefined) disrupt(pod, cause);
   pod.deleted = true;
   // On a node cut off from the control plane the kubelet does not hear of it: the pod leaves the
   // endpoints (the control plane's side) but runs on until the partition heals.
@@ -85,6 +87,7 @@ export function createPod(c: Cluster, w: Workload): Pod {
     apiReady: false,
     probeReady: false,
     hung: false,
+    disruption: null,
     deleted: false,
     countedServing: false,
     countedRunning: false,

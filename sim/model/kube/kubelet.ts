@@ -5,6 +5,7 @@ import { containerRunning, onProbeKill, stopDelay } from './container-failures.j
 import { failureDetectedTime, readyTime, startupKillTime, startupSuccessTime } from './probes.js';
 import { podGone } from './pod-gone.js';
 import type { Node, Pod } from './types.js';
+import { disrupt } from './types.js';
 
 /**
  * The kubelet's side of a pod: image pull, container start, server start and artifact
@@ -175,6 +176,7 @@ function removeFromPull(pod: Pod): void {
 
 /** The pod's node died: its container is gone at once; the API still shows it until detection. */
 export function stopOnNodeCrash(c: Cluster, pod: Pod): void {
+  disrupt(pod, 'node-crash');
   stopTimers(c, pod);
   pod.exitedS = c.sim.nowS;
   // NodeDown first: clearing a hang before would look, for an instant, like a server answering again.

@@ -80,7 +80,7 @@ function step(c: Cluster, w: Workload): boolean {
   const old = live.filter((p) => p.revision !== w.revision);
   const fresh = live.filter((p) => p.revision === w.revision);
   if (w.config.strategy.type === 'Recreate') {
-    for (const pod of old) deletePod(c, pod);
+    for (const pod of old) deletePod(c, pod, 'rollout');
     // New pods only once every old pod is gone, not merely terminating.
     if (w.pods.some((p) => p.revision !== w.revision)) return false;
     // (Counted again: an old pod gone at once may already have been replaced by the controller.)
@@ -97,13 +97,13 @@ function step(c: Cluster, w: Workload): boolean {
   if (excess > 0) {
     const fromOld = Math.min(old.length, Math.round((excess * old.length) / live.length));
     const fromFresh = Math.min(fresh.length, excess - fromOld);
-    for (const pod of podsToDelete(old, fromOld + Math.max(0, excess - fromOld - fromFresh))) deletePod(c, pod);
-    for (const pod of podsToDelete(fresh, fromFresh)) deletePod(c, pod);
+    for (const pod of podsToDelete(old, fromOld + Math.max(0, excess - fromOld - fromFresh))) deletePod(c, pod, 'rollout');
+    for (const pod of podsToDelete(fresh, fromFresh)) deletePod(c, pod, 'rollout');
     return true;
   }
   // More new pods than desired (scaled down during the update): remove the surplus first.
   if (fresh.length > w.desired) {
-    for (const pod of podsToDelete(fresh, fresh.length - w.desired)) deletePod(c, pod);
+    for (const pod of podsToDelete(fresh, fresh.length - w.desired)) deletePod(c, pod, 'rollout');
     return true;
   }
   // Scale up the new revision within desired + maxSurge.
@@ -118,7 +118,7 @@ function step(c: Cluster, w: Workload): boolean {
   if (budget <= 0) return changed;
   // Old pods that are not available go first: removing them costs no availability.
   for (const pod of podsToDelete(old.filter((p) => !available(c, p)), budget)) {
-    deletePod(c, pod);
+    deletePod(c, pod, 'rollout');
     budget--;
     changed = true;
   }
@@ -126,7 +126,7 @@ function step(c: Cluster, w: Workload): boolean {
   const removable = Math.min(budget, availableNow - minAvailable);
   const oldAvailable = old.filter((p) => available(c, p));
   for (const pod of podsToDelete(oldAvailable, Math.max(0, removable))) {
-    deletePod(c, pod);
+    deletePod(c, pod, 'rollout');
     changed = true;
   }
   return changed;

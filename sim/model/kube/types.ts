@@ -86,6 +86,26 @@ export interface Pull {
   waiters: Pod[];
 }
 
+/**
+ * What took a pod out of service, stamped by the code that did it (the first stamp stands until
+ * the pod serves again): the cause its workload's and the service's downtime is attributed to.
+ */
+export type DisruptionCause = 'node-crash' | 'node-partition' | 'node-drain' | 'container-crash' | 'container-hang' | 'jvm-pause' | 'rollout' | 'scale';
+
+/** Stamps a pod with what is taking it out of service, unless something already did. */
+export function disrupt(pod: Pod, cause: DisruptionCause): void {
+  if (pod.disruption === null) pod.disruption = cause;
+}
+
+/** The last pod of a workload to stop serving (running, for one that serves no traffic): its cause, node and time. */
+export interface PodLoss {
+  cause: DisruptionCause | null;
+  node: Node | null;
+  t: number;
+  /** Pods of the workload lost at that instant on that node (a node taking several at once). */
+  together: number;
+}
+
 export interface Pod {
   readonly id: number;
   readonly name: string;
@@ -102,6 +122,8 @@ export interface Pod {
   probeReady: boolean;
   /** Process alive but not answering. */
   hung: boolean;
+  /** What is taking it out of service (null while it serves, or before it ever did). */
+  disruption: DisruptionCause | null;
   /** Has a deletionTimestamp: no longer counted by the Deployment. */
   deleted: boolean;
   /** Counted as serving / running by its workload (kept in step by `refreshPodCounts`). */
@@ -161,6 +183,8 @@ export interface Workload {
   nextOrdinal: number;
   /** Pods Ready and able to serve (running, not hung, node up). */
   servingCount: number;
+  /** The last loss of a serving (running, without traffic) pod, for attributing downtime; null before any. */
+  lastLoss: PodLoss | null;
   /** Pods whose server is running and not hung (what stateful artifacts need). */
   runningCount: number;
   readonly dist: WorkloadDistributions;

@@ -1,0 +1,94 @@
+import { metricAt, type RunResult } from '../sim/experiment/index.js';
+import type { Scenario } from '../sim/scenario/index.js';
+import { shortDuration, YEAR_S } from './headline.js';
+
+/**
+ * Findings: the few largest effects under the headline, one line each. Each comes from a measured
+ * metric (never from the name of a built-in), names it and its size, and where the scenario has a
+ * setting that changes it, names the setting.
+ */
+
+/** A finding and its weight: the time a year it concerns (downtime, time pending, time overloaded). */
+interface Finding {
+  weightS: number;
+  text: string;
+}
+
+/** Findings shown at most. */
+export const MAX_FINDINGS = 5;
+
+/** A value per year of measured time. */
+function perYear(r: RunResult, value: number): number {
+  return (value * YEAR_S) / (r.horizonS - r.warmupS);
+}
+
+function percent(x: number): string {
+  return `${(x * 100).toPrecision(x >= 0.995 ? 4 : 2)}%`;
+}
+
+/** The findings of one scenario's result. */
+function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
+  const out: Finding[] = [];
+  // Packing: downtime started by a node taking two or more of a workload's pods with it while another node was up.
+  const packed = metricAt(r, 'service.downtimeByCauseS.capacityPacked');
+  const down = metricAt(r, 'service.downtimeS')?.mean ?? 0;
+  if (packed?.mean != null && packed.mean > 0) {
+    const i = s.workloads.findIndex((w) => w.servesTraffic);
+    out.push({
+      weightS: perYear(r, packed.mean),
+      text:
+        `${label}: pods packed onto one node after a node loss cause ${shortDuration(perYear(r, packed.mean))}/y of downtime ` +
+        `(${percent(packed.mean / down)} of it; service.downtimeByCauseS.capacityPacked). Spread them: ` +
+        `workloads[${i}].scheduling.topologySpread (maxSkew 1 on hostname), or required anti-affinity with enough nodes.`,
+    });
+  }
+  s.workloads.forEach((w, i) => {
+    // A pod waiting for a node most of the run: the scheduler cannot place it.
+    const pending = metricAt(r, `workloads.${w.name}.pendingFraction`)?.mean ?? 0;
+    if (pending >= 0.5) {
+      const required = w.scheduling.podAntiAffinity.required;
+      const setting = required !== null ? `workloads[${i}].scheduling.podAntiAffinity.required=${required} needs a ${required === 'zone' ? 'zone' : 'node'} per replica` : `workloads[${i}].resources.requests against what the nodes have`;
+      out.push({
+        weightS: pending * YEAR_S,
+        text: `${label}: a pod of ${w.name} waits for a node ${percent(pending)} of the time (workloads.${w.name}.pendingFraction): the scheduler cannot place it; ${setting}.`,
+      });
+    }
+  });
+  // Overload: offered more than the serving pods can take.
+  const overload = metricAt(r, 'service.overloadFraction')?.mean ?? 0;
+  if (overload >= 0.001) {
+    const failed = metricAt(r, 'service.requests.failed')?.mean ?? 0;
+    const i = s.workloads.findIndex((w) => w.servesTraffic);
+    out.push({
+      weightS: overload * YEAR_S,
+      text:
+        `${label}: offered more requests than its pods can serve ${percent(overload)} of the time (service.overloadFraction), ` +
+        `${Math.round(perYear(r, failed)).toLocaleString('en-US')} failed requests/y: more replicas (workloads[${i}].replicas), autoscaling, or more CPU (resources.limits.cpu).`,
+    });
+  }
+  return out;
+}
+
+/** Words of `text` in lines of at most `width` characters, the later ones indented. */
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** The findings block (the largest first, at most MAX_FINDINGS), or '' when there is none. */
+export function formatFindings(results: readonly RunResult[], scenarios: readonly Scenario[], labels: readonly string[], width = 100): string {
+  const all = results.flatMap((r, k) => findingsOf(r, scenarios[k]!, labels[k] ?? r.scenario));
+  if (all.length === 0) return '';
+  all.sort((a, b) => b.weightS - a.weightS);
+  const lines = ['Findings (largest first):', ...all.slice(0, MAX_FINDINGS).flatMap((f) => wrap(`- ${f.text}`, width, '  '))];
+  if (all.length > MAX_FINDINGS) lines.push(`  (${all.length - MAX_FINDINGS} more: --json has every metric they come from)`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,39 @@
+import type { Cluster } from '../model/kube/cluster.js';
+import type { DisruptionCause, Workload } from '../model/kube/types.js';
+
+/**
+ * Downtime by cause (`downtimeByCauseS.<cause>`): each stretch of downtime is attributed to what
+ * started it, the cause stamped on the last pod that stopped serving (running, for a workload
+ * without traffic):
+ * - nodeCrash, nodePartition, nodeDrain: the pod's node crashed, was cut off or was drained;
+ * - containerCrash, containerHang, jvmPause: its container crashed, hung or paused;
+ * - rollout, scale: the Deployment replaced or removed it;
+ * - capacityPacked: a node took two or more of the workload's pods with it at once while the
+ *   cluster had other nodes up (pods packed onto fewer nodes than they could spread over);
+ * - capacityPending: down without ever having served, with a pod the scheduler cannot place;
+ * - startup: down without ever having served, its pods on their way up;
+ * - other: a pod lost with no stamped cause.
+ */
+export const CAUSES = ['nodeCrash', 'nodePartition', 'nodeDrain', 'containerCrash', 'containerHang', 'jvmPause', 'rollout', 'scale', 'capacityPacked', 'capacityPending', 'startup', 'other'] as const;
+
+export type Cause = (typeof CAUSES)[number];
+
+const KEY: Record<DisruptionCause, Cause> = {
+  'node-crash': 'nodeCrash',
+  'node-partition': 'nodePartition',
+  'node-drain': 'nodeDrain',
+  'container-crash': 'containerCrash',
+  'container-hang': 'containerHang',
+  'jvm-pause': 'jvmPause',
+  rollout: 'rollout',
+  scale: 'scale',
+};
+
+/** Why a workload went down now: its last lost pod's cause (or packing, a pending pod, a start-up). */
+export function lossCause(c: Cluster, w: Workload): Cause {
+  const loss = w.lastLoss;
+  if (loss === null) return w.pods.some((p) => c.scheduler.unschedulable.has(p)) ? 'capacityPending' : 'startup';
+  const nodeWide = loss.cause === 'node-crash' || loss.cause === 'node-partition' || loss.cause === 'node-drain';
+  if (nodeWide && loss.together >= 2 && c.nodes.some((n) => n !== loss.node && n.up)) return 'capacityPacked';
+  return loss.cause === null ? 'other' : KEY[loss.cause];
+}

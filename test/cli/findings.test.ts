@@ -1,0 +1,41 @@
+// Findings: each on a scenario built to trigger it, from the measured metric, naming it, its size
+// and the setting that changes it; none where nothing stands out.
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { formatFindings } from '../../cli/findings.js';
+import { runExperiment } from '../../sim/experiment/experiment.js';
+import { formatScenarioError, loadScenarioText, type OverrideInput } from '../../sim/scenario/index.js';
+
+function findings(builtin: string, overrides: OverrideInput[]): string {
+  const source = readFileSync(new URL(`../../scenarios/${builtin}.yaml`, import.meta.url), 'utf8');
+  const loaded = loadScenarioText(source, `${builtin}.yaml`, ['replications=40', ...overrides]);
+  expect(loaded.errors.map(formatScenarioError)).toEqual([]);
+  const r = runExperiment(loaded.scenario!, undefined, { saturation: false });
+  const text = formatFindings([r], [loaded.scenario!], ['s']);
+  for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  // One finding per line, its wrapped continuation lines joined.
+  return text.replace(/\n {2}/g, ' ');
+}
+
+describe('findings', { timeout: 120_000 }, () => {
+  test('packing after a node loss: three replicas on two nodes', () => {
+    const text = findings('multiple-replicas', ['cluster.nodePools[0].count=2']);
+    expect(text).toMatch(/^Findings \(largest first\):\n- s: pods packed onto one node after a node loss cause [\d.]+ (s|min)\/y of downtime \(100\.0% of it; service\.downtimeByCauseS\.capacityPacked\)\. Spread them: workloads\[0\]\.scheduling\.topologySpread/);
+  });
+
+  test('a pod pending for the run: required anti-affinity with fewer nodes than replicas', () => {
+    const text = findings('multiple-replicas', ['cluster.nodePools[0].count=2', 'workloads[0].scheduling.podAntiAffinity.required=hostname', 'horizon=30d']);
+    expect(text).toContain('- s: a pod of mi waits for a node 100.0% of the time (workloads.mi.pendingFraction): the scheduler');
+    expect(text).toContain('workloads[0].scheduling.podAntiAffinity.required=hostname needs a node per replica.');
+  });
+
+  test('overload: a single pod offered more than it serves at the daily peak', () => {
+    const text = findings('single-replica', ['workloads[0].traffic.rate={profile: diurnal, mean: 1500/s, amplitude: 0.5}', 'horizon=10d']);
+    expect(text).toMatch(/- s: offered more requests than its pods can serve 2\d% of the time \(service\.overloadFraction\), [\d,]+ failed requests\/y/);
+    expect(text).toContain('more replicas (workloads[0].replicas)');
+  });
+
+  test('none where nothing stands out', () => {
+    expect(findings('multiple-replicas', ['horizon=60d'])).toBe('');
+  });
+});

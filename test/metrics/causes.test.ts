@@ -1,0 +1,94 @@
+// Downtime by cause: each stretch of downtime goes to what started it (the stamp on the last pod
+// lost), and the causes sum to the totals, for the service and every workload, on every built-in.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { metricAt, runExperiment, type RunResult } from '../../sim/experiment/experiment.js';
+import { CAUSES } from '../../sim/metrics/causes.js';
+import { formatScenarioError, loadScenarioText } from '../../sim/scenario/index.js';
+
+/** One workload `mi` of `replicas` on `nodes` nodes, nothing failing on its own, and these faults. */
+function run(faults: string[], extra: { replicas?: number; nodes?: number; workload?: string; horizon?: string } = {}): RunResult {
+  const text = [
+    `horizon: ${extra.horizon ?? '2d'}`,
+    'warmup: 10m',
+    'replications: 2',
+    'cluster:',
+    `  nodePools: [{name: worker, count: ${extra.nodes ?? 3}, failures: {crash: none}}]`,
+    'workloads:',
+    '  - name: mi',
+    `    replicas: ${extra.replicas ?? 1}`,
+    '    failures: {crash: none}',
+    ...(extra.workload ? [extra.workload] : []),
+    'faults:',
+    ...faults.map((f) => `  - ${f}`),
+    '',
+  ].join('\n');
+  const loaded = loadScenarioText(text, 'causes.yaml');
+  expect(loaded.errors.map(formatScenarioError)).toEqual([]);
+  return runExperiment(loaded.scenario!, undefined, { saturation: false });
+}
+
+/** The causes with downtime, in seconds (mean over the replications). */
+function causes(r: RunResult, of = 'service'): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const cause of CAUSES) {
+    const v = metricAt(r, `${of}.downtimeByCauseS.${cause}`)!.mean!;
+    if (v > 0) out[cause] = v;
+  }
+  return out;
+}
+
+function expectOnly(r: RunResult, cause: string, of = 'service'): void {
+  const total = metricAt(r, `${of}.downtimeS`)!.mean!;
+  expect(total, `${of} is down at some point`).toBeGreaterThan(0);
+  expect(Object.keys(causes(r, of)), `${of}'s causes`).toEqual([cause]);
+  expect(causes(r, of)[cause]).toBeCloseTo(total, 6);
+}
+
+describe('downtime by cause', () => {
+  test('a node crash, a drain and a partition under a single replica are the node\'s', () => {
+    expectOnly(run(['{type: node-crash, at: 1h, nodeOf: mi, repairAfter: 2h}']), 'nodeCrash');
+    expectOnly(run(['{type: node-drain, at: 1h, nodeOf: mi}']), 'nodeDrain');
+    expectOnly(run(['{type: node-partition, at: 1h, nodeOf: mi, duration: 20m, from: control-plane}']), 'nodePartition');
+  });
+
+  test("a container crash, hang and long JVM pause are the container's", () => {
+    expectOnly(run(['{type: pod-crash, at: 1h, workload: mi}']), 'containerCrash');
+    expectOnly(run(['{type: pod-hang, at: 1h, workload: mi}']), 'containerHang');
+    expectOnly(run(['{type: jvm-pause, at: 1h, workload: mi, duration: 5m}']), 'jvmPause');
+  });
+
+  test('a Recreate rollout and a scale to zero are the Deployment\'s', () => {
+    expectOnly(run(['{type: rolling-update, at: 1h, workload: mi}'], { replicas: 2, workload: '    strategy: {type: Recreate}' }), 'rollout');
+    expectOnly(run(['{type: scale, at: 1h, workload: mi, replicas: 0}', '{type: scale, at: 2h, workload: mi, replicas: 1}']), 'scale');
+  });
+
+  test('three replicas packed on the node that crashes, with another node up, are capacity (packing)', () => {
+    // worker-1 down for 30 minutes: its pods move to worker-2 and stay there once it is back.
+    const r = run(['{type: node-crash, at: 1h, node: worker-1, repairAfter: 30m}', '{type: node-crash, at: 3h, node: worker-2, repairAfter: 1h}'], { replicas: 3, nodes: 2 });
+    expectOnly(r, 'capacityPacked');
+  });
+
+  test('a pod the scheduler can never place is capacity (pending) for the whole run', () => {
+    const r = run([], { workload: '    resources: {requests: {cpu: "64"}, limits: {cpu: "64"}}' });
+    expectOnly(r, 'capacityPending');
+    expect(metricAt(r, 'service.availability')!.mean).toBe(0);
+  });
+
+  test('sum to the totals for the service and every workload on every built-in scenario', { timeout: 120_000 }, () => {
+    const dir = new URL('../../scenarios/', import.meta.url);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      // (A year's horizon cut to 60 days; the rollout's two hours of requests kept.)
+      const long = loadScenarioText(text, file).scenario!.horizon > 60 * 86400;
+      const loaded = loadScenarioText(text, file, ['replications=6', ...(long ? ['horizon=60d'] : [])]);
+      const r = runExperiment(loaded.scenario!, undefined, { saturation: false });
+      const of = ['service', ...Object.keys(r.metrics.workloads ?? {}).map((w) => `workloads.${w}`)];
+      for (const prefix of of) {
+        const total = metricAt(r, `${prefix}.downtimeS`)!.mean!;
+        const sum = CAUSES.reduce((a, cause) => a + metricAt(r, `${prefix}.downtimeByCauseS.${cause}`)!.mean!, 0);
+        expect(sum, `${file} ${prefix}`).toBeCloseTo(total, 6);
+      }
+    }
+  });
+});
