@@ -28,8 +28,18 @@ function mean(spec: DistSpec): string {
   const m = makeDistribution(spec).mean;
   if (!Number.isFinite(m)) return 'never (infinite mean)';
   // To the hour past a day, to the minute past an hour: a mean, not a timestamp.
-  const step = m >= 86400 ? 3600 : m >= 3600 ? 60 : m >= 60 ? 1 : 0.001;
+  if (m < 60) return formatDuration(Number(m.toPrecision(3)));
+  const step = m >= 86400 ? 3600 : m >= 3600 ? 60 : 1;
   return formatDuration(Math.round(m / step) * step);
+}
+
+/** The middle 95% of a signed distribution (`-28.5s to 28.5s`), or its value when constant. */
+function range(spec: DistSpec): string {
+  const d = makeDistribution(spec);
+  const lo = d.quantile(0.025);
+  const hi = d.quantile(0.975);
+  const text = (x: number) => `${x < 0 ? '-' : ''}${formatDuration(Number(Math.abs(x).toPrecision(3)))}`;
+  return lo === hi ? text(lo) : `${text(lo)} to ${text(hi)} (95%)`;
 }
 
 /**
@@ -44,7 +54,7 @@ export function processesOn(s: Scenario): Array<[ProcessName, string]> {
   };
   pools((p) => (p.failures.crash === null ? null : `each node every ${mean(p.failures.crash.timeToFailure)} on average, repaired in ${mean(p.failures.repairTime)}`), 'node crash');
   pools((p) => (p.failures.partition === null ? null : `each node every ${mean(p.failures.partition.timeBetween)}, for ${mean(p.failures.partition.duration)} (cut off from ${p.failures.partition.from === 'both' ? 'the control plane and the database' : `the ${p.failures.partition.from}`})`), 'node partition');
-  pools((p) => (p.failures.clockSkew === null ? null : `each node every ${mean(p.failures.clockSkew.timeBetween)}, off by ${mean(p.failures.clockSkew.offset)} for ${mean(p.failures.clockSkew.duration)}`), 'clock skew');
+  pools((p) => (p.failures.clockSkew === null ? null : `each node every ${mean(p.failures.clockSkew.timeBetween)}, off by ${range(p.failures.clockSkew.offset)} for ${mean(p.failures.clockSkew.duration)}`), 'clock skew');
   const workloads = (pick: (w: Scenario['workloads'][number]) => string | null, what: ProcessName) => {
     const parts = s.workloads.map((w) => [w.name, pick(w)] as const).filter((x): x is readonly [string, string] => x[1] !== null);
     if (parts.length === 0) return;

@@ -9,6 +9,7 @@ import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordina
 import { formatCompareHeadline, formatRunHeadline } from './headline.js';
 import { formatAssumptions } from './assumptions.js';
 import { formatFindings } from './findings.js';
+import { parsePreset } from './presets.js';
 import { fieldEntries, fieldsMarkdown, fieldsText } from './fields.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
@@ -72,6 +73,7 @@ interface RunOptions {
   out?: string;
   detail?: boolean;
   label?: string[];
+  preset?: string;
 }
 
 interface SweepOptions extends RunOptions {
@@ -116,7 +118,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--shard <i/n>', 'run only shard i of n (0 <= i < n) and print it as JSON lines, for deploysim merge (a Kubernetes Indexed Job: i = JOB_COMPLETION_INDEX)')
     .option('--workers <n>', 'worker threads running the replications (default: DEPLOYSIM_WORKERS, or the available cores; 1 runs them in this process); the result is the same for any number')
     .addOption(new Option('--precision <target>', 'replicate in batches until each 95% CI half-width is this small (in every scenario or point): 1% (of the mean, every headline metric), or PATH=0.5% or PATH=0.001 (in the unit of the metric), e.g. metrics.service.availability=0.001% (repeatable)').argParser((value: string, previous?: string[]) => collect(value, previous ?? [])))
-    .option('--max-replications <n>', `with --precision: stop at this many replications (default ${DEFAULT_MAX_REPLICATIONS.toLocaleString('en-US')})`);
+    .option('--max-replications <n>', `with --precision: stop at this many replications (default ${DEFAULT_MAX_REPLICATIONS.toLocaleString('en-US')})`)
+    .option('--preset <name>', 'realistic: switch on node partitions, clock skew, JVM pauses and coordination-database outages and slowness at documented rates (docs/sources.md, Presets); none: switch every failure process off (scripted faults stay); --set still wins');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -147,7 +150,7 @@ function buildProgram(io: Io): Command {
     .description('simulate one scenario and print its metrics with 95% confidence intervals')
     .action(async (arg: string, o: RunOptions) => {
       const workers = parseWorkers(o.workers);
-      const item = loadScenarioItem(arg, overridesOf(o));
+      const item = loadScenarioItem(arg, overridesOf(o), parsePreset(o.preset));
       const scenario = item.scenario;
       if (o.shard !== undefined && o.trace !== undefined) throw new InputError('--shard runs a fixed slice of the replications: it does not go with --trace');
       const precision = precisionOf(o);
@@ -208,6 +211,7 @@ function buildProgram(io: Io): Command {
     .description('simulate several scenarios on the same random streams and print them side by side')
     .action(async (args: string[], o: RunOptions) => {
       const workers = parseWorkers(o.workers);
+      const preset = parsePreset(o.preset);
       const given = (args.length > 0 ? args : builtinNames().filter((n) => BUILTIN_ORDER.includes(n))).map(scenarioArg);
       const names = given.map((g) => g.name);
       const overrides = overridesOf(o);
@@ -216,7 +220,7 @@ function buildProgram(io: Io): Command {
       // An override's error names the scenario it broke (a file's own errors name the file).
       const load = (name: string, ov: readonly OverrideInput[]) => {
         try {
-          return loadScenarioItem(name, ov);
+          return loadScenarioItem(name, ov, preset);
         } catch (e) {
           if (!(e instanceof InputError)) throw e;
           throw new InputError(e.message.split('\n').map((line) => (line.startsWith('--') ? `${name}: ${line}` : line)).join('\n'));
@@ -274,7 +278,8 @@ function buildProgram(io: Io): Command {
       const vary = o.vary.map(parseVary);
       const target = precisionOf(o);
       const common = overridesOf(o);
-      const base = loadScenarioLocated(arg, common);
+      const preset = parsePreset(o.preset);
+      const base = loadScenarioLocated(arg, common, preset);
       const given = sweepAxes(base.scenario, base.source.file, base.locs, vary);
       if (given.length === 0) throw new InputError(`sweep: ${arg} has no sweep: section; give at least one --vary PATH=LIST, e.g. --vary workloads[0].replicas=1..5`);
       const axes: Axis[] = given.map(({ path, values }) => ({ path, values }));
@@ -287,7 +292,7 @@ function buildProgram(io: Io): Command {
         a.values.forEach((v, j) => {
           const origin = a.origins[j]!;
           try {
-            loadScenarioItem(arg, [...common, overrideOf([a.path, v, origin])]);
+            loadScenarioItem(arg, [...common, overrideOf([a.path, v, origin])], preset);
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
             for (const line of e.message.split('\n')) {
@@ -301,7 +306,7 @@ function buildProgram(io: Io): Command {
       const located = sweepPoints(given);
       const points = located.map((p) => p.map(([path, value]) => [path, value] as [string, string]));
       // A point is a scenario of its own: its resolved scenario has no sweep: section.
-      const items = located.map((p) => loadScenarioItem(arg, [...common, { text: 'sweep=[]', origin: 'a sweep point' }, ...p.map(overrideOf)]));
+      const items = located.map((p) => loadScenarioItem(arg, [...common, { text: 'sweep=[]', origin: 'a sweep point' }, ...p.map(overrideOf)], preset));
       const out = o.out === undefined ? null : new OutputFile(o.out);
       try {
         if (o.shard !== undefined) {

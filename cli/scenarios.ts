@@ -7,6 +7,7 @@ import type { Loc } from '../sim/scenario/tree.js';
 import type { ScenarioSource } from '../sim/experiment/jobs.js';
 import type { ExperimentItem } from '../sim/experiment/parallel.js';
 import { encodingProblem, readBounded, type BoundedRead } from './read-file.js';
+import { presetOverrides, type Preset } from './presets.js';
 
 /** Bad input the user can fix: printed as is, exit status 1. */
 export class InputError extends Error {
@@ -97,17 +98,22 @@ export function loadScenarioFile(arg: string, overrides: readonly OverrideInput[
 }
 
 /** A scenario file or built-in, loaded, with its source (text, name, overrides) for worker threads to load it the same. */
-export function loadScenarioItem(arg: string, overrides: readonly OverrideInput[]): ExperimentItem {
-  const { scenario, source } = loadScenarioLocated(arg, overrides);
+export function loadScenarioItem(arg: string, overrides: readonly OverrideInput[], preset: Preset | null = null): ExperimentItem {
+  const { scenario, source } = loadScenarioLocated(arg, overrides, preset);
   return { scenario, source };
 }
 
 /** loadScenarioItem, and where each field was written (for errors about the `sweep:` section's values). */
-export function loadScenarioLocated(arg: string, overrides: readonly OverrideInput[]): ExperimentItem & { locs: ReadonlyMap<string, Loc> } {
+export function loadScenarioLocated(arg: string, overrides: readonly OverrideInput[], preset: Preset | null = null): ExperimentItem & { locs: ReadonlyMap<string, Loc> } {
   const path = resolveScenarioPath(arg);
   const text = readScenarioText(arg, path);
-  const source: ScenarioSource = { text, file: displayPath(path), overrides: [...overrides] };
-  const result = loadScenarioText(source.text, source.file, source.overrides);
-  if (result.scenario === undefined) throw new InputError(result.errors.map(formatScenarioError).join('\n'));
-  return { scenario: result.scenario, source, locs: result.locs ?? new Map() };
+  const load = (all: readonly OverrideInput[]) => {
+    const source: ScenarioSource = { text, file: displayPath(path), overrides: [...all] };
+    const result = loadScenarioText(source.text, source.file, source.overrides);
+    if (result.scenario === undefined) throw new InputError(result.errors.map(formatScenarioError).join('\n'));
+    return { scenario: result.scenario, source, locs: result.locs ?? new Map() };
+  };
+  const first = load(overrides);
+  // A preset's overrides depend on the scenario's pools and workloads; --set still wins over them.
+  return preset === null ? first : load([...presetOverrides(preset, first.scenario), ...overrides]);
 }

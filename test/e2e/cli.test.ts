@@ -733,6 +733,24 @@ describe.concurrent('help and version', NO_TIME_LIMIT, () => {
     expect(bad.stderr).toBe('fields workloads[0].probez: no such field; at workloads[] the fields are name, replicas, image, servesTraffic, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures\n');
   });
 
+  test('--preset realistic switches every failure process on, none switches them off, --set wins over both', async () => {
+    const [realistic, none, mixed, bad] = await Promise.all([
+      deploysim(['run', 'multiple-replicas-coordination', ...FASTER, '--preset', 'realistic']),
+      deploysim(['run', 'single-replica', ...FASTER, '--preset', 'none', '--json']),
+      deploysim(['run', 'single-replica', ...FASTER, '--preset', 'realistic', '--set', 'cluster.nodePools[0].failures.partition=none']),
+      deploysim(['run', 'single-replica', ...FASTER, '--preset', 'sometimes']),
+    ]);
+    for (const r of [realistic, none, mixed]) expectExit(r, 0);
+    for (const p of ['node partition: each node every 7300d', 'clock skew: each node every 4015d', 'JVM pause: each pod every 90d, for 14.3s', 'coordination-database outage: every 180d, for 1m30s', 'coordination-database slowness: every 30d']) expect(realistic.stdout).toContain(p);
+    expect(realistic.stdout).toContain('Off (not simulated): container hang.');
+    // Nothing fails on its own: no downtime at all.
+    expect(summaryAt(parseJson<RunJson>(none).metrics, 'service.downtimeS').max).toBe(0);
+    expect(mixed.stdout).not.toContain('node partition:');
+    expect(mixed.stdout).toMatch(/Off \(not simulated\): node partition, container hang\./);
+    expectExit(bad, 1);
+    expect(bad.stderr).toBe('--preset sometimes: expected one of realistic, none\n');
+  });
+
   test('--version and -V print the package.json version', async () => {
     for (const flag of ['--version', '-V']) {
       const r = await deploysim([flag]);
