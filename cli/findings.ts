@@ -66,6 +66,35 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
         `${Math.round(perYear(r, failed)).toLocaleString('en-US')} failed requests/y: more replicas (workloads[${i}].replicas), autoscaling, or more CPU (resources.limits.cpu).`,
     });
   }
+  // Requests that fail while some endpoint is in rotation: the service counts as up meanwhile.
+  const failed = metricAt(r, 'service.requests.failed')?.mean ?? 0;
+  const noEndpoint = metricAt(r, 'service.requests.noEndpoint')?.mean ?? 0;
+  const arrived = metricAt(r, 'service.requests.arrived')?.mean ?? 0;
+  const hidden = perYear(r, failed - noEndpoint);
+  if (hidden >= 1000 && arrived > 0) {
+    const parts = [
+      ['connection failed', 'service.requests.connectionFailed'],
+      ['timed out', 'service.requests.timedOut'],
+      ['lost in a crash', 'service.requests.lostInCrash'],
+      ['rejected', 'service.requests.rejected'],
+    ]
+      .map(([name, path]) => [name, perYear(r, metricAt(r, path!)?.mean ?? 0)] as const)
+      .filter(([, n]) => n >= 0.5)
+      .map(([name, n]) => `${name} ${Math.round(n).toLocaleString('en-US')}`);
+    const i = s.workloads.findIndex((w) => w.servesTraffic);
+    const w = s.workloads[i];
+    const setting =
+      s.loadBalancer.type === 'cloud'
+        ? 'the cloud load balancer does not retry and drops a dead target only after its health checks: loadBalancer.healthCheck (interval, unhealthyThreshold), or loadBalancer.type=ingress'
+        : w !== undefined && w.replicas < 2
+          ? `a second replica (workloads[${i}].replicas): with one, the ingress's retry has nowhere else to go`
+          : `readiness probes that take a failing pod out of rotation sooner (workloads[${i}].probes.readiness)`;
+    out.push({
+      // As time: the seconds of the whole traffic they amount to.
+      weightS: hidden / (perYear(r, arrived) / YEAR_S),
+      text: `${label}: ${Math.round(hidden).toLocaleString('en-US')} requests/y fail while the service counts as up, which availability does not show (${parts.join(', ')}; service.requests); ${setting}.`,
+    });
+  }
   return out;
 }
 

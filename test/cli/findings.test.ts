@@ -35,6 +35,12 @@ describe('findings', { timeout: 120_000 }, () => {
     expect(text).toContain('more replicas (workloads[0].replicas)');
   });
 
+  test('requests a cloud load balancer drops while availability shows 100%', () => {
+    const text = findings('multiple-replicas', ['loadBalancer.type=cloud', 'horizon=60d']);
+    expect(text).toMatch(/- s: [\d,]+ requests\/y fail while the service counts as up, which availability does not show \(connection failed [\d,]+, /);
+    expect(text).toContain('the cloud load balancer does not retry and drops a dead target only after its health checks: loadBalancer.healthCheck');
+  });
+
   test('none where nothing stands out', () => {
     expect(findings('multiple-replicas', ['horizon=60d'])).toBe('');
   });
