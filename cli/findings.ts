@@ -11,6 +11,8 @@ import { shortDuration, YEAR_S } from './headline.js';
 /** A finding and its weight: the time a year it concerns (downtime, time pending, time overloaded). */
 interface Finding {
   weightS: number;
+  label: string;
+  /** The line after the label (the same finding in several scenarios is said once). */
   text: string;
 }
 
@@ -32,12 +34,14 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
   // Packing: downtime started by a node taking two or more of a workload's pods with it while another node was up.
   const packed = metricAt(r, 'service.downtimeByCauseS.capacityPacked');
   const down = metricAt(r, 'service.downtimeS')?.mean ?? 0;
-  if (packed?.mean != null && packed.mean > 0) {
+  // (Worth a line from 10 s a year and a tenth of the downtime, the interval clear of 0.)
+  if (packed?.mean != null && perYear(r, packed.mean) >= 10 && packed.mean >= 0.1 * down && (packed.ci95 === null || packed.ci95[0] > 0)) {
     const i = s.workloads.findIndex((w) => w.servesTraffic);
     out.push({
       weightS: perYear(r, packed.mean),
+      label,
       text:
-        `${label}: pods packed onto one node after a node loss cause ${shortDuration(perYear(r, packed.mean))}/y of downtime ` +
+        `pods packed onto one node after a node loss cause ${shortDuration(perYear(r, packed.mean))}/y of downtime ` +
         `(${percent(packed.mean / down)} of it; service.downtimeByCauseS.capacityPacked). Spread them: ` +
         `workloads[${i}].scheduling.topologySpread (maxSkew 1 on hostname), or required anti-affinity with enough nodes.`,
     });
@@ -50,7 +54,8 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
       const setting = required !== null ? `workloads[${i}].scheduling.podAntiAffinity.required=${required} needs a ${required === 'zone' ? 'zone' : 'node'} per replica` : `workloads[${i}].resources.requests against what the nodes have`;
       out.push({
         weightS: pending * YEAR_S,
-        text: `${label}: a pod of ${w.name} waits for a node ${percent(pending)} of the time (workloads.${w.name}.pendingFraction): the scheduler cannot place it; ${setting}.`,
+        label,
+        text: `a pod of ${w.name} waits for a node ${percent(pending)} of the time (workloads.${w.name}.pendingFraction): the scheduler cannot place it; ${setting}.`,
       });
     }
   });
@@ -61,8 +66,9 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
     const i = s.workloads.findIndex((w) => w.servesTraffic);
     out.push({
       weightS: overload * YEAR_S,
+      label,
       text:
-        `${label}: offered more requests than its pods can serve ${percent(overload)} of the time (service.overloadFraction), ` +
+        `offered more requests than its pods can serve ${percent(overload)} of the time (service.overloadFraction), ` +
         `${Math.round(perYear(r, failed)).toLocaleString('en-US')} failed requests/y: more replicas (workloads[${i}].replicas), autoscaling, or more CPU (resources.limits.cpu).`,
     });
   }
@@ -92,7 +98,8 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
     out.push({
       // As time: the seconds of the whole traffic they amount to.
       weightS: hidden / (perYear(r, arrived) / YEAR_S),
-      text: `${label}: ${Math.round(hidden).toLocaleString('en-US')} requests/y fail while the service counts as up, which availability does not show (${parts.join(', ')}; service.requests); ${setting}.`,
+      label,
+      text: `${Math.round(hidden).toLocaleString('en-US')} requests/y fail while the service counts as up, which availability does not show (${parts.join(', ')}; service.requests); ${setting}.`,
     });
   }
   return out;
@@ -114,10 +121,20 @@ function wrap(text: string, width: number, indent: string): string[] {
 
 /** The findings block (the largest first, at most MAX_FINDINGS), or '' when there is none. */
 export function formatFindings(results: readonly RunResult[], scenarios: readonly Scenario[], labels: readonly string[], width = 100): string {
-  const all = results.flatMap((r, k) => findingsOf(r, scenarios[k]!, labels[k] ?? r.scenario));
-  if (all.length === 0) return '';
-  all.sort((a, b) => b.weightS - a.weightS);
-  const lines = ['Findings (largest first):', ...all.slice(0, MAX_FINDINGS).flatMap((f) => wrap(`- ${f.text}`, width, '  '))];
+  const each = results.flatMap((r, k) => findingsOf(r, scenarios[k]!, labels[k] ?? r.scenario));
+  if (each.length === 0) return '';
+  // The same finding in several scenarios, said once with their labels.
+  const merged = new Map<string, Finding>();
+  for (const f of each) {
+    const seen = merged.get(f.text);
+    if (seen === undefined) merged.set(f.text, { ...f });
+    else {
+      seen.label += `, ${f.label}`;
+      seen.weightS = Math.max(seen.weightS, f.weightS);
+    }
+  }
+  const all = [...merged.values()].sort((a, b) => b.weightS - a.weightS);
+  const lines = ['Findings (largest first):', ...all.slice(0, MAX_FINDINGS).flatMap((f) => wrap(`- ${f.label}: ${f.text}`, width, '  '))];
   if (all.length > MAX_FINDINGS) lines.push(`  (${all.length - MAX_FINDINGS} more: --json has every metric they come from)`);
   return `${lines.join('\n')}\n`;
 }

@@ -41,6 +41,18 @@ describe('findings', { timeout: 120_000 }, () => {
     expect(text).toContain('the cloud load balancer does not retry and drops a dead target only after its health checks: loadBalancer.healthCheck');
   });
 
+  test('the same finding in two scenarios is one line naming both; a packing of a fraction of a second is none', () => {
+    const source = readFileSync(new URL('../../scenarios/multiple-replicas.yaml', import.meta.url), 'utf8');
+    const loaded = loadScenarioText(source, 'multiple-replicas.yaml', ['replications=40', 'cluster.nodePools[0].count=2']);
+    const r = runExperiment(loaded.scenario!, undefined, { saturation: false });
+    const text = formatFindings([r, r], [loaded.scenario!, loaded.scenario!], ['a', 'b']);
+    const lines = text.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines[0]).toMatch(/^- a, b: pods packed onto one node/);
+    expect(lines.every((l) => l.startsWith('- a, b: '))).toBe(true);
+    // Three spread replicas on three nodes: packing happens (two pods share a node after a loss) but costs well under 10 s a year.
+    expect(findings('multiple-replicas', [])).toBe('');
+  });
+
   test('none where nothing stands out', () => {
     expect(findings('multiple-replicas', ['horizon=60d'])).toBe('');
   });
