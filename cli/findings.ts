@@ -72,6 +72,24 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
         `${Math.round(perYear(r, failed)).toLocaleString('en-US')} failed requests/y: more replicas (workloads[${i}].replicas), autoscaling, or more CPU (resources.limits.cpu).`,
     });
   }
+  // Coordinated artifacts kept from running by the 4.4 duplicate-node check (a restarted server that
+  // finds its own heartbeat younger than W runs no tasks until its next restart).
+  const held = Object.keys(r.metrics.artifacts ?? {})
+    .map((name) => ({ name, s: perYear(r, metricAt(r, `artifacts.${name}.downtimeByCauseS.duplicateNodeCheck`)?.mean ?? 0), down: perYear(r, metricAt(r, `artifacts.${name}.downtimeS`)?.mean ?? 0) }))
+    .filter((a) => a.s >= 600)
+    .sort((a, b) => b.s - a.s);
+  if (held.length > 0) {
+    const top = held[0]!;
+    const tasks = metricAt(r, 'capabilities.scheduledTasks.availability')?.mean;
+    out.push({
+      weightS: top.s,
+      label,
+      text:
+        `the duplicate-node check keeps ${held.length === 1 ? top.name : `${held.length} artifacts (${top.name} the most)`} from running ${shortDuration(top.s)}/y ` +
+        `(${percent(top.s / top.down)} of its downtime; artifacts.${top.name}.downtimeByCauseS.duplicateNodeCheck)${tasks != null ? `: tasks run ${percent(tasks)} of the time` : ''}. ` +
+        `A restarted server whose own heartbeat is younger than W runs no tasks until its next restart (MI ${s.coordination.miVersion}); coordination.miVersion=4.5 waits W and joins.`,
+    });
+  }
   // Requests that fail while some endpoint is in rotation: the service counts as up meanwhile.
   const failed = metricAt(r, 'service.requests.failed')?.mean ?? 0;
   const noEndpoint = metricAt(r, 'service.requests.noEndpoint')?.mean ?? 0;

@@ -134,6 +134,7 @@ function artifactRows(results: RunResult[]): Row[] {
     const processor = results.some((r) => at(r, `${p}.deactivations`));
     rows.push(
       { label: `${name}: ${processor ? 'active' : flow ? 'consuming' : 'running'}`, get: (r) => at(r, `${p}.availability`), kind: 'percent' },
+      ...causeRows(results, p, `${name}: down from `),
       { label: `${name}: takeover time (mean)`, get: (r) => at(r, `${p}.takeoverS.mean`), kind: 'duration' },
       { label: `${name}: takeover time (p95)`, get: (r) => at(r, `${p}.takeoverS.p95`), kind: 'duration' },
     );
@@ -301,6 +302,9 @@ export function formatCompare(results: RunResult[], baseline: number | null = nu
 
 /** What each cause of downtime is called in the tables. */
 export const CAUSE_LABELS: Record<string, string> = {
+  duplicateNodeCheck: 'duplicate-node check',
+  coordinationDb: 'coordination database',
+  backend: 'backend failure',
   nodeCrash: 'node crash',
   nodePartition: 'node partition',
   nodeDrain: 'node drain',
@@ -315,7 +319,7 @@ export const CAUSE_LABELS: Record<string, string> = {
   other: 'other',
 };
 
-/** `downtime: <cause>` rows of a service or workload (`prefix`), for the causes some result has downtime from. */
+/** `downtime: <cause>` rows of a service, workload or artifact (`prefix`), for the causes some result has downtime from. */
 function causeRows(results: RunResult[], prefix: string, label: string): Row[] {
   return Object.keys(CAUSE_LABELS)
     .filter((cause) => results.some((r) => (at(r, `${prefix}.downtimeByCauseS.${cause}`)?.mean ?? 0) > 0))

@@ -3,7 +3,8 @@ import type { Artifact, Runner } from '../model/artifacts/types.js';
 import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
 import type { MetricValues } from './replication-metrics.js';
-import { UpDownTracker } from './up-down.js';
+import { CausedDowntime, UpDownTracker } from './up-down.js';
+import { ARTIFACT_CAUSES, stampCause } from './causes.js';
 import { timeTolerance } from '../model/kube/probes.js';
 import { Histogram } from './histogram.js';
 import { makeDistribution } from '../engine/distributions.js';
@@ -33,6 +34,9 @@ interface Active {
  */
 export class TaskAccount {
   readonly coverage = new UpDownTracker();
+  /** The same downtime by cause; `causeOfDown` is set by ArtifactMetrics. */
+  readonly caused = new CausedDowntime('startup');
+  causeOfDown: () => string = () => 'other';
   private readonly active: Active[] = [];
   private windowS = Infinity;
   /** The last execution, and the anchor of the schedule it followed. */
@@ -62,6 +66,7 @@ export class TaskAccount {
       if (this.active.length === 0) this.gapSinceS = t;
     }
     this.coverage.set(t, this.active.length > 0);
+    this.caused.set(t, this.active.length > 0, this.causeOfDown);
   }
 
   startWindow(t: number): void {
@@ -71,11 +76,13 @@ export class TaskAccount {
     this.takeovers.length = 0;
     this.missedUntilS = Math.max(this.missedUntilS, t);
     this.coverage.startWindow(t);
+    this.caused.startWindow(t, this.causeOfDown);
   }
 
   finish(t: number): void {
     this.closeSegments(t);
     this.coverage.finish(t);
+    this.caused.finish(t);
     // A gap still open at the horizon counts, censored: up to the horizon (a lower bound).
     if (this.active.length === 0 && this.gapSinceS >= this.windowS && t > this.gapSinceS) this.takeovers.push(t - this.gapSinceS);
   }
@@ -137,6 +144,10 @@ export class TaskAccount {
  */
 export class FlowAccount {
   readonly active = new UpDownTracker();
+  readonly caused = new CausedDowntime('startup');
+  causeOfDown: () => string = () => 'other';
+  /** Changes of what keeps it down, applied as its flows (which come after the fact) reach their time. */
+  private readonly recauses: Array<[number, string]> = [];
   private measuring = false;
   private windowS = Infinity;
   delivered = 0;
@@ -166,7 +177,23 @@ export class FlowAccount {
     this.active.set(0, false);
   }
 
+  /** What keeps it down changed at `t` (now): applied once its flows have reached `t`. */
+  recauseAt(t: number, cause: string): void {
+    this.recauses.push([t, cause]);
+  }
+
+  private applyRecauses(untilS: number): void {
+    let k = 0;
+    while (k < this.recauses.length && this.recauses[k]![0] <= untilS) {
+      const [t, cause] = this.recauses[k]!;
+      this.caused.recause(t, cause);
+      k++;
+    }
+    if (k > 0) this.recauses.splice(0, k);
+  }
+
   flow(f: ArtifactFlow): void {
+    this.applyRecauses(f.fromS);
     const up = f.active > 0;
     if (up !== this.active.isUp) {
       if (!up) this.gapSinceS = f.fromS;
@@ -176,6 +203,7 @@ export class FlowAccount {
       }
     }
     this.active.set(f.fromS, up);
+    this.caused.set(f.fromS, up, this.causeOfDown);
     if (!this.measuring) return;
     this.delivered += f.delivered;
     this.duplicated += f.duplicated;
@@ -210,11 +238,15 @@ export class FlowAccount {
     this.idleDelivered = 0;
     this.deactivationsAtStart = this.deactivationsNow();
     this.active.startWindow(t);
+    this.caused.startWindow(t, this.causeOfDown);
   }
 
   finish(t: number): void {
+    this.applyRecauses(t);
     this.active.set(t, this.model.activeCount > 0);
+    this.caused.set(t, this.model.activeCount > 0, this.causeOfDown);
     this.active.finish(t);
+    this.caused.finish(t);
     // A gap still open at the horizon counts, censored: up to the horizon (a lower bound).
     if (!this.active.isUp && this.gapSinceS >= this.windowS && t > this.gapSinceS) this.gaps.push(t - this.gapSinceS);
     this.measuring = false;
@@ -268,8 +300,53 @@ export class ArtifactMetrics {
         cap.up.set(t, cap.down === 0);
       }
     };
+    // What keeps each artifact down (docs: sim/metrics/causes.ts): the cause of its last runner's
+    // stop, or what the coordination cluster does meanwhile.
+    const rejected = new Set<string>();
+    const fenced = new Set<string>();
+    const assigned = new Map<string, string>();
+    const stopCause = new Map<number, string>();
+    const keptDownBy = (i: number): string | null => {
+      const a = artifacts[i]!;
+      const on = assigned.get(a.name);
+      if (on !== undefined && rejected.has(on)) return 'duplicateNodeCheck';
+      if (fenced.size > 0 && (on === undefined || fenced.has(on)) && a.config.coordination) return 'coordinationDb';
+      const proc = this.processors[i];
+      if (proc?.model instanceof ProcessorModel && proc.model.allDeactivated) return 'backend';
+      return null;
+    };
+    const causeOf = (i: number) => () => keptDownBy(i) ?? stopCause.get(i) ?? 'startup';
+    artifacts.forEach((a) => {
+      this.accounts[a.index]!.causeOfDown = causeOf(a.index);
+      const proc = this.processors[a.index];
+      if (proc) proc.causeOfDown = causeOf(a.index);
+    });
+    const recause = () => {
+      for (const a of artifacts) {
+        const proc = this.processors[a.index];
+        // (A consumer's flows reach the present later: its change waits for them.)
+        if (proc) proc.recauseAt(c.sim.nowS, causeOf(a.index)());
+        else if (this.accounts[a.index]!.caused.isDown) this.accounts[a.index]!.caused.recause(c.sim.nowS, causeOf(a.index)());
+      }
+    };
+    bus.on('coordination', (e) => {
+      if (e.kind === 'duplicate-node') rejected.add(e.node);
+      else if (e.kind === 'joined' || e.kind === 'rejoined' || e.kind === 'removed' || e.kind === 'self-removed') {
+        rejected.delete(e.node);
+        if (e.kind !== 'joined') fenced.delete(e.node);
+      }
+      if (e.kind === 'fenced') fenced.add(e.node);
+      if (e.kind === 'rejoined') fenced.delete(e.node);
+      if (e.kind === 'assigned' && e.task !== undefined) assigned.set(e.task, e.node);
+      if (e.kind === 'unassigned' && e.task !== undefined && assigned.get(e.task) === e.node) assigned.delete(e.task);
+      recause();
+    });
     bus.on('artifact.runner', ({ runner, started }) => {
       const i = runner.artifact.index;
+      if (!started) {
+        const pod = runner.pod;
+        stopCause.set(i, stampCause(pod.disruption) ?? (fenced.has(pod.name) ? 'coordinationDb' : rejected.has(pod.name) ? 'duplicateNodeCheck' : 'other'));
+      }
       const was = isUp(i);
       this.accounts[i]!.change(c.sim.nowS, runner, started);
       track(i, was, c.sim.nowS);
@@ -326,6 +403,8 @@ export class ArtifactMetrics {
       into.set(`${p}.missedExecutions`, missed);
       into.set(`${p}.duplicateExecutions`, duplicates);
       into.set(`${p}.takeovers`, takeovers.length);
+      const caused = (proc ?? a).caused.downS;
+      for (const cause of ARTIFACT_CAUSES) into.set(`${p}.downtimeByCauseS.${cause}`, caused.get(cause) ?? 0);
       dists.set(`${p}.takeoverS`, [...takeovers]);
       const key = art.config.kind;
       const tot = totals.get(key) ?? { executions: 0, missed: 0, duplicates: 0, deactivations: 0, takeovers: [] };

@@ -18,6 +18,19 @@ export const CAUSES = ['nodeCrash', 'nodePartition', 'nodeDrain', 'containerCras
 
 export type Cause = (typeof CAUSES)[number];
 
+/**
+ * An artifact's downtime has three causes more, for what keeps it down while it lasts: its task
+ * assigned to a server the 4.4 duplicate-node check keeps from running tasks (duplicateNodeCheck),
+ * its servers fenced off by a failing or slow coordination database (coordinationDb), and a message
+ * processor deactivated by its backend's failures (backend).
+ */
+export const ARTIFACT_CAUSES = [...CAUSES, 'duplicateNodeCheck', 'coordinationDb', 'backend'] as const;
+
+/** The cause a pod's stamp stands for. */
+export function stampCause(stamp: DisruptionCause | null): Cause | null {
+  return stamp === null ? null : KEY[stamp];
+}
+
 const KEY: Record<DisruptionCause, Cause> = {
   'node-crash': 'nodeCrash',
   'node-partition': 'nodePartition',

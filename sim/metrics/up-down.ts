@@ -100,6 +100,17 @@ export class CausedDowntime {
     this.up = up;
   }
 
+  /** While down, what keeps it down changed (a database outage began): the time from now goes to `cause`. */
+  recause(tS: number, cause: string): void {
+    if (this.up || cause === this.cause) return;
+    this.advance(tS);
+    this.cause = cause;
+  }
+
+  get isDown(): boolean {
+    return !this.up;
+  }
+
   /** Starts measuring; a signal down then is attributed anew (a start-up still under way may now be a pod that cannot be placed). */
   startWindow(tS: number, causeOfDown: () => string): void {
     this.advance(tS);
@@ -114,6 +125,7 @@ export class CausedDowntime {
   }
 
   private advance(tS: number): void {
+    if (tS < this.lastS) return; // (never backwards)
     if (this.measuring && !this.up && tS > this.lastS) this.downS.set(this.cause, (this.downS.get(this.cause) ?? 0) + (tS - this.lastS));
     this.lastS = tS;
   }

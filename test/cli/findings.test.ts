@@ -53,6 +53,13 @@ describe('findings', { timeout: 120_000 }, () => {
     expect(findings('multiple-replicas', [])).toBe('');
   });
 
+  test("MI 4.4's duplicate-node check keeping coordinated artifacts from running, and none with 4.5", () => {
+    const text = findings('multiple-replicas-coordination', ['horizon=90d']);
+    expect(text).toMatch(/- s: the duplicate-node check keeps \d+ artifacts \(\w+ the most\) from running [\d.]+ d\/y \(\d+\.?\d*% of its downtime; artifacts\.\w+\.downtimeByCauseS\.duplicateNodeCheck\): tasks run \d+(\.\d+)?% of the time\./);
+    expect(text).toContain('coordination.miVersion=4.5 waits W and joins.');
+    expect(findings('multiple-replicas-coordination', ['horizon=90d', 'coordination.miVersion=4.5'])).not.toContain('duplicate-node check');
+  });
+
   test('none where nothing stands out', () => {
     expect(findings('multiple-replicas', ['horizon=60d'])).toBe('');
   });

@@ -63,6 +63,11 @@ export class ProcessorModel {
     return n;
   }
 
+  /** Every server running the processor has it deactivated (its backend failed): none consumes, though some could. */
+  get allDeactivated(): boolean {
+    return this.consumers.length > 0 && this.consumers.every((k) => k.deactivated);
+  }
+
   get currentBacklog(): number {
     return this.store.backlog;
   }
