@@ -296,7 +296,12 @@ function buildProgram(io: Io): Command {
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
             for (const line of e.message.split('\n')) {
-              const key = line.startsWith(origin) ? `${k}\n${line.slice(origin.length)}` : line;
+              // Only problems of the field itself (a value it cannot take, a field that does not
+              // exist): one that depends on other fields (minReplicas above maxReplicas) may hold
+              // alone and not at a point, where loading the whole point decides.
+              const path = line.startsWith(`${origin} `) ? line.slice(origin.length + 1).split(':')[0]! : '';
+              if (!(path === a.path || path.startsWith(`${a.path}.`) || path.startsWith(`${a.path}[`) || a.path.startsWith(`${path}.`) || a.path.startsWith(`${path}[`))) continue;
+              const key = `${k}\n${line.slice(origin.length)}`;
               if (!problems.has(key)) problems.set(key, line);
             }
           }

@@ -78,6 +78,10 @@ describe('deploysim sweep', () => {
       expectNoStackTrace(r);
       expect(existsSync(file)).toBe(false);
     }
+    // Values that are fine together but not alone with the file's other fields run (minReplicas 4 with maxReplicas 8).
+    const together = await deploysim(['sweep', 'single-replica', '--vary', 'workloads[0].autoscaling.minReplicas=4,5', '--vary', 'workloads[0].autoscaling.maxReplicas=8', ...FAST, '--csv']);
+    expectExit(together, 0);
+    expect(together.stdout.trimEnd().split('\n')).toHaveLength(3);
     const r = await deploysim(['sweep', 'multiple-replicas', ...AXES, ...FAST, '--out', join(temp, 'no-such-dir', 'x.txt')]);
     expectExit(r, 1);
     expect(r.stderr).toContain('--out');

@@ -52,6 +52,10 @@ describe('downtime by cause', () => {
     expectOnly(run(['{type: node-partition, at: 1h, nodeOf: mi, duration: 20m, from: control-plane}']), 'nodePartition');
   });
 
+  test('a partition shorter than the grace period leaves no stamp: a later crash is the container\'s', () => {
+    expectOnly(run(['{type: node-partition, at: 1h, nodeOf: mi, duration: 20s, from: control-plane}', '{type: pod-crash, at: 2h, workload: mi}']), 'containerCrash');
+  });
+
   test("a container crash, hang and long JVM pause are the container's", () => {
     expectOnly(run(['{type: pod-crash, at: 1h, workload: mi}']), 'containerCrash');
     expectOnly(run(['{type: pod-hang, at: 1h, workload: mi}']), 'containerHang');

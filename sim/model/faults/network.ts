@@ -4,7 +4,6 @@ import type { PartitionSide } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { partitionFromControlPlane } from '../kube/node-lifecycle.js';
 import type { Node } from '../kube/types.js';
-import { disrupt } from '../kube/types.js';
 
 /**
  * Network partitions and clock excursions of nodes, scripted (`node-partition`, `clock-skew`) or
@@ -15,10 +14,7 @@ import { disrupt } from '../kube/types.js';
 /** Cuts the node off from the control plane, the coordination database, or both. */
 export function partitionNode(c: Cluster, node: Node, durationS: number, from: PartitionSide): void {
   if (!node.up) return;
-  if (from !== 'database') {
-    for (const pod of node.pods) disrupt(pod, 'node-partition');
-    partitionFromControlPlane(c, node, durationS);
-  }
+  if (from !== 'database') partitionFromControlPlane(c, node, durationS);
   if (from !== 'control-plane') c.artifacts?.database.cutNode(node, durationS);
 }
 

@@ -6,6 +6,7 @@ import { abortPulls, resumeAfterNodeRepair, stopOnNodeCrash, terminatePod } from
 import { tickAfter } from './probes.js';
 import { clusterChanged } from './scheduler.js';
 import type { Node, Workload } from './types.js';
+import { disrupt } from './types.js';
 
 type NodeArg = { c: Cluster; node: Node };
 
@@ -108,6 +109,8 @@ function onPartitionHealed({ c, node }: NodeArg): void {
     // The kubelet reports what its probes say now (a hung server's readiness fails at its own time).
     else setApiReady(c, pod, pod.probeReady);
   }
+  // A pod that kept running through the cut (one without traffic, not evicted) was never out of service.
+  for (const pod of node.pods) if (pod.disruption === 'node-partition' && !pod.deleted && !pod.workload.config.servesTraffic && pod.countedRunning) pod.disruption = null;
   c.out.nodeState.emit(node);
   clusterChanged(c);
 }
@@ -122,6 +125,9 @@ function onPartitionHealed({ c, node }: NodeArg): void {
 function onNodeUnknown({ c, node }: NodeArg): void {
   node.detectTimer = NO_EVENT;
   node.condition = 'Unknown';
+  // A machine that is up but unheard of is cut off: what takes its pods out of service (a crashed
+  // one's pods carry their node-crash stamp already).
+  if (node.up) for (const pod of node.pods) disrupt(pod, 'node-partition');
   for (const pod of node.pods) setApiReady(c, pod, false);
   const slots = c.controlPlane.nextTaintSlotS;
   const zone = node.zone ?? '';
