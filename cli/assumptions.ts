@@ -1,6 +1,7 @@
 import { makeDistribution, type DistSpec } from '../sim/engine/distributions.js';
 import type { Scenario } from '../sim/scenario/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
+import { wrapWords } from './format.js';
 
 /**
  * What a result assumes: the failure processes a scenario switches on, each with its rate, and those
@@ -95,21 +96,6 @@ function scripted(s: Scenario): string | null {
   return [...counts].map(([type, n]) => `${n} ${type}`).join(', ');
 }
 
-/** Words of `text` in lines of at most `width` characters, the later ones indented. */
-function wrap(text: string, width: number, indent: string): string[] {
-  const lines: string[] = [];
-  const lead = /^ */.exec(text)![0];
-  let line = lead;
-  for (const word of text.slice(lead.length).split(' ')) {
-    if (line.trim() !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = line.trim() === '' ? `${line}${word}` : `${line} ${word}`;
-  }
-  if (line.trim() !== '') lines.push(line);
-  return lines;
-}
-
 /**
  * The assumptions block: a line per failure process that is on in some scenario (with its rate;
  * per scenario where they differ), the scripted faults, and the processes left off, within
@@ -127,15 +113,15 @@ export function formatAssumptions(scenarios: readonly Scenario[], labels: readon
     let text: string;
     if (texts.length === 1) text = `${p}: ${texts[0]}${having.length < relevant ? ` (in ${having.map((x) => labels[x.k]).join(', ')})` : ''}`;
     else text = `${p}: ${texts.map((t) => `${t} (in ${having.filter((x) => x.text === t).map((x) => labels[x.k]).join(', ')})`).join('; ')}`;
-    lines.push(...wrap(`  ${text}`, width, '    '));
+    lines.push(...wrapWords(text, width, '  ', '    '));
   }
   const faults = scenarios.map(scripted);
   if (faults.some((f) => f !== null)) {
     const text = scenarios.length === 1 ? faults[0]! : faults.map((f, k) => (f === null ? null : `${labels[k]}: ${f}`)).filter(Boolean).join('; ');
-    lines.push(...wrap(`  scripted faults: ${text}`, width, '    '));
+    lines.push(...wrapWords(`scripted faults: ${text}`, width, '  ', '    '));
   }
   if (lines.length === 1) lines[0] = 'Failure processes on: none.';
   const off = PROCESSES.filter((p) => on.every((list) => !list.some(([name]) => name === p)) && scenarios.some((s) => applies(s, p)));
-  if (off.length > 0) lines.push(...wrap(`Off (not simulated): ${off.join(', ')}.`, width, '  '));
+  if (off.length > 0) lines.push(...wrapWords(`Off (not simulated): ${off.join(', ')}.`, width, '', '  '));
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { referenceEntries, type ReferenceEntry } from '../sim/scenario/index.js';
 import { InputError } from './scenarios.js';
+import { wrapWords } from './format.js';
 
 /**
  * `deploysim fields [PATH]`: the scenario reference, or the part of it under one field, as text
@@ -53,20 +54,6 @@ export function fieldsMarkdown(entries: readonly ReferenceEntry[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Words in lines of at most `width` characters, each starting with `indent`. */
-function wrap(text: string, width: number, indent: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = line === '' ? `${indent}${word}` : `${line} ${word}`;
-  }
-  if (line !== '') lines.push(line);
-  return lines;
-}
-
 /** The entries for a terminal: each field's path, type and default on one line, its meaning wrapped below. */
 export function fieldsText(entries: readonly ReferenceEntry[], columns: number): string {
   const width = Math.max(40, Math.min(columns, 120));
@@ -77,11 +64,11 @@ export function fieldsText(entries: readonly ReferenceEntry[], columns: number):
       section = e.section;
       if (e.section !== null) {
         if (lines.length > 0) lines.push('');
-        lines.push(...wrap(`${e.section.replace(/`/g, '')}: ${e.sectionDoc.replace(/`/g, '')}`, width, ''), '');
+        lines.push(...wrapWords(`${e.section.replace(/`/g, '')}: ${e.sectionDoc.replace(/`/g, '')}`, width), '');
       }
     }
     const def = e.default === '' ? '' : e.default === 'required' || e.default === 'optional' ? ` (${e.default})` : ` = ${e.default}`;
-    lines.push(...wrap(`${e.path}: ${e.type}${def}`, width, ''), ...wrap(e.doc.replace(/`/g, ''), width, '    '));
+    lines.push(...wrapWords(`${e.path}: ${e.type}${def}`, width), ...wrapWords(e.doc.replace(/`/g, ''), width, '    '));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { metricAt, type RunResult } from '../sim/experiment/index.js';
 import type { Scenario } from '../sim/scenario/index.js';
 import { shortDuration, YEAR_S } from './headline.js';
+import { wrapWords } from './format.js';
 
 /**
  * Findings: the few largest effects under the headline, one line each. Each comes from a measured
@@ -123,20 +124,6 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
   return out;
 }
 
-/** Words of `text` in lines of at most `width` characters, the later ones indented. */
-function wrap(text: string, width: number, indent: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '') lines.push(line);
-  return lines;
-}
-
 /** The findings block (the largest first, at most MAX_FINDINGS), or '' when there is none. */
 export function formatFindings(results: readonly RunResult[], scenarios: readonly Scenario[], labels: readonly string[], width = 100): string {
   const each = results.flatMap((r, k) => findingsOf(r, scenarios[k]!, labels[k] ?? r.scenario));
@@ -152,7 +139,7 @@ export function formatFindings(results: readonly RunResult[], scenarios: readonl
     }
   }
   const all = [...merged.values()].sort((a, b) => b.weightS - a.weightS);
-  const lines = ['Findings (largest first):', ...all.slice(0, MAX_FINDINGS).flatMap((f) => wrap(`- ${f.label}: ${f.text}`, width, '  '))];
+  const lines = ['Findings (largest first):', ...all.slice(0, MAX_FINDINGS).flatMap((f) => wrapWords(`- ${f.label}: ${f.text}`, width, '', '  '))];
   if (all.length > MAX_FINDINGS) lines.push(`  (${all.length - MAX_FINDINGS} more: --json has every metric they come from)`);
   return `${lines.join('\n')}\n`;
 }

@@ -14,20 +14,18 @@ interface Row {
 /** A metric's summary by its path in `metrics` (sim/experiment metricAt). */
 export const at = metricAt;
 
-/** A total's p90 or p99 across replications (the worst year in 10 or 100) as a summary the table formats. */
-function worst(path: string, q: 'p90' | 'p99'): (r: RunResult) => MetricSummary | undefined {
-  return (r) => {
-    const s = at(r, path)?.[q];
-    return s === undefined ? undefined : { mean: s.value, ci95: s.ci95, min: null, max: null, n: r.replications };
-  };
+/** A total's p90 or p99 across replications (the worst year in 10 or 100) as a summary the tables format. */
+export function worstAt(r: RunResult, path: string, q: 'p90' | 'p99'): MetricSummary | undefined {
+  const s = at(r, path)?.[q];
+  return s === undefined ? undefined : { mean: s.value, ci95: s.ci95, min: null, max: null, n: r.replications };
 }
 
 /** A total's row, then its worst year in 10 and in 100. */
 function withWorst(label: string, path: string, kind: Kind): Row[] {
   return [
     { label, get: (r) => at(r, path), kind },
-    { label: `${label}: worst in 10 (p90)`, get: worst(path, 'p90'), kind },
-    { label: `${label}: worst in 100 (p99)`, get: worst(path, 'p99'), kind },
+    { label: `${label}: worst in 10 (p90)`, get: (r) => worstAt(r, path, 'p90'), kind },
+    { label: `${label}: worst in 100 (p99)`, get: (r) => worstAt(r, path, 'p99'), kind },
   ];
 }
 
@@ -162,6 +160,20 @@ function artifactRows(results: RunResult[]): Row[] {
 function decimalsFor(halfWidth: number, min: number, max: number): number {
   if (!(halfWidth > 0)) return min;
   return Math.max(min, Math.min(max, Math.ceil(-Math.log10(halfWidth)) + 1));
+}
+
+/** Words of `text` in lines of at most `width` characters: the first starts with `first`, the others with `rest`. */
+export function wrapWords(text: string, width: number, first = '', rest = first): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line.trim() !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${rest}${word}`;
+    } else line = line.trim() === '' ? `${line}${word}` : `${line} ${word}`;
+  }
+  if (line.trim() !== '') lines.push(line);
+  return lines;
 }
 
 /** A number with `d` decimals and thousands separators: 1,051,200.0. */

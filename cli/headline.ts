@@ -1,5 +1,5 @@
 import type { MetricSummary, RunResult } from '../sim/experiment/index.js';
-import { at, clipName, describeRun, firstSentence, grouped } from './format.js';
+import { at, clipName, describeRun, firstSentence, grouped, worstAt } from './format.js';
 
 /**
  * The headline: the few figures an architect decides on, one row each, a column per scenario, at
@@ -34,10 +34,7 @@ function worstRow(row: HeadRow): HeadRow {
   return {
     ...row,
     label: '  worst in 10 (p90)',
-    get: (r) => {
-      const q = at(r, row.path)?.p90;
-      return q === undefined ? undefined : { mean: q.value, ci95: q.ci95, min: null, max: null, n: r.replications };
-    },
+    get: (r) => worstAt(r, row.path, 'p90'),
     worstOf: row,
   };
 }

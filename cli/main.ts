@@ -5,7 +5,7 @@ import { compareOn, ExperimentAggregate, loadSource, runExperimentOn, runAllToPr
 import { RunLimitError } from '../sim/engine/errors.js';
 import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
-import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning } from './format.js';
+import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning, wrapWords } from './format.js';
 import { formatCompareHeadline, formatRunHeadline } from './headline.js';
 import { formatAssumptions } from './assumptions.js';
 import { formatFindings } from './findings.js';
@@ -396,7 +396,7 @@ function buildProgram(io: Io): Command {
         return { name, description: scenario.description };
       });
       if (o.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
-      else for (const p of list) io.out(`${p.name}\n  ${wrap(p.description, 96).join('\n  ')}\n`);
+      else for (const p of list) io.out(`${p.name}\n  ${wrapWords(p.description, 96).join('\n  ')}\n`);
     });
 
   program
@@ -600,19 +600,6 @@ function sweepText(axes: Axis[], points: Array<Array<[string, string]>>, results
   if (json) return sweepJsonLines(points, results);
   if (csv) return sweepCsv(axes, points, results);
   return `${formatSweep(axes, points, results)}\n${formatAssumptions(scenarios, points.map((p) => p.map(([path, value]) => `${path}=${value}`).join(' ')))}`;
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line.length + word.length + 1 > width && line) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
 }
 
 /**

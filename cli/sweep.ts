@@ -1,7 +1,7 @@
 import type { MetricSummary, RunResult } from '../sim/experiment/index.js';
 import { at, formatCell, type Kind } from './format.js';
 import { InputError } from './scenarios.js';
-import { MAX_SWEEP_POINTS, parseSweepList, sweepAxesProblem, type Scenario } from '../sim/scenario/index.js';
+import { MAX_SWEEP_POINTS, parseSweepList, sweepAxesProblem, sweepProduct, type Scenario } from '../sim/scenario/index.js';
 import type { Loc } from '../sim/scenario/tree.js';
 
 /** One axis of a sweep: a scenario field and the values it takes, as override text. */
@@ -55,16 +55,14 @@ export function sweepAxes(scenario: Scenario, file: string, locs: ReadonlyMap<st
   if (problem !== undefined) throw new InputError(`--vary: expected ${problem}`);
   const axes = fromFile.map((a) => vary.find((v) => v.path === a.path) ?? a);
   axes.push(...vary.filter((v) => !fromFile.some((a) => a.path === v.path)));
-  const count = axes.reduce((n, a) => n * a.values.length, 1);
-  if (count > MAX_POINTS) throw new InputError(`the sweep has ${count.toLocaleString('en-US')} points; it takes at most ${MAX_POINTS.toLocaleString('en-US')}`);
+  const tooMany = sweepAxesProblem(axes.map((a) => ({ field: a.path, values: a.values })));
+  if (tooMany !== undefined) throw new InputError(`sweep: expected ${tooMany}`);
   return axes;
 }
 
 /** The cartesian product of the axes, the first axis varying slowest: each point as [path, value, origin] triples. */
 export function sweepPoints(axes: readonly GivenAxis[]): Array<Array<[string, string, string]>> {
-  let points: Array<Array<[string, string, string]>> = [[]];
-  for (const a of axes) points = points.flatMap((p) => a.values.map((v, j) => [...p, [a.path, v, a.origins[j]!] as [string, string, string]]));
-  return points;
+  return sweepProduct(axes.map((a) => a.values.map((v, j): [string, string, string] => [a.path, v, a.origins[j]!])));
 }
 
 /** The headline metrics of a sweep's table and CSV, shown when some point has them. */

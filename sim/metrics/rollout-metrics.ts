@@ -31,6 +31,8 @@ export class RolloutMetrics {
     private readonly c: Cluster,
     bus: EventBus<ModelEvents>,
   ) {
+    // (Nothing to watch without rolling updates: the per-request listener below would cost every run.)
+    if (!c.scenario.faults.some((f) => f.type === 'rolling-update')) return;
     bus.on('fault', (f) => {
       if (f.type !== 'rolling-update') return;
       const w = c.workloadByName.get(f.target);

@@ -122,9 +122,9 @@ export function sweepAxesProblem(axes: readonly SweepAxis[]): string | undefined
   return undefined;
 }
 
-/** The cartesian product of the axes, the first axis varying slowest: each point as [field, value] pairs. */
-export function sweepProduct(axes: readonly SweepAxis[]): Array<Array<[string, string]>> {
-  let points: Array<Array<[string, string]>> = [[]];
-  for (const a of axes) points = points.flatMap((p) => a.values.map((v) => [...p, [a.field, v] as [string, string]]));
+/** The cartesian product of the axes' values, the first axis varying slowest: each point as one value per axis. */
+export function sweepProduct<T>(axes: ReadonlyArray<readonly T[]>): T[][] {
+  let points: T[][] = [[]];
+  for (const values of axes) points = points.flatMap((p) => values.map((v) => [...p, v]));
   return points;
 }
