@@ -331,6 +331,8 @@ export const CAUSE_LABELS: Record<string, string> = {
   other: 'other',
 };
 
+const REQUEST_CAUSE_LABELS: Record<string, string> = { ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'coordinationDb', 'backend'].includes(k))), overload: 'overload' };
+
 /** `downtime: <cause>` rows of a service, workload or artifact (`prefix`), for the causes some result has downtime from. */
 function causeRows(results: RunResult[], prefix: string, label: string): Row[] {
   return Object.keys(CAUSE_LABELS)
@@ -338,10 +340,17 @@ function causeRows(results: RunResult[], prefix: string, label: string): Row[] {
     .map((cause) => ({ label: `${label}${CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `${prefix}.downtimeByCauseS.${cause}`), kind: 'duration' as const }));
 }
 
+/** `failed from <cause>` rows, for the causes some result has failed requests from. */
+function failedCauseRows(results: RunResult[]): Row[] {
+  return Object.keys(REQUEST_CAUSE_LABELS)
+    .filter((cause) => results.some((r) => (at(r, `service.requests.failedByCause.${cause}`)?.mean ?? 0) > 0))
+    .map((cause) => ({ label: `failed from ${REQUEST_CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `service.requests.failedByCause.${cause}`), kind: 'count' as const }));
+}
+
 function sections(results: RunResult[]): Array<[string, Row[]]> {
   return [
     ['service', [...SERVICE_ROWS.slice(0, 4), ...causeRows(results, 'service', 'downtime from '), ...SERVICE_ROWS.slice(4)]],
-    ['requests', results.some((r) => at(r, 'service.requestSuccessRate')) ? TRAFFIC_ROWS : []],
+    ['requests', results.some((r) => at(r, 'service.requestSuccessRate')) ? [...TRAFFIC_ROWS.slice(0, -1), ...failedCauseRows(results), ...TRAFFIC_ROWS.slice(-1)] : []],
     ['workloads', workloadRows(results)],
     ['rollouts (rolling-update faults)', results.some((r) => at(r, 'rollouts.count')) ? ROLLOUT_ROWS : []],
     ['stateful artifacts', artifactRows(results)],

@@ -26,6 +26,16 @@ export type Cause = (typeof CAUSES)[number];
  */
 export const ARTIFACT_CAUSES = [...CAUSES, 'duplicateNodeCheck', 'coordinationDb', 'backend'] as const;
 
+/**
+ * A failed request has one cause more: overload (a queue full, or a wait past the client's timeout,
+ * with no hung pod or recent pod loss behind it). The rest are the pod losses above: the
+ * workload's last lost pod's cause when the request failed (no endpoint, a connection failed, lost
+ * in a crash, or timed out on a pod that hung, paused or went down with its node).
+ */
+export const REQUEST_CAUSES = [...CAUSES, 'overload'] as const;
+
+export type RequestCause = (typeof REQUEST_CAUSES)[number];
+
 /** The cause a pod's stamp stands for. */
 export function stampCause(stamp: DisruptionCause | null): Cause | null {
   return stamp === null ? null : KEY[stamp];

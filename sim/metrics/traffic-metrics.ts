@@ -1,12 +1,22 @@
 import type { EventBus } from '../engine/bus.js';
 import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
-import { OUTCOME_COUNT, OUTCOME_NAMES } from '../model/traffic/outcomes.js';
+import type { Workload } from '../model/kube/types.js';
+import { OUTCOME_COUNT, OUTCOME_NAMES, REJECTED, TIMED_OUT } from '../model/traffic/outcomes.js';
 import { decodeLatencyKey, holdTemplate, mixtureQuantile, type ServiceTemplate } from '../model/traffic/service-template.js';
+import { lossCause, REQUEST_CAUSES, stampCause, type RequestCause } from './causes.js';
 import { Histogram } from './histogram.js';
 import type { MetricValues } from './replication-metrics.js';
 
 const SUCCEEDED = 0;
+/**
+ * A request that timed out is the workload's last pod loss's when that loss came after its arrival
+ * or at most this long before (a hung or paused pod, or one on a dead node, takes requests until
+ * its readiness probe or the load balancer's health check takes it out of rotation, far sooner).
+ */
+const LOSS_REACH_S = 300;
+
+const REQUEST_CAUSE_INDEX = Object.fromEntries(REQUEST_CAUSES.map((cause, i) => [cause, i])) as Record<RequestCause, number>;
 
 type Component = readonly [ServiceTemplate, number, number];
 
@@ -33,6 +43,8 @@ export class TrafficMetrics {
   private serviceOverloadedS = 0;
   private windowStartS = Infinity;
   private readonly withTraffic: number[];
+  /** Per flow: failed requests by cause (REQUEST_CAUSES order). */
+  private readonly failedByCause: Float64Array[];
 
   constructor(
     private readonly c: Cluster,
@@ -49,12 +61,14 @@ export class TrafficMetrics {
     this.overloadCapacity = new Float64Array(n);
     this.peakLoad = new Float64Array(n);
     this.withTraffic = c.workloads.filter((w) => w.config.traffic !== null).map((w) => w.index);
+    this.failedByCause = c.workloads.map(() => new Float64Array(REQUEST_CAUSES.length));
     bus.on('request.arrived', (flow) => {
       if (c.sim.nowS >= this.windowStartS) this.arrived[flow]++;
     });
     bus.on('request.done', (d) => {
       if (d.arrivalS < this.windowStartS) return;
       this.outcomes[d.flow]![d.outcome]++;
+      if (d.outcome !== SUCCEEDED) this.failedByCause[d.flow]![this.causeOf(c.workloads[d.flow]!, d.outcome, d.arrivalS)]++;
       if (d.outcome === SUCCEEDED) {
         (this.latencyHistogram ??= new Histogram()).record(d.latencyS * 1e6);
         (this.podHistogram ??= new Histogram()).record(d.podLatencyS * 1e6);
@@ -68,7 +82,13 @@ export class TrafficMetrics {
       // counted: the requests it held that arrived before the window were never counted.
       const moving = -inc.outcomes[SUCCEEDED]!;
       const scale = inc.arrived === 0 && moving > o[SUCCEEDED]! ? Math.max(0, o[SUCCEEDED]!) / moving : 1;
-      for (let k = 0; k < OUTCOME_COUNT; k++) o[k] += inc.outcomes[k]! * scale;
+      const caused = this.failedByCause[inc.flow]!;
+      const w = c.workloads[inc.flow]!;
+      for (let k = 0; k < OUTCOME_COUNT; k++) {
+        const n = inc.outcomes[k]! * scale;
+        o[k] += n;
+        if (k !== SUCCEEDED && n !== 0) caused[this.causeOf(w, k, inc.fromS)] += n;
+      }
       const latency = this.fluidLatency[inc.flow]!;
       for (let i = 0; i < inc.latencyCount; i++) {
         const key = inc.latencyKeys[i]!;
@@ -90,6 +110,25 @@ export class TrafficMetrics {
 
   startWindow(tS: number): void {
     this.windowStartS = tS;
+  }
+
+  /**
+   * The cause (index into REQUEST_CAUSES) of a request to `w` that arrived at `arrivalS` and failed
+   * now with `outcome`: a full queue is overload; a timeout is the hung or paused pod's when one
+   * is hung, the last pod loss's when that came shortly before the arrival or after it, else
+   * overload (a wait past the timeout); every other failure is the last pod loss's (lossCause).
+   */
+  private causeOf(w: Workload, outcome: number, arrivalS: number): number {
+    let cause: RequestCause;
+    if (outcome === REJECTED) cause = 'overload';
+    else if (outcome === TIMED_OUT) {
+      const hung = w.pods.find((p) => p.hung);
+      const last = w.lastLoss;
+      if (hung !== undefined) cause = stampCause(hung.disruption) ?? 'containerHang';
+      else if (last !== null && last.t >= arrivalS - LOSS_REACH_S) cause = lossCause(this.c, w);
+      else cause = 'overload';
+    } else cause = lossCause(this.c, w);
+    return REQUEST_CAUSE_INDEX[cause];
   }
 
   /**
@@ -135,12 +174,17 @@ export class TrafficMetrics {
     const spanS = tS - this.windowStartS;
     let arrived = 0;
     const totals = new Float64Array(OUTCOME_COUNT);
+    const serviceCaused = new Float64Array(REQUEST_CAUSES.length);
     for (const w of this.withTraffic) {
       const o = this.outcomes[w]!;
       arrived += this.arrived[w]!;
       for (let k = 0; k < OUTCOME_COUNT; k++) totals[k] += o[k]!;
       const name = this.c.workloads[w]!.name;
       const resolved = o.reduce((a, b) => a + b, 0);
+      REQUEST_CAUSES.forEach((cause, i) => {
+        serviceCaused[i] += this.failedByCause[w]![i]!;
+        into.set(`workloads.${name}.failedRequestsByCause.${cause}`, this.failedByCause[w]![i]!);
+      });
       into.set(`workloads.${name}.requestSuccessRate`, resolved > 0 ? o[SUCCEEDED]! / resolved : NaN);
       into.set(`workloads.${name}.throughputRps`, o[SUCCEEDED]! / spanS);
       into.set(`workloads.${name}.overloadFraction`, spanS > 0 ? Math.min(1, this.overloadedS[w]! / spanS) : 0);
@@ -172,5 +216,6 @@ export class TrafficMetrics {
     OUTCOME_NAMES.forEach((name, k) => into.set(`service.requests.${name}`, totals[k]!));
     // Every way a request ended other than success, in one figure (the headline's "failed requests").
     into.set('service.requests.failed', resolved - totals[SUCCEEDED]!);
+    REQUEST_CAUSES.forEach((cause, i) => into.set(`service.requests.failedByCause.${cause}`, serviceCaused[i]!));
   }
 }

@@ -3,12 +3,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { metricAt, runExperiment, type RunResult } from '../../sim/experiment/experiment.js';
-import { ARTIFACT_CAUSES, CAUSES } from '../../sim/metrics/causes.js';
+import { ARTIFACT_CAUSES, CAUSES, REQUEST_CAUSES } from '../../sim/metrics/causes.js';
 import { formatScenarioError, loadScenarioText } from '../../sim/scenario/index.js';
 
 /** One workload `mi` of `replicas` on `nodes` nodes, nothing failing on its own, and these faults. */
-function run(faults: string[], extra: { replicas?: number; nodes?: number; workload?: string; horizon?: string } = {}): RunResult {
+function run(faults: string[], extra: { replicas?: number; nodes?: number; workload?: string; horizon?: string; top?: string } = {}): RunResult {
   const text = [
+    ...(extra.top ? [extra.top] : []),
     `horizon: ${extra.horizon ?? '2d'}`,
     'warmup: 10m',
     'replications: 2',
@@ -115,6 +116,51 @@ describe('downtime by cause', () => {
         const sum = causes.reduce((a, cause) => a + metricAt(r, `${prefix}.downtimeByCauseS.${cause}`)!.mean!, 0);
         expect(sum, `${file} ${prefix}`).toBeCloseTo(total, 4);
       }
+      const failed = metricAt(r, 'service.requests.failed')?.mean;
+      if (failed == null) continue;
+      const byCause = REQUEST_CAUSES.reduce((a, cause) => a + metricAt(r, `service.requests.failedByCause.${cause}`)!.mean!, 0);
+      expect(byCause, `${file} failed requests`).toBeCloseTo(failed, 4);
+      const perWorkload = Object.keys(r.metrics.workloads ?? {}).reduce(
+        (a, w) => a + REQUEST_CAUSES.reduce((b, cause) => b + (metricAt(r, `workloads.${w}.failedRequestsByCause.${cause}`)?.mean ?? 0), 0),
+        0,
+      );
+      expect(perWorkload, `${file} failed requests over the workloads`).toBeCloseTo(failed, 4);
     }
+  });
+});
+
+describe('failed requests by cause', () => {
+  const traffic = (rate: string) => `    traffic: {rate: ${rate}, timeout: 30s}`;
+
+  /** The causes with failed requests (mean over the replications), and the total. */
+  function failed(r: RunResult): { total: number; causes: Record<string, number> } {
+    const out: Record<string, number> = {};
+    for (const cause of REQUEST_CAUSES) {
+      const v = metricAt(r, `service.requests.failedByCause.${cause}`)!.mean!;
+      if (v > 0) out[cause] = v;
+    }
+    return { total: metricAt(r, 'service.requests.failed')!.mean!, causes: out };
+  }
+
+  function expectOnlyFailed(r: RunResult, cause: string): void {
+    const f = failed(r);
+    expect(f.total, 'some requests fail').toBeGreaterThan(0);
+    expect(Object.keys(f.causes)).toEqual([cause]);
+    expect(f.causes[cause]).toBeCloseTo(f.total, 6);
+  }
+
+  for (const mode of ['fluid', 'requests']) {
+    test(`${mode} mode: a crash, a node crash and a hang fail requests of their own cause`, { timeout: 60_000 }, () => {
+      const o = { horizon: '3h', workload: traffic('20/s'), top: `traffic: {mode: ${mode}}` };
+      expectOnlyFailed(run(['{type: pod-crash, at: 1h, workload: mi}'], o), 'containerCrash');
+      expectOnlyFailed(run(['{type: node-crash, at: 1h, nodeOf: mi, repairAfter: 10m}'], o), 'nodeCrash');
+      expectOnlyFailed(run(['{type: pod-hang, at: 1h, workload: mi}'], { ...o, replicas: 2 }), 'containerHang');
+      expectOnlyFailed(run(['{type: jvm-pause, at: 1h, workload: mi, duration: 2m}'], { ...o, replicas: 2 }), 'jvmPause');
+    });
+  }
+
+  test('more requests than the pods can serve fail from overload', { timeout: 60_000 }, () => {
+    const r = run([], { horizon: '2h', workload: traffic('5000/s') });
+    expectOnlyFailed(r, 'overload');
   });
 });
