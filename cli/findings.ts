@@ -91,6 +91,24 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
         `A restarted server whose own heartbeat is younger than W runs no tasks until its next restart (MI ${s.coordination.miVersion}); coordination.miVersion=4.5 waits W and joins.`,
     });
   }
+  // Tasks run twice because a server froze past W: another took its tasks, and it resumed them.
+  const paused = metricAt(r, 'capabilities.scheduledTasks.duplicatesByCause.jvmPause');
+  const twice = metricAt(r, 'capabilities.scheduledTasks.duplicateExecutions')?.mean ?? 0;
+  if (paused?.mean != null && perYear(r, paused.mean) >= 1 && (paused.ci95 === null || paused.ci95[0] > 0)) {
+    const c = s.coordination;
+    const wS = c.heartbeatInterval * c.heartbeatMaxRetry;
+    const i = s.workloads.findIndex((w) => w.coordination && w.artifacts.some((a) => a.kind === 'scheduled-task'));
+    out.push({
+      // As time: a duplicate run counted as a minute of a task running twice.
+      weightS: perYear(r, paused.mean) * 60,
+      label,
+      text:
+        `JVM pauses longer than W (${shortDuration(wS)}) make tasks run twice ${Math.round(perYear(r, paused.mean)).toLocaleString('en-US')} times/y ` +
+        `(${percent(paused.mean / twice)} of the duplicates; capabilities.scheduledTasks.duplicatesByCause.jvmPause): another server takes the paused one's tasks ` +
+        `and the paused one resumes them. A longer W (coordination.heartbeatInterval x heartbeatMaxRetry) rides out longer pauses but slows every takeover; ` +
+        `a liveness probe that gives up on a frozen server within W (workloads[${Math.max(0, i)}].probes.liveness) restarts it instead.`,
+    });
+  }
   // Requests that fail while some endpoint is in rotation: the service counts as up meanwhile.
   const failed = metricAt(r, 'service.requests.failed')?.mean ?? 0;
   const noEndpoint = metricAt(r, 'service.requests.noEndpoint')?.mean ?? 0;

@@ -108,6 +108,9 @@ function artifactRows(results: RunResult[]): Row[] {
       { label: 'scheduled tasks running (all of them)', get: (r) => at(r, 'capabilities.scheduledTasks.availability'), kind: 'percent' },
       ...withWorst('scheduled tasks: missed executions', 'capabilities.scheduledTasks.missedExecutions', 'count'),
       ...withWorst('scheduled tasks: duplicate executions', 'capabilities.scheduledTasks.duplicateExecutions', 'count'),
+      ...Object.keys(DUPLICATE_CAUSE_LABELS)
+        .filter((cause) => results.some((r) => (at(r, `capabilities.scheduledTasks.duplicatesByCause.${cause}`)?.mean ?? 0) > 0))
+        .map((cause) => ({ label: `scheduled tasks: run twice from ${DUPLICATE_CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `capabilities.scheduledTasks.duplicatesByCause.${cause}`), kind: 'count' as const })),
     );
   }
   if (results.some((r) => at(r, 'capabilities.messageProcessors.availability'))) {
@@ -332,6 +335,12 @@ export const CAUSE_LABELS: Record<string, string> = {
 };
 
 const REQUEST_CAUSE_LABELS: Record<string, string> = { ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'coordinationDb', 'backend'].includes(k))), overload: 'overload' };
+
+const DUPLICATE_CAUSE_LABELS: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'backend'].includes(k))),
+  clockSkew: 'clock skew',
+  uncoordinated: 'no coordination (every server runs it)',
+};
 
 /** `downtime: <cause>` rows of a service, workload or artifact (`prefix`), for the causes some result has downtime from. */
 function causeRows(results: RunResult[], prefix: string, label: string): Row[] {

@@ -4,7 +4,8 @@ import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
 import type { MetricValues } from './replication-metrics.js';
 import { CausedDowntime, UpDownTracker } from './up-down.js';
-import { ARTIFACT_CAUSES, stampCause } from './causes.js';
+import { ARTIFACT_CAUSES, DUPLICATE_CAUSES, stampCause } from './causes.js';
+import type { Pod } from '../model/kube/types.js';
 import { timeTolerance } from '../model/kube/probes.js';
 import { Histogram } from './histogram.js';
 import { makeDistribution } from '../engine/distributions.js';
@@ -49,6 +50,10 @@ export class TaskAccount {
   duplicates = 0;
   missed = 0;
   readonly takeovers: number[] = [];
+  /** Duplicate runs by cause; `duplicateCause` (set by ArtifactMetrics) names why the runners overlap. */
+  readonly duplicatesBy = new Map<string, number>();
+  duplicateCause: (runners: readonly Runner[]) => string = () => 'other';
+  private overlapCause = 'other';
 
   constructor(readonly artifact: Artifact) {}
 
@@ -67,12 +72,14 @@ export class TaskAccount {
     }
     this.coverage.set(t, this.active.length > 0);
     this.caused.set(t, this.active.length > 0, this.causeOfDown);
+    if (this.active.length > 1) this.overlapCause = this.duplicateCause(this.active.map((a) => a.runner));
   }
 
   startWindow(t: number): void {
     this.closeSegments(t);
     this.windowS = t;
     this.executions = this.duplicates = this.missed = 0;
+    this.duplicatesBy.clear();
     this.takeovers.length = 0;
     this.missedUntilS = Math.max(this.missedUntilS, t);
     this.coverage.startWindow(t);
@@ -118,7 +125,11 @@ export class TaskAccount {
           this.missedUntilS = t;
         }
       } else {
-        this.duplicates += s.count(anchor, from(a.segStartS), t);
+        const n = s.count(anchor, from(a.segStartS), t);
+        if (n > 0) {
+          this.duplicates += n;
+          this.duplicatesBy.set(this.overlapCause, (this.duplicatesBy.get(this.overlapCause) ?? 0) + n);
+        }
       }
       if (last >= a.segStartS) a.lastFireS = last;
       a.segStartS = t;
@@ -316,6 +327,45 @@ export class ArtifactMetrics {
       return null;
     };
     const causeOf = (i: number) => () => keptDownBy(i) ?? stopCause.get(i) ?? 'startup';
+    // Servers the coordination cluster removed while they lived, by what made them look dead (for
+    // the container that lived then: a restarted one starts afresh; a rejoin does not stop its tasks).
+    const removedAlive = new Map<string, { why: string; container: number }>();
+    const joinedContainer = new Map<string, number>();
+    const frozeIn = new Map<string, { why: string; container: number }>();
+    const podNamed = (name: string): Pod | undefined => {
+      for (const w of c.workloads) for (const p of w.pods) if (p.name === name) return p;
+      return undefined;
+    };
+    const whyRemoved = (pod: Pod): string | null => {
+      if (pod.phase !== 'Running' || pod.node === null || !pod.node.up) return null;
+      const stamp = stampCause(pod.disruption);
+      if (stamp !== null) return stamp;
+      const now = c.sim.nowS;
+      const db = rt!.database;
+      if (!db.reachable(pod.node, now)) return 'nodePartition';
+      if (db.isDown(now) || db.isSlow(now) || fenced.has(pod.name)) return 'coordinationDb';
+      if (c.nodes.some((n) => n.clockOffsetS !== 0)) return 'clockSkew';
+      return 'other';
+    };
+    const duplicateCause = (runners: readonly Runner[]): string => {
+      for (const r of runners) {
+        const removed = removedAlive.get(r.pod.name);
+        if (removed !== undefined && removed.container === r.pod.containerStartS) return removed.why;
+      }
+      // A pod on its way out (replaced by a rollout, scale change or drain) or cut off by a
+      // partition, still running beside its replacement.
+      for (const r of runners) {
+        const leaving = r.pod.phase === 'Terminating' || r.pod.phase === 'Killing';
+        if (leaving || r.pod.disruption === 'node-partition') return stampCause(r.pod.disruption) ?? 'other';
+      }
+      // A server that froze (a JVM pause or hang) while another took its tasks, and resumed them.
+      for (const r of runners) {
+        const froze = frozeIn.get(r.pod.name);
+        if (froze !== undefined && froze.container === r.pod.containerStartS) return froze.why;
+      }
+      return runners.some((r) => !r.coordinated) ? 'uncoordinated' : 'other';
+    };
+    for (const account of this.accounts) account.duplicateCause = duplicateCause;
     artifacts.forEach((a) => {
       this.accounts[a.index]!.causeOfDown = causeOf(a.index);
       const proc = this.processors[a.index];
@@ -330,6 +380,19 @@ export class ArtifactMetrics {
       }
     };
     bus.on('coordination', (e) => {
+      if (e.kind === 'joined' || e.kind === 'rejoined') {
+        const pod = podNamed(e.node);
+        if (pod !== undefined) joinedContainer.set(e.node, pod.containerStartS);
+      } else if (e.kind === 'removed') {
+        // Only the member the living container joined as (not an earlier container's row), and
+        // the first reason it was taken for dead (the container stays removed-while-alive till it restarts).
+        const pod = podNamed(e.node);
+        const earlier = removedAlive.get(e.node);
+        if (pod !== undefined && joinedContainer.get(e.node) === pod.containerStartS && earlier?.container !== pod.containerStartS) {
+          const why = whyRemoved(pod);
+          if (why !== null) removedAlive.set(e.node, { why, container: pod.containerStartS });
+        }
+      }
       if (e.kind === 'duplicate-node') rejected.add(e.node);
       else if (e.kind === 'joined' || e.kind === 'rejoined' || e.kind === 'removed' || e.kind === 'self-removed') {
         rejected.delete(e.node);
@@ -345,6 +408,9 @@ export class ArtifactMetrics {
       const i = runner.artifact.index;
       if (!started) {
         const pod = runner.pod;
+        if (pod.phase === 'Running' && pod.hung && (pod.disruption === 'jvm-pause' || pod.disruption === 'container-hang')) {
+          frozeIn.set(pod.name, { why: stampCause(pod.disruption)!, container: pod.containerStartS });
+        }
         stopCause.set(i, stampCause(pod.disruption) ?? (fenced.has(pod.name) ? 'coordinationDb' : rejected.has(pod.name) ? 'duplicateNodeCheck' : 'other'));
       }
       const was = isUp(i);
@@ -369,6 +435,7 @@ export class ArtifactMetrics {
 
   finish(t: number, spanS: number, into: MetricValues, dists: DistributionValues): void {
     const totals = new Map<string, { executions: number; missed: number; duplicates: number; deactivations: number; takeovers: number[] }>();
+    const taskDuplicatesBy = new Map<string, number>();
     for (const a of this.accounts) {
       a.finish(t);
       const art = a.artifact;
@@ -405,6 +472,13 @@ export class ArtifactMetrics {
       into.set(`${p}.takeovers`, takeovers.length);
       const caused = (proc ?? a).caused.downS;
       for (const cause of ARTIFACT_CAUSES) into.set(`${p}.downtimeByCauseS.${cause}`, caused.get(cause) ?? 0);
+      if (art.config.kind === 'scheduled-task') {
+        for (const cause of DUPLICATE_CAUSES) {
+          const n = a.duplicatesBy.get(cause) ?? 0;
+          into.set(`${p}.duplicatesByCause.${cause}`, n);
+          taskDuplicatesBy.set(cause, (taskDuplicatesBy.get(cause) ?? 0) + n);
+        }
+      }
       dists.set(`${p}.takeoverS`, [...takeovers]);
       const key = art.config.kind;
       const tot = totals.get(key) ?? { executions: 0, missed: 0, duplicates: 0, deactivations: 0, takeovers: [] };
@@ -423,6 +497,7 @@ export class ArtifactMetrics {
       into.set(`capabilities.${cap.key}.executions`, tot.executions);
       into.set(`capabilities.${cap.key}.missedExecutions`, tot.missed);
       into.set(`capabilities.${cap.key}.duplicateExecutions`, tot.duplicates);
+      if (kind === 'scheduled-task') for (const cause of DUPLICATE_CAUSES) into.set(`capabilities.${cap.key}.duplicatesByCause.${cause}`, taskDuplicatesBy.get(cause) ?? 0);
       if (kind === 'message-processor') into.set(`capabilities.${cap.key}.deactivations`, tot.deactivations);
       // Every takeover of the capability's artifacts, pooled (its p95 is the headline's).
       dists.set(`capabilities.${cap.key}.takeoverS`, tot.takeovers);

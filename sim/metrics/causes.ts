@@ -36,6 +36,17 @@ export const REQUEST_CAUSES = [...CAUSES, 'overload'] as const;
 
 export type RequestCause = (typeof REQUEST_CAUSES)[number];
 
+/**
+ * A scheduled task's duplicate runs (`duplicatesByCause.<cause>`) are attributed to why two servers
+ * ran it at once: a server the coordination cluster removed while it still lived, by what made it
+ * look dead (a JVM pause or hang, a partition, the coordination database, a skewed clock); a pod
+ * still running while a rollout, scale change or drain replaces it, or while a partition cuts it
+ * off (its stamp); a server that froze (JVM pause or hang) and resumed its tasks after another took
+ * them; servers that each run every task by design (uncoordinated); other. The cause is taken, in
+ * that order, when the set of runners changes and holds until the next change.
+ */
+export const DUPLICATE_CAUSES = [...CAUSES, 'coordinationDb', 'clockSkew', 'uncoordinated'] as const;
+
 /** The cause a pod's stamp stands for. */
 export function stampCause(stamp: DisruptionCause | null): Cause | null {
   return stamp === null ? null : KEY[stamp];

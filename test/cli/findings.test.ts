@@ -60,6 +60,15 @@ describe('findings', { timeout: 120_000 }, () => {
     expect(findings('multiple-replicas-coordination', ['horizon=90d', 'coordination.miVersion=4.5'])).not.toContain('duplicate-node check');
   });
 
+  test('tasks run twice after JVM pauses longer than W', () => {
+    const pauses = 'workloads[0].failures.jvmPause={timeToFailure: {dist: exponential, mean: 30d}, duration: {dist: lognormal, median: 10s, p95: 40s}}';
+    const text = findings('multiple-replicas-coordination', ['horizon=90d', 'coordination.miVersion=4.5', pauses]);
+    expect(text).toMatch(/- s: JVM pauses longer than W \(15\.0 s\) make tasks run twice [\d,]+ times\/y \(\d+(\.\d+)?% of the duplicates; capabilities\.scheduledTasks\.duplicatesByCause\.jvmPause\)/);
+    expect(text).toContain('coordination.heartbeatInterval x heartbeatMaxRetry');
+    // Without pauses: no such finding.
+    expect(findings('multiple-replicas-coordination', ['horizon=90d', 'coordination.miVersion=4.5'])).not.toContain('JVM pauses');
+  });
+
   test('none where nothing stands out', () => {
     expect(findings('multiple-replicas', ['horizon=60d'])).toBe('');
   });

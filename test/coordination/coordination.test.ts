@@ -213,6 +213,9 @@ faults:
       // The duplicates persist to the end of the run.
       const dupes = r.values.get('artifacts.t1.duplicateExecutions')!;
       expect(dupes).toBeGreaterThan(15);
+      // Every one of them is the pause's (the server removed while it lived, frozen).
+      expect(r.values.get('artifacts.t1.duplicatesByCause.jvmPause')).toBe(dupes);
+      expect(r.values.get('capabilities.scheduledTasks.duplicatesByCause.jvmPause')).toBe(r.values.get('capabilities.scheduledTasks.duplicateExecutions'));
     }
   });
 

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { metricAt, runExperiment, type RunResult } from '../../sim/experiment/experiment.js';
-import { ARTIFACT_CAUSES, CAUSES, REQUEST_CAUSES } from '../../sim/metrics/causes.js';
+import { ARTIFACT_CAUSES, CAUSES, DUPLICATE_CAUSES, REQUEST_CAUSES } from '../../sim/metrics/causes.js';
 import { formatScenarioError, loadScenarioText } from '../../sim/scenario/index.js';
 
 /** One workload `mi` of `replicas` on `nodes` nodes, nothing failing on its own, and these faults. */
@@ -115,6 +115,12 @@ describe('downtime by cause', () => {
         const causes = prefix.startsWith('artifacts.') ? ARTIFACT_CAUSES : CAUSES;
         const sum = causes.reduce((a, cause) => a + metricAt(r, `${prefix}.downtimeByCauseS.${cause}`)!.mean!, 0);
         expect(sum, `${file} ${prefix}`).toBeCloseTo(total, 4);
+      }
+      for (const prefix of [...Object.keys(r.metrics.artifacts ?? {}).map((a) => `artifacts.${a}`), 'capabilities.scheduledTasks']) {
+        if (metricAt(r, `${prefix}.duplicatesByCause.other`) === undefined) continue;
+        const sum = DUPLICATE_CAUSES.reduce((a, cause) => a + metricAt(r, `${prefix}.duplicatesByCause.${cause}`)!.mean!, 0);
+        expect(sum, `${file} ${prefix} duplicates`).toBeCloseTo(metricAt(r, `${prefix}.duplicateExecutions`)!.mean!, 6);
+        if (file.startsWith('uncoordinated')) expect(metricAt(r, `${prefix}.duplicatesByCause.uncoordinated`)!.mean!, file).toBeGreaterThan(0);
       }
       const failed = metricAt(r, 'service.requests.failed')?.mean;
       if (failed == null) continue;
