@@ -9,7 +9,8 @@ import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordina
 import { formatCompareHeadline, formatRunHeadline } from './headline.js';
 import { formatAssumptions } from './assumptions.js';
 import { formatFindings } from './findings.js';
-import { parsePreset } from './presets.js';
+import { parsePreset, presetOverrides } from './presets.js';
+import { advise, adviceJson, formatAdvice, parseObjective, writtenScenario, type Candidate } from './advise.js';
 import { fieldEntries, fieldsMarkdown, fieldsText } from './fields.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
@@ -74,6 +75,14 @@ interface RunOptions {
   detail?: boolean;
   label?: string[];
   preset?: string;
+}
+
+interface AdviseOptions extends RunOptions {
+  slo: string[];
+  maxNodes?: string;
+  maxReplicas?: string;
+  perYear?: boolean;
+  write?: string;
 }
 
 interface SweepOptions extends RunOptions {
@@ -374,6 +383,62 @@ function buildProgram(io: Io): Command {
         emit(text, out);
       } finally {
         out?.abandon();
+      }
+    });
+
+  addRunOptions(program.command('advise').argument('<scenario>', 'scenario file (.yaml or .json) or built-in name'))
+    .addOption(new Option('--slo <objective>', 'an objective every recommended configuration meets with 95% confidence: success>=99.95%, availability>=99.99%, downtime<=5m, failed<=1000, p99<=200ms, tasks.running>=99.99%, tasks.duplicates==0, tasks.missed<=10, processors.active>=99.9%, inbound.consuming>=99.9%, or a metric path (totals are per year; repeatable)').argParser(collect).default([]))
+    .option('--max-nodes <n>', "the most nodes in the first node pool a candidate may have (default 5)")
+    .option('--max-replicas <n>', "the most replicas of the traffic workload (with an autoscaler: its maximum) a candidate may have (default 5)")
+    .option('--per-year', 'judge each objective on the worst year in 10 (the p90 across replications, or p10 where more is better, at its 95% bound) instead of the mean\'s 95% bound')
+    .option('--write <file>', 'write the recommended configuration as a scenario file, to run on its own')
+    .description('find the cheapest configuration (replicas, nodes, where the stateful artifacts run) that meets every objective with 95% confidence')
+    .action(async (arg: string, o: AdviseOptions) => {
+      if (o.slo.length === 0) throw new InputError(`advise: give at least one objective, e.g. --slo 'availability>=99.99%' --slo 'tasks.duplicates==0'`);
+      if (o.shard !== undefined) throw new InputError('advise: --shard is not supported (advise decides which candidates to run as it goes); run it whole');
+      if (o.precision !== undefined) throw new InputError('advise: --precision is not supported (advise screens and confirms candidates itself)');
+      const objectives = o.slo.map(parseObjective);
+      const bound = (value: string | undefined, name: string): number => {
+        if (value === undefined) return 5;
+        if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 20) throw new InputError(`--${name} ${value}: expected a whole number from 1 to 20`);
+        return Number(value);
+      };
+      const bounds = { maxNodes: bound(o.maxNodes, 'max-nodes'), maxReplicas: bound(o.maxReplicas, 'max-replicas') };
+      const workers = parseWorkers(o.workers);
+      const common = overridesOf(o);
+      const preset = parsePreset(o.preset);
+      const base = loadScenarioItem(arg, common, preset);
+      // Each candidate is its own scenario: the preset's overrides follow its workloads.
+      const load = (c: Candidate): ExperimentItem | { error: string } => {
+        const source = { text: c.text, file: `${base.source.file} (${c.label})`, overrides: [...common] };
+        let loaded = loadScenarioText(source.text, source.file, source.overrides);
+        if (loaded.scenario !== undefined && preset !== null) {
+          source.overrides = [...presetOverrides(preset, loaded.scenario), ...common];
+          loaded = loadScenarioText(source.text, source.file, source.overrides);
+        }
+        if (loaded.scenario === undefined) return { error: loaded.errors.map(formatScenarioError)[0] ?? 'does not load' };
+        return { scenario: loaded.scenario, source };
+      };
+      const out = o.out === undefined ? null : new OutputFile(o.out);
+      const written = o.write === undefined ? null : new OutputFile(o.write, '--write');
+      try {
+        const progress = progressReporter(io);
+        const startedMs = Date.now();
+        const run = await withRunner(workers, 1000, (runner) => advise({ text: base.source.text, file: base.source.file, scenario: base.scenario }, load, objectives, bounds, Boolean(o.perYear), runner, progress));
+        const flags = [
+          ...(['seed', 'replications', 'horizon', 'warmup'] as const).filter((k) => o[k] !== undefined).map((k) => `--${k} ${o[k]!}`),
+          ...(o.preset !== undefined ? [`--preset ${o.preset}`] : []),
+          ...o.set.map((x) => `--set '${x}'`),
+        ];
+        if (written !== null) {
+          if (run.recommendation !== null) written.commit(writtenScenario(run.recommendation, base.source.file, objectives));
+          else written.abandon();
+        }
+        emit(o.json ? `${JSON.stringify(adviceJson(run, objectives, bounds, Boolean(o.perYear)), null, 2)}\n` : formatAdvice(run, objectives, { written: run.recommendation !== null ? (o.write ?? null) : null, flags }, Boolean(o.perYear)), out);
+        io.err(`deploysim advise: ${run.outcomes.length} candidates, ${run.confirmed} confirmed, ${((Date.now() - startedMs) / 1000).toFixed(1)} s\n`);
+      } finally {
+        out?.abandon();
+        written?.abandon();
       }
     });
 

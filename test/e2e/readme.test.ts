@@ -1,6 +1,6 @@
 // Every example in the README is run (design.md section 9, rule 10): each command line of its
 // ```sh / ```bash blocks that starts with `deploysim`, `npx deploysim` or `node bin/deploysim.js`
-// must exit 0. `run`, `compare` and `sweep` get `--replications 2 --horizon 10d` unless the line sets them, so
+// must exit 0. `run`, `compare`, `sweep`, `advise` and `report` get `--replications 2 --horizon 10d` unless the line sets them, so
 // the suite stays fast; `npm ...` lines are skipped (npm test would run itself).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -106,10 +106,10 @@ export function readmeCommands(markdown: string): ReadmeCommand[] {
   return found;
 }
 
-/** `run`, `compare` and `sweep` get a small number of replications and a short horizon unless the line sets them. */
+/** `run`, `compare`, `sweep`, `advise` and `report` get a small number of replications and a short horizon unless the line sets them. */
 export function fastArgs(args: string[]): string[] {
   const command = args.find((a) => !a.startsWith('-'));
-  if (command !== 'run' && command !== 'compare' && command !== 'sweep') return args;
+  if (command !== 'run' && command !== 'compare' && command !== 'sweep' && command !== 'advise' && command !== 'report') return args;
   const has = (option: string): boolean => args.some((a) => a === option || a.startsWith(`${option}=`));
   return [...args, ...(has('--replications') ? [] : ['--replications', '2']), ...(has('--horizon') ? [] : ['--horizon', '10d'])];
 }
