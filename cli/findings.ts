@@ -113,15 +113,21 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
   const failed = metricAt(r, 'service.requests.failed')?.mean ?? 0;
   const noEndpoint = metricAt(r, 'service.requests.noEndpoint')?.mean ?? 0;
   const arrived = metricAt(r, 'service.requests.arrived')?.mean ?? 0;
-  const hidden = perYear(r, failed - noEndpoint);
+  // (Overload's own failures are the overload finding's.)
+  const overloaded = metricAt(r, 'service.requests.failedByCause.overload')?.mean ?? 0;
+  const hidden = perYear(r, failed - noEndpoint - overloaded);
   if (hidden >= 1000 && arrived > 0) {
-    const parts = [
-      ['connection failed', 'service.requests.connectionFailed'],
-      ['timed out', 'service.requests.timedOut'],
-      ['lost in a crash', 'service.requests.lostInCrash'],
-      ['rejected', 'service.requests.rejected'],
-    ]
-      .map(([name, path]) => [name, perYear(r, metricAt(r, path!)?.mean ?? 0)] as const)
+    const mean = (path: string) => metricAt(r, path)?.mean ?? 0;
+    // A full queue is always overload; the rest of overload's failures are timeouts.
+    const overloadTimeouts = Math.max(0, overloaded - mean('service.requests.rejected'));
+    const parts = (
+      [
+        ['connection failed', mean('service.requests.connectionFailed')],
+        ['timed out', Math.max(0, mean('service.requests.timedOut') - overloadTimeouts)],
+        ['lost in a crash', mean('service.requests.lostInCrash')],
+      ] as const
+    )
+      .map(([name, n]) => [name, perYear(r, n)] as const)
       .filter(([, n]) => n >= 0.5)
       .map(([name, n]) => `${name} ${Math.round(n).toLocaleString('en-US')}`);
     const i = s.workloads.findIndex((w) => w.servesTraffic);

@@ -10,9 +10,10 @@ import type { MetricValues } from './replication-metrics.js';
 
 const SUCCEEDED = 0;
 /**
- * A request that timed out is the workload's last pod loss's when that loss came after its arrival
- * or at most this long before (a hung or paused pod, or one on a dead node, takes requests until
- * its readiness probe or the load balancer's health check takes it out of rotation, far sooner).
+ * A request that timed out is the workload's last pod loss's when that loss came at most this long
+ * before its arrival (a hung or paused pod, or one on a dead node, takes requests until its
+ * readiness probe or the load balancer's health check takes it out of rotation, far sooner), or
+ * after it while the request waited.
  */
 const LOSS_REACH_S = 300;
 
@@ -68,7 +69,11 @@ export class TrafficMetrics {
     bus.on('request.done', (d) => {
       if (d.arrivalS < this.windowStartS) return;
       this.outcomes[d.flow]![d.outcome]++;
-      if (d.outcome !== SUCCEEDED) this.failedByCause[d.flow]![this.causeOf(c.workloads[d.flow]!, d.outcome, d.arrivalS)]++;
+      if (d.outcome !== SUCCEEDED) {
+        const w = c.workloads[d.flow]!;
+        // (A request held by a pod that died after it arrived times out up to the client's timeout later.)
+        this.failedByCause[d.flow]![this.causeOf(w, d.outcome, d.arrivalS - LOSS_REACH_S, d.arrivalS + (w.config.traffic?.timeout ?? 0))]++;
+      }
       if (d.outcome === SUCCEEDED) {
         (this.latencyHistogram ??= new Histogram()).record(d.latencyS * 1e6);
         (this.podHistogram ??= new Histogram()).record(d.podLatencyS * 1e6);
@@ -87,7 +92,11 @@ export class TrafficMetrics {
       for (let k = 0; k < OUTCOME_COUNT; k++) {
         const n = inc.outcomes[k]! * scale;
         o[k] += n;
-        if (k !== SUCCEEDED && n !== 0) caused[this.causeOf(w, k, inc.fromS)] += n;
+        // Timeouts from a pod that stopped answering come in an increment of their own, at that
+        // instant (the requests it held); over an interval, those routed to a hung pod (which is
+        // hung then) or that waited too long (overload). (An interval may span days: a loss
+        // near its start does not make its timeouts the loss's.)
+        if (k !== SUCCEEDED && n !== 0) caused[inc.toS === inc.fromS ? this.causeOf(w, k, inc.fromS, inc.fromS) : this.causeOf(w, k, Infinity, -Infinity)] += n;
       }
       const latency = this.fluidLatency[inc.flow]!;
       for (let i = 0; i < inc.latencyCount; i++) {
@@ -113,19 +122,21 @@ export class TrafficMetrics {
   }
 
   /**
-   * The cause (index into REQUEST_CAUSES) of a request to `w` that arrived at `arrivalS` and failed
-   * now with `outcome`: a full queue is overload; a timeout is the hung or paused pod's when one
-   * is hung, the last pod loss's when that came shortly before the arrival or after it, else
-   * overload (a wait past the timeout); every other failure is the last pod loss's (lossCause).
+   * The cause (index into REQUEST_CAUSES) of a request to `w` that failed now with `outcome`: a
+   * full queue is overload; a timeout is the hung or paused pod's when one is hung, the last pod
+   * loss's when that came within [earliestLossS, latestLossS] (the requests mode: from shortly
+   * before the request's arrival to its timeout; the fluid mode: the instant a pod stopped
+   * answering), else overload (a wait past the timeout); every other failure is the last pod
+   * loss's (lossCause).
    */
-  private causeOf(w: Workload, outcome: number, arrivalS: number): number {
+  private causeOf(w: Workload, outcome: number, earliestLossS: number, latestLossS: number): number {
     let cause: RequestCause;
     if (outcome === REJECTED) cause = 'overload';
     else if (outcome === TIMED_OUT) {
       const hung = w.pods.find((p) => p.hung);
       const last = w.lastLoss;
       if (hung !== undefined) cause = stampCause(hung.disruption) ?? 'containerHang';
-      else if (last !== null && last.t >= arrivalS - LOSS_REACH_S) cause = lossCause(this.c, w);
+      else if (last !== null && last.t >= earliestLossS && last.t <= latestLossS) cause = lossCause(this.c, w);
       else cause = 'overload';
     } else cause = lossCause(this.c, w);
     return REQUEST_CAUSE_INDEX[cause];

@@ -168,5 +168,10 @@ describe('failed requests by cause', () => {
   test('more requests than the pods can serve fail from overload', { timeout: 60_000 }, () => {
     const r = run([], { horizon: '2h', workload: traffic('5000/s') });
     expectOnlyFailed(r, 'overload');
+    // A crash in a long overload: its own requests are the crash's, the rest of the days' timeouts
+    // stay overload's (the fluid mode integrates such a stretch in one long interval).
+    const crashed = failed(run(['{type: pod-crash, at: 1h, workload: mi}'], { horizon: '3d', workload: traffic('5000/s') }));
+    expect(crashed.causes.containerCrash).toBeGreaterThan(0);
+    expect(crashed.causes.overload! / crashed.total).toBeGreaterThan(0.99);
   });
 });
