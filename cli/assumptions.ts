@@ -13,6 +13,7 @@ import { wrapWords } from './format.js';
 export const PROCESSES = [
   'node crash',
   'node partition',
+  'zone outage',
   'clock skew',
   'container crash',
   'container hang',
@@ -55,6 +56,8 @@ export function processesOn(s: Scenario): Array<[ProcessName, string]> {
   };
   pools((p) => (p.failures.crash === null ? null : `each node every ${mean(p.failures.crash.timeToFailure)} on average, repaired in ${mean(p.failures.repairTime)}`), 'node crash');
   pools((p) => (p.failures.partition === null ? null : `each node every ${mean(p.failures.partition.timeBetween)}, for ${mean(p.failures.partition.duration)} (cut off from ${p.failures.partition.from === 'both' ? 'the control plane and the database' : `the ${p.failures.partition.from}`})`), 'node partition');
+  const zones = s.cluster.zoneOutages;
+  if (zones !== null) on.push(['zone outage', `each zone every ${mean(zones.timeBetween)}, for ${mean(zones.duration)} (every node of it ${zones.mode === 'crash' ? 'down' : 'cut off'})`]);
   pools((p) => (p.failures.clockSkew === null ? null : `each node every ${mean(p.failures.clockSkew.timeBetween)}, off by ${range(p.failures.clockSkew.offset)} for ${mean(p.failures.clockSkew.duration)}`), 'clock skew');
   const workloads = (pick: (w: Scenario['workloads'][number]) => string | null, what: ProcessName) => {
     const parts = s.workloads.map((w) => [w.name, pick(w)] as const).filter((x): x is readonly [string, string] => x[1] !== null);

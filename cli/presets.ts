@@ -56,6 +56,8 @@ export function presetOverrides(preset: Preset, s: Scenario): OverrideInput[] {
       });
     } else set(`${f}.jvmPause`, REALISTIC.jvmPause);
   });
+  // (Zone outages have no published rate: realistic leaves them as the scenario has them.)
+  if (preset === 'none') set('cluster.zoneOutages', 'none');
   const db = 'coordination.database.failures';
   set(`${db}.outage`, preset === 'none' ? 'none' : REALISTIC.outage);
   set(`${db}.slowness`, preset === 'none' ? 'none' : REALISTIC.slowness);

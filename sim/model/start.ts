@@ -9,6 +9,7 @@ import { reconcile } from './kube/deployment.js';
 import { armNodeCrash } from './faults/node-failures.js';
 import { armNetworkFaults } from './faults/network.js';
 import { scheduleScriptedFaults } from './faults/scripted.js';
+import { armZoneOutages } from './faults/zones.js';
 import { startTraffic } from './traffic/index.js';
 import { ArtifactRuntime } from './artifacts/runtime.js';
 
@@ -28,6 +29,7 @@ export function startCluster(sim: Simulation, streams: RandomStreams, scenario: 
     armNodeCrash(c, node);
     armNetworkFaults(c, node);
   }
+  armZoneOutages(c);
   for (const w of c.workloads) reconcile(c, w);
   startAutoscalers(c);
   scheduleScriptedFaults(c, scenario.faults);

@@ -78,6 +78,12 @@ const kubernetes = object(
     tolerationSeconds: duration(300 * S, 'how long pods tolerate the unreachable / not-ready NoExecute taint before eviction'),
     // facts B: "Eviction rate limits" (--node-eviction-rate 0.1 node/s).
     nodeEvictionRate: perSecond(0.1, 'nodes per second the taint manager starts evicting (healthy zone)'),
+    // kube-controller-manager --secondary-node-eviction-rate, --unhealthy-zone-threshold and
+    // --large-cluster-size-threshold (defaults 0.01, 0.55, 50): the node lifecycle controller's
+    // disruption modes (docs/model.md, node lifecycle).
+    secondaryNodeEvictionRate: perSecond(0.01, 'nodes per second evicted in a zone whose NotReady share reaches unhealthyZoneThreshold, in a zone of more than largeClusterSizeThreshold nodes (smaller zones stop evicting)'),
+    unhealthyZoneThreshold: num(0.55, 'share of a zone\'s nodes NotReady (and more than 2) from which the zone counts as partially disrupted', 0, 1),
+    largeClusterSizeThreshold: int(50, 'zones of at most this many nodes stop evicting when partially disrupted', 0, 100000),
     // Assumption, bounded by facts B: "Pod startup SLO" (p99 <= 5 s from creation to running, excluding image pull).
     schedulingLatency: dist(constant(0.5 * S), 'time from pod creation (or a retry) to a binding decision'),
     // facts B: "Scheduler retry" (podInitialBackoffSeconds 1, podMaxBackoffSeconds 10).
@@ -302,6 +308,7 @@ const workload = object(
 );
 
 const at = duration(undefined, 'when the fault happens, from the start of the run');
+const zoneOutageMode = oneOf(['crash', 'partition'], 'crash', "crash: every node of the zone dies (repaired when the outage ends); partition: the zone's nodes are cut off from the control plane and the coordination database, and run on");
 const nodeTarget = {
   node: leaf(STRING, undefined, 'node name, e.g. worker-1', { optional: true }),
   nodeOf: leaf(NAME, undefined, "instead of node: the node running this workload's pod", { optional: true }),
@@ -339,6 +346,15 @@ const fault: UnionSpec = {
         from: partitionSide,
       },
       'the node is cut off from the network: from the control plane (lease lost, pods evicted and replaced, but they run on), from the coordination database, or both',
+    ),
+    'zone-outage': object(
+      {
+        at,
+        zone: leaf(NAME, undefined, 'zone name, one of the node pools’ zones'),
+        duration: duration(undefined, 'time until the zone is back; none: never', 0, { nullable: true }),
+        mode: zoneOutageMode,
+      },
+      'every node of a zone fails at once (a zone outage)',
     ),
     'clock-skew': object(
       {
@@ -412,7 +428,20 @@ export const scenarioSpec: ObjectSpec = object(
     ),
     kubernetes,
     cluster: object(
-      { nodePools: array(nodePool, [{}], 'node pools', { minItems: 1, check: uniqueNames('node pool') }) },
+      {
+        nodePools: array(nodePool, [{}], 'node pools', { minItems: 1, check: uniqueNames('node pool') }),
+        // Assumption (no published per-zone rate): a whole availability zone lost to power, cooling or
+        // its network, as cloud providers' post-incident reports describe; off unless given.
+        zoneOutages: object(
+          {
+            timeBetween: dist({ dist: 'exponential', mean: 5 * 365 * D }, 'time from the end of one outage of a zone to the start of the next', { positive: true }),
+            duration: dist(lognormal(1 * H, 6 * H), 'how long the zone stays out'),
+            mode: zoneOutageMode,
+          },
+          'stochastic outages of each zone: every node of the zone crashes, or is cut off, at once; off unless given',
+          { nullable: true, default: null },
+        ),
+      },
       'the nodes',
     ),
     workloads: array(workload, undefined, 'Deployments', { minItems: 1, check: uniqueNames('workload') }),

@@ -252,6 +252,9 @@ function crossCheck(
       } else if (f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
         fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));
       }
+    } else if (f.type === 'zone-outage') {
+      const zoneNames = [...new Set(pools.flatMap((pool) => (Array.isArray(pool?.zones) ? pool.zones : [])))];
+      if (f.zone !== undefined && nodesKnown && !zoneNames.includes(f.zone)) fail(`${path}.zone`, `a zone of the node pools (${zoneNames.join(', ')})`, JSON.stringify(f.zone));
     } else if (f.type === 'backend-failure') {
       if (f.artifact !== undefined && artifactsKnown && !processorNames.includes(f.artifact)) {
         fail(`${path}.artifact`, `a message processor of the scenario (${processorNames.join(', ') || 'it has none'})`, JSON.stringify(f.artifact));

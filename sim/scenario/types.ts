@@ -15,7 +15,7 @@ export interface Scenario {
   replications: number;
   limits: { maxEventsPerReplication: number; maxRequestsInFlight: number };
   kubernetes: KubernetesConfig;
-  cluster: { nodePools: NodePoolConfig[] };
+  cluster: { nodePools: NodePoolConfig[]; zoneOutages: { timeBetween: DistSpec; duration: DistSpec; mode: ZoneOutageMode } | null };
   workloads: WorkloadConfig[];
   traffic: TrafficConfig;
   loadBalancer: LoadBalancerConfig;
@@ -132,6 +132,9 @@ export interface KubernetesConfig {
   nodeLeaseRenewInterval: number;
   tolerationSeconds: number;
   nodeEvictionRate: number;
+  secondaryNodeEvictionRate: number;
+  unhealthyZoneThreshold: number;
+  largeClusterSizeThreshold: number;
   schedulingLatency: DistSpec;
   podInitialBackoff: number;
   podMaxBackoff: number;
@@ -144,6 +147,8 @@ export interface KubeletConfig {
   containerCreate: DistSpec;
   crashLoopBackOff: { initial: number; max: number; resetAfter: number };
 }
+
+export type ZoneOutageMode = 'crash' | 'partition';
 
 export interface NodePoolConfig {
   name: string;
@@ -240,6 +245,7 @@ export type FaultConfig =
   | ({ type: 'node-drain'; at: number; uncordonAfter: number | null } & NodeTarget)
   | ({ type: 'node-partition'; at: number; duration: number | null; from: PartitionSide } & NodeTarget)
   | ({ type: 'clock-skew'; at: number; offset: number; duration: number | null } & NodeTarget)
+  | { type: 'zone-outage'; at: number; zone: string; duration: number | null; mode: ZoneOutageMode }
   | ({ type: 'pod-crash'; at: number } & PodTarget)
   | ({ type: 'pod-hang'; at: number } & PodTarget)
   | ({ type: 'jvm-pause'; at: number; duration: number } & PodTarget)

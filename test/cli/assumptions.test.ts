@@ -24,10 +24,12 @@ describe('assumptions', () => {
         'Failure processes on (mean times):',
         '  node crash: each node every 666d16h on average, repaired in 2h13m',
         '  JVM pause: each pod every 30d, for 40s',
-        'Off (not simulated): node partition, clock skew, container crash, container hang.',
+        'Off (not simulated): node partition, zone outage, clock skew, container crash, container hang.',
         '',
       ].join('\n'),
     );
+    const zoned = scenario(`cluster:\n  zoneOutages: {timeBetween: 1000d, duration: 2h, mode: partition}\n${BASE}`);
+    expect(processesOn(zoned)).toContainEqual(['zone outage', 'each zone every 1000d, for 2h (every node of it cut off)']);
   });
 
   test('say where scenarios differ, count scripted faults, and leave out what cannot happen', () => {
@@ -38,7 +40,7 @@ describe('assumptions', () => {
     // The database's outages apply only where a workload uses it: on in one, and nowhere said to be off.
     expect(text).toContain('  coordination-database outage: every 90d, for 2m\n');
     expect(text).toContain('  scripted faults: coordinated: 1 node-crash\n');
-    expect(text).toMatch(/Off \(not simulated\): node partition, clock skew, container hang, JVM pause, coordination-database\n  slowness\.\n$/);
+    expect(text).toMatch(/Off \(not simulated\): node partition, zone outage, clock skew, container hang, JVM pause,\n  coordination-database slowness\.\n$/);
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 

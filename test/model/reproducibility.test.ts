@@ -79,6 +79,7 @@ function scaleTime(s: Scenario, k: number): Scenario {
   };
   const scaled = walk(s, scenarioSpec) as Scenario;
   scaled.kubernetes.nodeEvictionRate = s.kubernetes.nodeEvictionRate / k;
+  scaled.kubernetes.secondaryNodeEvictionRate = s.kubernetes.secondaryNodeEvictionRate / k;
   return scaled;
 }
 

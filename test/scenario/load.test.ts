@@ -616,7 +616,7 @@ describe('faults', () => {
 
   it('an unknown type, a missing type and a field of another type are errors', () => {
     expect(load('workloads: [{name: mi}]\nfaults: [{type: explode, at: 1h}]\n').messages).toEqual([
-      's.yaml:2:17 faults[0].type: expected one of node-crash, node-partition, clock-skew, node-drain, pod-crash, pod-hang, jvm-pause, backend-failure, coordination-db-outage, coordination-db-slowness, scale, rolling-update, got "explode"',
+      's.yaml:2:17 faults[0].type: expected one of node-crash, node-partition, zone-outage, clock-skew, node-drain, pod-crash, pod-hang, jvm-pause, backend-failure, coordination-db-outage, coordination-db-slowness, scale, rolling-update, got "explode"',
     ]);
     expect(load('workloads: [{name: mi}]\nfaults: [{at: 1h}]\n').errors.map((e) => e.path)).toEqual(['faults[0].type']);
     expect(load('workloads: [{name: mi}]\nfaults: [{type: scale, at: 1h, workload: mi, replicas: 2, node: worker-1}]\n').errors.map((e) => e.path)).toEqual(['faults[0].node']);

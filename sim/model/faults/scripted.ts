@@ -9,6 +9,7 @@ import { crashNode } from '../kube/node-lifecycle.js';
 import type { Node, Pod } from '../kube/types.js';
 import { drawRepairTime } from './node-failures.js';
 import { partitionNode, skewClock } from './network.js';
+import { zoneOutage } from './zones.js';
 
 /** Schedules the scenario's scripted faults (`faults:`), each at its `at` time. */
 export function scheduleScriptedFaults(c: Cluster, faults: readonly FaultConfig[]): void {
@@ -56,6 +57,11 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
         if (fault.type === 'node-partition') partitionNode(c, node, durationS, fault.from);
         else skewClock(c, node, fault.offset, durationS);
       } else if (node) target = `${node.name} (not applied: it is down)`;
+      break;
+    }
+    case 'zone-outage': {
+      const reached = zoneOutage(c, fault.zone, fault.duration === null ? Infinity : fault.duration, fault.mode);
+      target = reached > 0 ? fault.zone : `${fault.zone} (not applied: no node of it is up)`;
       break;
     }
     case 'node-drain': {

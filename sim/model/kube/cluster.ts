@@ -8,6 +8,7 @@ import type { ModelEvents, Usage } from '../events.js';
 import { retryBlockedDrains, type Drain } from './drain.js';
 import { rolloutAfterReady, rolloutInProgress } from './rollout.js';
 import type { Node, Pod, PodPhase, Workload } from './types.js';
+import type { ZoneEviction } from './node-lifecycle.js';
 import type { ArtifactRuntime } from '../artifacts/runtime.js';
 
 /**
@@ -29,8 +30,8 @@ export interface Cluster {
   readonly usage: Usage;
   readonly dist: { exitDetection: Distribution; containerCreate: Distribution; schedulingLatency: Distribution };
   readonly scheduler: { rng: Rng; unschedulable: Set<Pod> };
-  /** Node monitor phase, and per zone the next slot of the NoExecute taint rate limiter. */
-  readonly controlPlane: { monitorPhaseS: number; nextTaintSlotS: Map<string, number> };
+  /** Node monitor phase, and per zone the NoExecute taint queue and rate limiter (node-lifecycle.ts). */
+  readonly controlPlane: { monitorPhaseS: number; zones: Map<string, ZoneEviction>; allDisrupted: boolean };
   /** Drains waiting on a PodDisruptionBudget. */
   readonly drains: Drain[];
   /** The traffic model, told of every pod change; null when no workload has traffic. */
@@ -145,6 +146,7 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
       repairTimer: NO_EVENT,
       detectTimer: NO_EVENT,
       evictTimer: NO_EVENT,
+      unknownSinceS: NaN,
       crashRng: streams.stream(`node/${name}/crash`),
       repairRng: streams.stream(`node/${name}/repair`),
       pullRng: streams.stream(`node/${name}/pull`),
@@ -194,7 +196,7 @@ export function createCluster(sim: Simulation, streams: RandomStreams, scenario:
       schedulingLatency: makeDistribution(k.schedulingLatency),
     },
     scheduler: { rng: streams.stream('scheduler/placement'), unschedulable: new Set() },
-    controlPlane: { monitorPhaseS: streams.stream('control-plane/monitor')() * k.nodeMonitorPeriod, nextTaintSlotS: new Map() },
+    controlPlane: { monitorPhaseS: streams.stream('control-plane/monitor')() * k.nodeMonitorPeriod, zones: new Map(), allDisrupted: false },
     drains: [],
     traffic: null,
     artifacts: null,

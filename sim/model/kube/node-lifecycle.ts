@@ -1,4 +1,4 @@
-import { NO_EVENT } from '../../engine/simulation.js';
+import { NO_EVENT, type EventHandle } from '../../engine/simulation.js';
 import { armNodeCrash } from '../faults/node-failures.js';
 import { refreshPodCounts, setApiReady, type Cluster } from './cluster.js';
 import { reconcile } from './deployment.js';
@@ -74,7 +74,14 @@ function leaseRenewed(c: Cluster, node: Node): void {
   c.sim.cancel(node.detectTimer);
   c.sim.cancel(node.evictTimer);
   node.detectTimer = node.evictTimer = NO_EVENT;
+  const wasUnknown = node.condition === 'Unknown';
   node.condition = 'Ready';
+  if (wasUnknown) {
+    const z = zoneOf(c, node);
+    const i = z.queue.indexOf(node);
+    if (i >= 0) z.queue.splice(i, 1);
+    zonesChanged(c);
+  }
 }
 
 /**
@@ -118,23 +125,105 @@ function onPartitionHealed({ c, node }: NodeArg): void {
 /**
  * The control plane marks the node Unknown: its pods become NotReady and it is tainted unreachable,
  * NoSchedule at once and NoExecute on the controller's next pass (it taints from the condition it
- * observed before the pass: one monitor period later), at its zone's eviction rate limit. Its pods
- * are evicted after tolerationSeconds. (The controller's disruption modes, which stop evictions when
- * most of a zone or every zone is down, are not modelled.)
+ * observed before the pass: one monitor period later), at its zone's eviction rate (zonesChanged).
+ * Its pods are evicted tolerationSeconds after the NoExecute taint.
  */
 function onNodeUnknown({ c, node }: NodeArg): void {
   node.detectTimer = NO_EVENT;
   node.condition = 'Unknown';
+  node.unknownSinceS = c.sim.nowS;
   // A machine that is up but unheard of is cut off: what takes its pods out of service (a crashed
   // one's pods carry their node-crash stamp already).
   if (node.up) for (const pod of node.pods) disrupt(pod, 'node-partition');
   for (const pod of node.pods) setApiReady(c, pod, false);
-  const slots = c.controlPlane.nextTaintSlotS;
-  const zone = node.zone ?? '';
-  const taintS = Math.max(c.sim.nowS + c.kube.nodeMonitorPeriod, slots.get(zone) ?? 0);
-  slots.set(zone, taintS + 1 / c.kube.nodeEvictionRate);
-  node.evictTimer = c.sim.scheduleAt(taintS + c.kube.tolerationSeconds, onEvict, node.ref);
+  zoneOf(c, node).queue.push(node);
+  zonesChanged(c);
   c.out.nodeState.emit(node);
+}
+
+/** A zone's NoExecute taint queue: Unknown nodes not tainted yet, and its rate limiter. */
+export interface ZoneEviction {
+  readonly name: string;
+  readonly nodes: Node[];
+  readonly queue: Node[];
+  /** The rate limiter's next free slot. */
+  nextSlotS: number;
+  /** Nodes per second now (0: evictions stopped), from the zone's state. */
+  rate: number;
+  state: 'Normal' | 'PartialDisruption' | 'FullDisruption';
+  timer: EventHandle;
+}
+
+export function zoneOf(c: Cluster, node: Node): ZoneEviction {
+  const name = node.zone ?? '';
+  let z = c.controlPlane.zones.get(name);
+  if (z === undefined) {
+    z = { name, nodes: c.nodes.filter((n) => (n.zone ?? '') === name), queue: [], nextSlotS: -Infinity, rate: c.kube.nodeEvictionRate, state: 'Normal', timer: NO_EVENT };
+    c.controlPlane.zones.set(name, z);
+  }
+  return z;
+}
+
+/**
+ * The node lifecycle controller's disruption modes (kube-controller-manager, node lifecycle
+ * controller: ComputeZoneState and handleDisruption), recomputed whenever a node turns Unknown or
+ * Ready (the only moments they can change). A zone is fully disrupted when none of its nodes is
+ * Ready, partially when more than 2 and at least unhealthyZoneThreshold of them are NotReady.
+ * Evictions run at nodeEvictionRate in a normal or fully disrupted zone; in a partially disrupted
+ * one at secondaryNodeEvictionRate when it has more than largeClusterSizeThreshold nodes, else not
+ * at all. When every zone is fully disrupted (the control plane is the likelier culprit), evictions
+ * stop everywhere and the taints already placed are lifted; when that ends, the Unknown nodes are
+ * tainted again from the start, at the zones' rates.
+ */
+function zonesChanged(c: Cluster): void {
+  const k = c.kube;
+  for (const n of c.nodes) zoneOf(c, n);
+  const zones = [...c.controlPlane.zones.values()];
+  for (const z of zones) {
+    const notReady = z.nodes.filter((n) => n.condition !== 'Ready').length;
+    const ready = z.nodes.length - notReady;
+    z.state = ready === 0 && notReady > 0 ? 'FullDisruption' : notReady > 2 && notReady / z.nodes.length >= k.unhealthyZoneThreshold ? 'PartialDisruption' : 'Normal';
+    z.rate = z.state === 'PartialDisruption' ? (z.nodes.length > k.largeClusterSizeThreshold ? k.secondaryNodeEvictionRate : 0) : k.nodeEvictionRate;
+  }
+  const allDisrupted = zones.length > 0 && zones.every((z) => z.state === 'FullDisruption');
+  if (allDisrupted !== c.controlPlane.allDisrupted) {
+    c.controlPlane.allDisrupted = allDisrupted;
+    if (allDisrupted) {
+      // Every taint lifted: the nodes' pods are not evicted, and will be tainted afresh later.
+      for (const z of zones) {
+        for (const n of z.nodes) {
+          if (n.condition !== 'Ready' && n.evictTimer !== NO_EVENT) {
+            c.sim.cancel(n.evictTimer);
+            n.evictTimer = NO_EVENT;
+            if (!z.queue.includes(n)) z.queue.push(n);
+          }
+        }
+        z.nextSlotS = -Infinity;
+      }
+    }
+  }
+  for (const z of zones) pumpZone(c, z, allDisrupted ? 0 : z.rate);
+}
+
+/** Schedules the zone's next NoExecute taint at its rate (none while the rate is 0). */
+function pumpZone(c: Cluster, z: ZoneEviction, rate: number): void {
+  c.sim.cancel(z.timer);
+  z.timer = NO_EVENT;
+  const next = z.queue[0];
+  if (next === undefined || !(rate > 0)) return;
+  const t = Math.max(c.sim.nowS, next.unknownSinceS + c.kube.nodeMonitorPeriod, z.nextSlotS);
+  z.timer = c.sim.scheduleAt(t, onTaint, { c, z });
+}
+
+/** The NoExecute taint goes on the zone's first waiting node; its pods are evicted tolerationSeconds later. */
+function onTaint({ c, z }: { c: Cluster; z: ZoneEviction }): void {
+  z.timer = NO_EVENT;
+  const node = z.queue.shift();
+  if (node === undefined) return;
+  const now = c.sim.nowS;
+  z.nextSlotS = now + 1 / z.rate;
+  if (node.condition !== 'Ready' && node.evictTimer === NO_EVENT) node.evictTimer = c.sim.scheduleAt(now + c.kube.tolerationSeconds, onEvict, node.ref);
+  pumpZone(c, z, c.controlPlane.allDisrupted ? 0 : z.rate);
 }
 
 /** Taint-based eviction: the pods get a deletionTimestamp; their Deployments replace them at once. */

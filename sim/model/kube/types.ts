@@ -72,6 +72,8 @@ export interface Node {
   repairTimer: EventHandle;
   detectTimer: EventHandle;
   evictTimer: EventHandle;
+  /** When the control plane marked it Unknown (the earliest its NoExecute taint can come: one monitor pass later). */
+  unknownSinceS: number;
   readonly crashRng: Rng;
   readonly repairRng: Rng;
   /** Image pull times on this node. */
