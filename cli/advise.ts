@@ -1,5 +1,5 @@
 import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
-import { ExperimentAggregate, metricAt, type MetricSummary, type RunResult } from '../sim/experiment/index.js';
+import { ExperimentAggregate, metricAt, WORST_YEARS, type MetricSummary, type RunResult } from '../sim/experiment/index.js';
 import { runParallel, type ExperimentItem, type JobRunner, type ParallelProgress } from '../sim/experiment/parallel.js';
 import { replicationQuantile } from '../sim/experiment/stats.js';
 import type { Scenario } from '../sim/scenario/index.js';
@@ -26,6 +26,8 @@ export interface Objective {
   kind: Kind;
   /** A total per replication, stated per year (downtime, failed requests, task runs). */
   perYear: boolean;
+  /** Given by one of the names (tasks.running, ...), not a metric path. */
+  named: boolean;
 }
 
 /** The names an objective may use, and the metric each stands for. */
@@ -55,7 +57,8 @@ export function parseObjective(text: string): Objective {
   const alias = ALIASES[name];
   const metric = alias?.metric ?? name;
   const kind: Kind = alias?.kind ?? (/(availability|SuccessRate|Fraction)$/.test(name) ? 'percent' : /downtimeS$|S$/.test(name) ? 'duration' : /Ms(\.\w+)?$/.test(name) ? 'ms' : 'count');
-  const perYear = alias?.perYear ?? /(downtimeS|requests\.failed|Executions)$/.test(name);
+  // A total per replication (as the worst years are computed for), or one of its parts by cause.
+  const perYear = alias?.perYear ?? (WORST_YEARS.test(name) || /(ByCause(S)?\.\w+|requests\.\w+)$/.test(name));
   if (alias === undefined && !/^(service|workloads|artifacts|capabilities|cost|rollouts)\./.test(name)) {
     throw bad(`unknown objective "${name}": expected one of ${OBJECTIVE_NAMES.join(', ')}, or a metric path such as artifacts.NAME.availability`);
   }
@@ -73,7 +76,7 @@ export function parseObjective(text: string): Objective {
     if (target === undefined) throw bad(`expected a number of at least 0 for ${name}, got ${valueText}`);
   }
   if (op === '==' && target !== 0) throw bad('== takes 0 only (none at all); use <= for a bound');
-  return { text: text.trim(), metric, op, target, kind, perYear };
+  return { text: text.trim(), metric, op, target, kind, perYear, named: alias !== undefined };
 }
 
 /** Where a candidate runs the stateful artifacts. */
@@ -121,8 +124,8 @@ export function candidates(text: string, file: string, s: Scenario, bounds: Advi
       for (let nodes = 1; nodes <= bounds.maxNodes; nodes++) {
         const doc = parseDocument(text);
         if (doc.errors.length > 0) throw new InputError(`${file}: ${doc.errors[0]!.message}`);
-        if (placement !== null) place(doc, s, m, placement);
-        const w = doc.getIn(['workloads', m]) as YAMLMap;
+        const at = placement === null ? m : place(doc, s, m, placement);
+        const w = doc.getIn(['workloads', at]) as YAMLMap;
         if (maxReplicas !== null && placement !== 'single replica') {
           w.setIn(['autoscaling', 'minReplicas'], replicas);
           w.setIn(['autoscaling', 'maxReplicas'], maxReplicas);
@@ -150,18 +153,20 @@ export function candidates(text: string, file: string, s: Scenario, bounds: Advi
  * workload of its own without coordination (the main workload's settings, no traffic), or in the
  * main workload without coordination (a single replica). Workloads that only ran artifacts go.
  */
-function place(doc: Document, s: Scenario, m: number, placement: Placement): void {
+function place(doc: Document, s: Scenario, m: number, placement: Placement): number {
   const list = doc.get('workloads');
-  if (!isSeq(list)) return;
+  if (!isSeq(list)) return m;
   const nodes = list.items;
   const artifacts: unknown[] = [];
   const keep: unknown[] = [];
   s.workloads.forEach((w, i) => {
     const node = nodes[i];
     if (!isMap(node)) return;
-    const own = node.get('artifacts');
-    if (isSeq(own)) for (const a of own.items) artifacts.push(a);
     const artifactOnly = i !== m && w.artifacts.length > 0 && (!w.servesTraffic || w.traffic === null);
+    // The main workload's artifacts and those of the workloads that only ran artifacts move; another
+    // traffic workload keeps its own.
+    const own = node.get('artifacts');
+    if ((i === m || artifactOnly) && isSeq(own)) for (const a of own.items) artifacts.push(a);
     if (i === m || !artifactOnly) keep.push(node);
   });
   const main = nodes[m] as YAMLMap;
@@ -183,10 +188,8 @@ function place(doc: Document, s: Scenario, m: number, placement: Placement): voi
     if (placement === 'coordinated') main.set('coordination', true);
   }
   list.items = keep as typeof list.items;
-  // The main workload is first among those kept that were before it: its index may have moved.
-  if (keep.indexOf(main) !== m) {
-    list.items = [main, ...keep.filter((n) => n !== main)] as typeof list.items;
-  }
+  // Workloads that only ran artifacts and came before the main one are gone: its index moves.
+  return keep.indexOf(main);
 }
 
 /** A candidate's verdict on one objective: met with 95% confidence, missed beyond doubt, or not yet known. */
@@ -263,6 +266,14 @@ export interface AdviceRun {
 /** Replications of the screen: enough for an interval, few enough to run every candidate. */
 export const SCREEN_REPLICATIONS = 100;
 
+/** The fewest replications whose p10 and p90 have order-statistic 95% intervals. */
+export function leastReplicationsForWorstYear(): number {
+  for (let n = 2; ; n++) {
+    const values = Array.from({ length: n }, (_, i) => i);
+    if (replicationQuantile(values, 0.9).ci95 !== null && replicationQuantile(values, 0.1).ci95 !== null) return n;
+  }
+}
+
 function passes(o: CandidateOutcome): boolean {
   return o.error === null && o.checks.every((c) => c.verdict === 'met');
 }
@@ -284,8 +295,12 @@ export async function advise(
   runner: JobRunner,
   onProgress?: (p: ParallelProgress) => void,
 ): Promise<AdviceRun> {
-  const all = candidates(base.text, base.file, base.scenario, bounds);
   const full = base.scenario.replications;
+  if (perYear) {
+    const least = leastReplicationsForWorstYear();
+    if (full < least) throw new InputError(`advise --per-year: the 95% bound of the worst year in 10 needs at least ${least} replications (the scenario has ${full}); give --replications ${least} or more`);
+  }
+  const all = candidates(base.text, base.file, base.scenario, bounds);
   const screenN = Math.min(SCREEN_REPLICATIONS, full);
   const outcomes: CandidateOutcome[] = [];
   const items: Array<{ item: ExperimentItem; outcome: CandidateOutcome; aggregate: ExperimentAggregate }> = [];
@@ -321,6 +336,12 @@ export async function advise(
   };
   // The screen: every candidate on the first replications (common random numbers).
   await runTo(items, screenN);
+  // A metric path no candidate has is a mistake (a misspelt name), not an objective met.
+  for (const o of objectives) {
+    if (!o.named && !items.some((x) => x.outcome.result !== null && metricAt(x.outcome.result, o.metric) !== undefined)) {
+      throw new InputError(`--slo ${o.text}: no candidate has the metric ${o.metric}; expected one of ${OBJECTIVE_NAMES.join(', ')}, or a metric path as \`deploysim run SCENARIO --json\` prints it (under metrics)`);
+    }
+  }
   // Then the survivors, cheapest first (ties: fewer node-hours, then fewer pod-hours), to the full count.
   const podHours = (o: CandidateOutcome) => (o.result === null ? 0 : (metricAt(o.result, 'cost.podHours')?.mean ?? 0));
   const order = (a: CandidateOutcome, b: CandidateOutcome): number =>
@@ -413,7 +434,9 @@ export function formatAdvice(run: AdviceRun, objectives: readonly Objective[], h
     lines.push('No candidate within the bounds meets every objective with 95% confidence.');
     if (run.closest !== null) {
       const short = run.closest.checks.map((c, i) => [c, objectives[i]!] as const).filter(([c]) => c.verdict !== 'met');
-      lines.push(`Closest: ${describe(run.closest)}; short on ${short.map(([c, o]) => `${o.text} (${c.value === null ? 'n/a' : show(o.kind, c.value)})`).join(', ')}.`);
+      const what = ([c, o]: readonly [ObjectiveCheck, Objective]) =>
+        `${o.text} (${c.value === null ? 'n/a' : show(o.kind, c.value)}${c.verdict === 'open' ? ', not shown with 95% confidence' : ''})`;
+      lines.push(`Closest: ${describe(run.closest)}; short on ${short.map(what).join(', ')}.`);
     }
     lines.push('Widen the bounds (--max-nodes, --max-replicas), or change what no candidate varies (for example coordination.miVersion).');
   }

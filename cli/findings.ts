@@ -88,7 +88,7 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
       text:
         `the duplicate-node check keeps ${held.length === 1 ? top.name : `${held.length} artifacts (${top.name} the most)`} from running ${shortDuration(top.s)}/y ` +
         `(${percent(top.s / top.down)} of its downtime; artifacts.${top.name}.downtimeByCauseS.duplicateNodeCheck)${tasks != null ? `: tasks run ${percent(tasks)} of the time` : ''}. ` +
-        `A restarted server whose own heartbeat is younger than W runs no tasks until its next restart (MI ${s.coordination.miVersion}); coordination.miVersion=4.5 waits W and joins.`,
+        `A restarted server whose own heartbeat is younger than W runs no tasks until its next restart (MI ${s.coordination.miVersion}); coordination.miVersion=4.6 (the current release) waits W and joins.`,
     });
   }
   // Tasks run twice because a server froze past W: another took its tasks, and it resumed them.
@@ -106,7 +106,7 @@ function findingsOf(r: RunResult, s: Scenario, label: string): Finding[] {
         `JVM pauses longer than W (${shortDuration(wS)}) make tasks run twice ${Math.round(perYear(r, paused.mean)).toLocaleString('en-US')} times/y ` +
         `(${percent(paused.mean / twice)} of the duplicates; capabilities.scheduledTasks.duplicatesByCause.jvmPause): another server takes the paused one's tasks ` +
         `and the paused one resumes them. A longer W (coordination.heartbeatInterval x heartbeatMaxRetry) rides out longer pauses but slows every takeover; ` +
-        `a liveness probe that gives up on a frozen server within W (workloads[${Math.max(0, i)}].probes.liveness) restarts it instead.`,
+        (i >= 0 ? `a liveness probe that gives up on a frozen server within W (workloads[${i}].probes.liveness) restarts it instead.` : 'a liveness probe that gives up on a frozen server within W restarts it instead.'),
     });
   }
   // Requests that fail while some endpoint is in rotation: the service counts as up meanwhile.

@@ -4,7 +4,7 @@ import { InputError } from './scenarios.js';
 /**
  * `--preset`: every failure process of a scenario switched on at documented rates (`realistic`) or
  * off (`none`), as overrides applied before `--set` (which still wins). The rates and their sources
- * are in docs/sources.md, "Presets"; scripted faults are left as they are.
+ * are in docs/model.md §7.7 and docs/sources.md, "Presets"; scripted faults are left as they are.
  */
 export const PRESETS = ['realistic', 'none'] as const;
 export type Preset = (typeof PRESETS)[number];

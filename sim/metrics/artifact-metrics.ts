@@ -276,7 +276,7 @@ export class FlowAccount {
 
 
 /**
- * Metrics of the stateful artifacts (design.md section 6): per artifact `availability` (time with
+ * Metrics of the stateful artifacts (docs/model.md §11.5): per artifact `availability` (time with
  * a runner; for a message processor, an active one), `executions` (fires; messages delivered),
  * `missedExecutions` (slots nobody ran; messages dropped), `duplicateExecutions`, `takeovers` and
  * the `takeoverS` distribution (a runner lost to the next one running); for message processors
@@ -354,14 +354,15 @@ export class ArtifactMetrics {
       }
       // A pod on its way out (replaced by a rollout, scale change or drain) or cut off by a
       // partition, still running beside its replacement.
-      for (const r of runners) {
-        const leaving = r.pod.phase === 'Terminating' || r.pod.phase === 'Killing';
-        if (leaving || r.pod.disruption === 'node-partition') return stampCause(r.pod.disruption) ?? 'other';
-      }
-      // A server that froze (a JVM pause or hang) while another took its tasks, and resumed them.
+      const leaving = (r: Runner) => r.pod.phase === 'Terminating' || r.pod.phase === 'Killing' || r.pod.disruption === 'node-partition';
+      const staying = runners.filter((r) => !leaving(r));
+      // Uncoordinated servers that each run it, by design (whatever else is going on).
+      if (staying.length >= 2 && staying.some((r) => !r.coordinated)) return 'uncoordinated';
+      for (const r of runners) if (leaving(r)) return stampCause(r.pod.disruption) ?? 'other';
+      // A coordinated server that froze (a JVM pause or hang) while another took its tasks, and resumed them.
       for (const r of runners) {
         const froze = frozeIn.get(r.pod.name);
-        if (froze !== undefined && froze.container === r.pod.containerStartS) return froze.why;
+        if (r.coordinated && froze !== undefined && froze.container === r.pod.containerStartS) return froze.why;
       }
       return runners.some((r) => !r.coordinated) ? 'uncoordinated' : 'other';
     };

@@ -1,7 +1,7 @@
 import type { EventBus } from '../engine/bus.js';
 import type { ModelEvents } from '../model/events.js';
 import type { Cluster } from '../model/kube/cluster.js';
-import type { Workload } from '../model/kube/types.js';
+import type { Pod, Workload } from '../model/kube/types.js';
 import { OUTCOME_COUNT, OUTCOME_NAMES, REJECTED, TIMED_OUT } from '../model/traffic/outcomes.js';
 import { decodeLatencyKey, holdTemplate, mixtureQuantile, type ServiceTemplate } from '../model/traffic/service-template.js';
 import { lossCause, REQUEST_CAUSES, stampCause, type RequestCause } from './causes.js';
@@ -46,6 +46,8 @@ export class TrafficMetrics {
   private readonly withTraffic: number[];
   /** Per flow: failed requests by cause (REQUEST_CAUSES order). */
   private readonly failedByCause: Float64Array[];
+  /** Hung pods and what hung them, as of the last 'pod.hung' event (after the traffic model integrated up to the change). */
+  private readonly hungPods = new Map<Pod, RequestCause>();
 
   constructor(
     private readonly c: Cluster,
@@ -63,6 +65,12 @@ export class TrafficMetrics {
     this.peakLoad = new Float64Array(n);
     this.withTraffic = c.workloads.filter((w) => w.config.traffic !== null).map((w) => w.index);
     this.failedByCause = c.workloads.map(() => new Float64Array(REQUEST_CAUSES.length));
+    if (this.withTraffic.length > 0) {
+      bus.on('pod.hung', (pod) => {
+        if (pod.hung) this.hungPods.set(pod, stampCause(pod.disruption) ?? 'containerHang');
+        else this.hungPods.delete(pod);
+      });
+    }
     bus.on('request.arrived', (flow) => {
       if (c.sim.nowS >= this.windowStartS) this.arrived[flow]++;
     });
@@ -92,11 +100,20 @@ export class TrafficMetrics {
       for (let k = 0; k < OUTCOME_COUNT; k++) {
         const n = inc.outcomes[k]! * scale;
         o[k] += n;
-        // Timeouts from a pod that stopped answering come in an increment of their own, at that
-        // instant (the requests it held); over an interval, those routed to a hung pod (which is
-        // hung then) or that waited too long (overload). (An interval may span days: a loss
-        // near its start does not make its timeouts the loss's.)
-        if (k !== SUCCEEDED && n !== 0) caused[inc.toS === inc.fromS ? this.causeOf(w, k, inc.fromS, inc.fromS) : this.causeOf(w, k, Infinity, -Infinity)] += n;
+        if (k === SUCCEEDED || n === 0) continue;
+        if (k !== TIMED_OUT) {
+          caused[this.causeOf(w, k, Infinity, -Infinity)] += n;
+          continue;
+        }
+        // The increment says which of its timeouts a hung pod or a dead node's pod caused (held
+        // when it stopped answering, sent to it, or delayed by its connect timeouts); the rest
+        // waited too long: overload. (An interval may span days: only these are a loss's.)
+        const all = inc.outcomes[TIMED_OUT]!;
+        const hung = all > 0 ? n * Math.min(1, inc.hungTimedOut / all) : 0;
+        const lost = all > 0 ? n * Math.min(1 - hung / n, inc.lossTimedOut / all) : 0;
+        if (hung > 0) caused[this.hungCause(w)] += hung;
+        if (lost > 0) caused[REQUEST_CAUSE_INDEX[lossCause(c, w)]] += lost;
+        caused[REQUEST_CAUSE_INDEX.overload] += n - hung - lost;
       }
       const latency = this.fluidLatency[inc.flow]!;
       for (let i = 0; i < inc.latencyCount; i++) {
@@ -129,6 +146,16 @@ export class TrafficMetrics {
    * answering), else overload (a wait past the timeout); every other failure is the last pod
    * loss's (lossCause).
    */
+  /**
+   * The cause of timeouts a hung pod of `w` gave over the interval just integrated: its stamp (the
+   * pods hung then, as the last 'pod.hung' events left them), or, for the requests a pod held at
+   * the instant it hung (announced before the event), the workload's last loss, that hang.
+   */
+  private hungCause(w: Workload): number {
+    for (const [pod, cause] of this.hungPods) if (pod.workload === w && pod.phase !== 'Gone') return REQUEST_CAUSE_INDEX[cause];
+    return REQUEST_CAUSE_INDEX[lossCause(this.c, w)];
+  }
+
   private causeOf(w: Workload, outcome: number, earliestLossS: number, latestLossS: number): number {
     let cause: RequestCause;
     if (outcome === REJECTED) cause = 'overload';

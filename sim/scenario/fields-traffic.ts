@@ -2,16 +2,16 @@ import { dist, duration, int, leaf, num, NUMBER, object, oneOf, positiveDuration
 
 /**
  * Scenario fields of the request traffic: how pods serve, what each workload receives, the
- * traffic fidelity, and the load balancer in front. Defaults cite docs/sources.md
- * ("facts B": Kubernetes and load balancers; "composes": "How takeover timing composes") or the
- * WSO2 documentation.
+ * traffic fidelity, and the load balancer in front. Comments cite the mechanism's section of
+ * docs/model.md and the row of docs/sources.md that gives the default's public source (B:
+ * Kubernetes and load balancers; D: serving), or the WSO2 documentation.
  */
 
 const rate = (doc: string) => rateField(undefined, doc);
 
 /**
- * CPU per request of a light mediation (facts D: "CPU per request"): WSO2's pass-through
- * benchmarks measure 0.19-0.34 ms; median 0.45 ms and p95 1 ms give a mean of about 0.5 ms.
+ * CPU per request of a light mediation (docs/model.md §8.4; sources.md D "CPU per request"): WSO2's
+ * pass-through benchmarks measure 0.19-0.34 ms; median 0.45 ms and p95 1 ms give a mean of about 0.5 ms.
  */
 export const CPU_PER_REQUEST = lognormal(0.45 * MS, 1 * MS);
 
@@ -55,20 +55,20 @@ export const serving: ObjectSpec = object(
     // Same page: worker_pool_queue_length = -1 (unbounded).
     queue: int(null, 'requests waiting for a worker; more are rejected (503); none: unbounded, as MI by default', 0, 100_000_000, { nullable: true }),
   },
-  'how each pod of the workload serves requests',
+  'how each pod of the workload serves requests (docs/model.md §8.4)',
 );
 
 export const workloadTraffic: ObjectSpec = object(
   {
     rate: rateProfile,
-    // facts D: "CPU per request" (see CPU_PER_REQUEST).
+    // docs/model.md §8.4; sources.md D "CPU per request" (see CPU_PER_REQUEST).
     cpuPerRequest: dist(CPU_PER_REQUEST, 'CPU time one request takes on one core (its mediation: parsing, routing, transforming); calibrate it as cores / throughput at full CPU from your own load test'),
     // Assumption: a fast backend; set it to your own measurements.
     backendTime: dist(lognormal(20 * MS, 100 * MS), 'wall-clock time a request waits on its backend, holding a worker but no CPU'),
     // Assumption: a typical client timeout; the ingress itself gives up at loadBalancer.readTimeout.
     timeout: positiveDuration(30 * S, 'client timeout: a request not answered within it fails as timed out'),
   },
-  'requests sent to this workload through the load balancer; none: no traffic',
+  'requests sent to this workload through the load balancer (docs/model.md §8.1); none: no traffic',
   { nullable: true, default: null, moved: { serviceTime: 'cpuPerRequest (CPU time) plus backendTime (waiting on the backend)' } },
 );
 
@@ -83,28 +83,28 @@ export const traffic: ObjectSpec = object(
       check: (v: number) => (v > 0 && v < 1 ? undefined : 'a number between 0 and 1 (both excluded)'),
     }),
   },
-  'traffic fidelity',
+  'traffic fidelity (docs/model.md §8.6, §8.7)',
 );
 
 export const loadBalancer: ObjectSpec = object(
   {
     type: oneOf(['ingress', 'cloud'], 'ingress', 'ingress: ingress-nginx in the cluster; cloud: an external load balancer with its own health checks'),
-    // facts B: "ingress-nginx LB algorithm" (load-balance default round_robin).
+    // docs/model.md §8.3; sources.md B "ingress-nginx LB algorithm" (load-balance default round_robin).
     policy: oneOf(['round-robin', 'least-connections', 'random', 'power-of-two', 'ewma'], 'round-robin', 'how an upstream is chosen'),
-    // facts B: "ingress-nginx retries and timeouts" (proxy-next-upstream-tries 3).
+    // docs/model.md §8.2; sources.md B "ingress-nginx retries and timeouts" (proxy-next-upstream-tries 3).
     tries: int(3, 'ingress: tries per request; a connection failure is retried on another upstream (a cloud load balancer does not retry)', 1, 20),
-    // facts D: "Front overhead" (an assumption: one more hop and a proxy pass, about 1 ms).
+    // docs/model.md §8.2; sources.md D "Front overhead" (an assumption: one more hop and a proxy pass, about 1 ms).
     overhead: duration(1 * MS, 'latency the front adds to every request (its network hop and proxying)'),
-    // facts B: same row (proxy-connect-timeout 5 s, read 60 s).
+    // docs/model.md §8.2; sources.md B "ingress-nginx retries and timeouts" (proxy-connect-timeout 5 s, read 60 s).
     connectTimeout: positiveDuration(5 * S, 'time lost on an upstream that does not answer the connection (its node is down)'),
     readTimeout: positiveDuration(60 * S, 'time the front waits for a response before failing the request'),
-    // facts "composes": T_ep, endpoint propagation, about 1-3 s.
+    // docs/model.md §8.2; sources.md "How takeover timing composes": T_ep, endpoint propagation, about 1-3 s.
     endpointPropagation: dist({ dist: 'uniform', min: 1 * S, max: 3 * S }, 'delay before a change of pod readiness reaches the front'),
     // Assumption from ingress-nginx's ewma balancer (decay time 10 s).
     ewmaDecay: positiveDuration(10 * S, 'ewma policy: decay time of the latency average'),
     healthCheck: object(
       {
-        // facts B: "AWS ALB target-group health check" (30 s, 5 s, healthy 5, unhealthy 2).
+        // docs/model.md §8.2; sources.md B "AWS ALB target-group health check" (30 s, 5 s, healthy 5, unhealthy 2).
         interval: positiveDuration(30 * S, 'time between health checks of a target'),
         timeout: positiveDuration(5 * S, 'a check not answered within it fails'),
         healthyThreshold: int(5, 'passing checks in a row to become healthy', 1, 100),
@@ -112,8 +112,8 @@ export const loadBalancer: ObjectSpec = object(
       },
       'cloud: the load balancer’s own health checks of each target',
     ),
-    // facts B: "AWS deregistration delay" (300 s).
+    // docs/model.md §8.2; sources.md B "AWS deregistration delay" (300 s).
     deregistrationDelay: duration(300 * S, 'cloud: how long a removed target keeps its in-flight requests'),
   },
-  'the front that spreads requests over the ready pods',
+  'the front that spreads requests over the ready pods (docs/model.md §8.2)',
 );

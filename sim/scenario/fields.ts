@@ -37,9 +37,10 @@ import { checkSweepValues, FIELD_PATH, SWEEP_VALUES, sweepAxesProblem, type Swee
 
 /**
  * Every scenario field, its default and where the default comes from. This is the one place
- * defaults are set. Sources are rows of docs/sources.md, cited as
- * "facts <table>: <row>" (A = Micro Integrator, B = Kubernetes, C = reliability numbers,
- * "composes" = "How takeover timing composes"). docs/scenario-reference.md is generated from it.
+ * defaults are set. Comments cite the mechanism's section of docs/model.md (`docs/model.md §3.3`)
+ * and the row of docs/sources.md that gives the default's public source (`sources.md B "<row>"`:
+ * A = Micro Integrator, B = Kubernetes and load balancers, C = reliability numbers, D = serving and
+ * the autoscaler). docs/scenario-reference.md is generated from it.
  */
 
 const partitionSide = oneOf(
@@ -63,61 +64,61 @@ const probe = (
     { nullable: true, default: def === null ? null : 'fields' },
   );
 
-const probeKubernetesDefaults = { initialDelay: 0, period: 10, failureThreshold: 3 }; // facts B: "Probe defaults"
+const probeKubernetesDefaults = { initialDelay: 0, period: 10, failureThreshold: 3 }; // docs/model.md §5.3; sources.md B "Probe defaults"
 
 const kubernetes = object(
   {
-    // facts B: "--node-monitor-grace-period" (40 s up to v1.31, 50 s from v1.32; every release still
-    // supported in 2026 is 1.32 or later).
+    // docs/model.md §3.3; sources.md B "--node-monitor-grace-period" (40 s up to v1.31, 50 s from
+    // v1.32; every release still supported in 2026 is 1.32 or later).
     nodeMonitorGracePeriod: positiveDuration(50 * S, 'time without a kubelet lease renewal before the node is marked Unknown (40s for Kubernetes 1.31 and older)'),
-    // facts B: "--node-monitor-period".
+    // docs/model.md §3.3; sources.md B "--node-monitor-period".
     nodeMonitorPeriod: positiveDuration(5 * S, 'how often the node lifecycle controller checks node leases'),
-    // facts B: "kubelet heartbeats" (lease renewed every 10 s).
+    // docs/model.md §3.3; sources.md B "kubelet heartbeats" (lease renewed every 10 s).
     nodeLeaseRenewInterval: positiveDuration(10 * S, 'how often each kubelet renews its node lease'),
-    // facts B: "Default tolerations" (not-ready / unreachable, tolerationSeconds = 300).
+    // docs/model.md §3.3; sources.md B "Default tolerations" (not-ready / unreachable, tolerationSeconds = 300).
     tolerationSeconds: duration(300 * S, 'how long pods tolerate the unreachable / not-ready NoExecute taint before eviction'),
-    // facts B: "Eviction rate limits" (--node-eviction-rate 0.1 node/s).
+    // docs/model.md §3.4; sources.md B "Eviction rate limits" (--node-eviction-rate 0.1 node/s).
     nodeEvictionRate: perSecond(0.1, 'nodes per second the taint manager starts evicting (healthy zone)'),
     // kube-controller-manager --secondary-node-eviction-rate, --unhealthy-zone-threshold and
     // --large-cluster-size-threshold (defaults 0.01, 0.55, 50): the node lifecycle controller's
-    // disruption modes (docs/model.md, node lifecycle).
+    // disruption modes (docs/model.md §3.4).
     secondaryNodeEvictionRate: perSecond(0.01, 'nodes per second evicted in a zone whose NotReady share reaches unhealthyZoneThreshold, in a zone of more than largeClusterSizeThreshold nodes (smaller zones stop evicting)'),
     unhealthyZoneThreshold: num(0.55, 'share of a zone\'s nodes NotReady (and more than 2) from which the zone counts as partially disrupted', 0, 1),
     largeClusterSizeThreshold: int(50, 'zones of at most this many nodes stop evicting when partially disrupted', 0, 100000),
-    // Assumption, bounded by facts B: "Pod startup SLO" (p99 <= 5 s from creation to running, excluding image pull).
+    // docs/model.md §4.1. Assumption, bounded by sources.md B "Pod startup SLO" (p99 <= 5 s from creation to running, excluding image pull).
     schedulingLatency: dist(constant(0.5 * S), 'time from pod creation (or a retry) to a binding decision'),
-    // facts B: "Scheduler retry" (podInitialBackoffSeconds 1, podMaxBackoffSeconds 10).
+    // docs/model.md §4.1; sources.md B "Scheduler retry" (podInitialBackoffSeconds 1, podMaxBackoffSeconds 10).
     podInitialBackoff: positiveDuration(1 * S, 'first retry delay of an unschedulable pod; doubles per attempt'),
     podMaxBackoff: positiveDuration(10 * S, 'cap of the scheduling retry delay'),
     kubelet: object(
       {
-        // facts B: "kubelet PLEG relist" (a container exit is seen within about a second).
+        // docs/model.md §5.4; sources.md B "kubelet PLEG relist" (a container exit is seen within about a second).
         exitDetection: dist({ dist: 'uniform', min: 0, max: 1 * S }, 'time for the kubelet to notice a container exit (PLEG relist)'),
-        // facts "composes" (B): T_create ~ 1 s with the image cached.
+        // docs/model.md §5.2; sources.md "How takeover timing composes": T_create ~ 1 s with the image cached.
         containerCreate: dist(constant(1 * S), 'time to create and start a container once the image is present'),
-        // facts B: "Container restart backoff" (first restart immediate, then 10 s doubling to 300 s, reset after 10 min).
+        // docs/model.md §5.4; sources.md B "Container restart backoff" (first restart immediate, then 10 s doubling to 300 s, reset after 10 min).
         crashLoopBackOff: object(
           {
             initial: duration(10 * S, 'delay before the second restart; doubles for each later one (the first restart is immediate)'),
             max: duration(300 * S, 'cap of the restart delay'),
             resetAfter: duration(10 * MIN, 'clean running time after which the backoff starts over'),
           },
-          'CrashLoopBackOff timing',
+          'CrashLoopBackOff timing (docs/model.md §5.4)',
         ),
       },
-      'kubelet timings',
+      'kubelet timings (docs/model.md §5.2, §5.4)',
     ),
-    // facts D: "HPA algorithm" (sync 15 s, tolerance 0.1, scale-down stabilisation 5 min).
+    // docs/model.md §6.4; sources.md D "HPA algorithm" (sync 15 s, tolerance 0.1, scale-down stabilisation 5 min).
     horizontalPodAutoscaler: object(
       {
         syncPeriod: positiveDuration(15 * S, 'how often the autoscaler reads CPU use and sets the replica count'),
         tolerance: num(0.1, 'no change while utilisation / target is within this of 1', 0, 10),
         downscaleStabilization: duration(5 * MIN, 'scale down only to the highest recommendation of this window'),
       },
-      'HorizontalPodAutoscaler controller timings (for workloads with autoscaling)',
+      'HorizontalPodAutoscaler controller timings (for workloads with autoscaling; docs/model.md §6.4)',
     ),
   },
-  'control-plane and kubelet timings',
+  'control-plane and kubelet timings (docs/model.md §3.3, §4.1, §5)',
 );
 
 const nodePool = object(
@@ -132,16 +133,16 @@ const nodePool = object(
       {
         crash: object(
           {
-            // facts C: "Implied per-machine crash rate" (~0.55 failures per machine-year, MTBF ~ 16 000 h).
+            // docs/model.md §3.2; sources.md C "Implied per-machine crash rate" (~0.55 failures per machine-year, MTBF ~ 16 000 h).
             timeToFailure: dist({ dist: 'exponential', mean: 16000 * H }, 'running time from (re)start to the next crash', { positive: true }),
           },
           'stochastic node crashes; none switches them off',
           { nullable: true },
         ),
-        // facts C: "HPC systems" (repair time lognormal, mean from under 1 h to over a day).
+        // docs/model.md §3.2; sources.md C "HPC systems" (repair time lognormal, mean from under 1 h to over a day).
         repairTime: dist(lognormal(1 * H, 8 * H), 'time from a crash until the node is back: a reboot of the same machine (its images are still there)'),
-        // facts C: "Google new-cluster first year" (router failures and network maintenances cut
-        // machines off for minutes to an hour; no per-node rate): off unless given.
+        // docs/model.md §7.3; sources.md C "Google new-cluster first year" (router failures and network
+        // maintenances cut machines off for minutes to an hour; no per-node rate): off unless given.
         partition: object(
           {
             timeBetween: dist({ dist: 'exponential', mean: 365 * D }, 'time from the end of one partition of the node to the start of the next', { positive: true }),
@@ -151,7 +152,7 @@ const nodePool = object(
           'stochastic network partitions of each node; off unless given',
           { nullable: true, default: null },
         ),
-        // Assumption: NTP keeps clocks within milliseconds; a broken sync drifts a node off.
+        // docs/model.md §7.5. Assumption: NTP keeps clocks within milliseconds; a broken sync drifts a node off.
         clockSkew: object(
           {
             timeBetween: dist({ dist: 'exponential', mean: 365 * D }, 'time from the end of one clock excursion of the node to the start of the next', { positive: true }),
@@ -162,7 +163,7 @@ const nodePool = object(
           { nullable: true, default: null },
         ),
       },
-      'failure processes of every node in the pool',
+      'failure processes of every node in the pool (docs/model.md §3.2, §7.1)',
     ),
   },
   'a group of identical nodes',
@@ -173,7 +174,7 @@ const topologyKey = enumType(['hostname', 'zone']);
 const workload = object(
   {
     name: leaf(NAME, undefined, 'Deployment name; pods are called <name>-1, <name>-2, ... in creation order'),
-    // facts A8: "Helm Deployment" (replicas 1).
+    // docs/model.md §6.1; sources.md A8 "Helm Deployment" (replicas 1).
     replicas: int(1, 'desired pods', 0, 1000),
     image: text('wso2/wso2mi:4.4.0', 'container image; pulls are cached per node and image'),
     servesTraffic: bool(true, 'counts towards service availability (false for pods that only run stateful artifacts)'),
@@ -181,7 +182,7 @@ const workload = object(
       {
         requests: object(
           {
-            // facts A8: "Helm Deployment" (requests 500m / 512Mi).
+            // docs/model.md §4.2, §8.4; sources.md A8 "Helm Deployment" (requests 500m / 512Mi).
             cpu: leaf(CPU, 500, 'CPU request: the scheduler packs by it, a contended node shares its CPU in proportion to it, and the autoscaler measures utilisation against it', {
               check: (v: number) => (v > 0 ? undefined : 'a CPU quantity > 0'),
             }),
@@ -191,7 +192,7 @@ const workload = object(
         ),
         limits: object(
           {
-            // facts A8: "Helm Deployment" (limits 1000m / 1Gi); facts D: "CPU limit".
+            // docs/model.md §8.4; sources.md A8 "Helm Deployment" (limits 1000m / 1Gi) and D "CPU limit".
             cpu: leaf(CPU, 1000, 'CPU limit (the CFS quota, taken as a steady cap): the most CPU the pod uses; none: up to its node’s idle CPU', {
               nullable: true,
               check: (v: number) => (v > 0 ? undefined : 'a CPU quantity > 0'),
@@ -200,42 +201,42 @@ const workload = object(
           'resource limits (a memory limit is outside the model: memory use is not simulated)',
         ),
       },
-      'resources of each pod, as in a Kubernetes container spec',
+      'resources of each pod, as in a Kubernetes container spec (docs/model.md §4.2, §8.4)',
       { moved: { cpu: 'resources.requests.cpu', memory: 'resources.requests.memory' } },
     ),
     startup: object(
       {
-        // facts C: "Container/task start" (Borg median start ~25 s, ~80% of it package installation) and "Image pull share".
+        // docs/model.md §5.2; sources.md C "Container/task start" (Borg median start ~25 s, ~80% of it package installation) and "Image pull share".
         imagePull: dist(lognormal(20 * S, 60 * S), 'image pull time on a node that does not have the image'),
-        // facts A8: "Server startup (small projects)" (4 s, 6 s, 7.49 s, 9 s).
+        // docs/model.md §5.2; sources.md A8 "Server startup (small projects)" (4 s, 6 s, 7.49 s, 9 s).
         serverStart: dist(lognormal(5 * S, 9 * S), 'MI server start, from container start to transports up'),
         artifacts: int(1, 'number of artifacts (CApps) deployed at start; each takes one artifactDeploy draw', 0, 100000),
-        // facts "composes": T_start = MI start plus CApp deploy, 5-10 s for small projects.
+        // docs/model.md §5.2; sources.md "How takeover timing composes": MI start plus CApp deploy, 5-10 s for small projects.
         artifactDeploy: dist(lognormal(1.5 * S, 4 * S), 'deployment time of one artifact'),
-        // Assumption: MI stops in seconds when idle; facts A8 "Graceful shutdown" bounds it by the socket timeout.
+        // docs/model.md §5.6. Assumption: MI stops in seconds when idle; sources.md A8 "Graceful shutdown" bounds it by the socket timeout.
         shutdown: dist(lognormal(3 * S, 10 * S), 'time MI takes to exit after SIGTERM (cut at terminationGracePeriod)'),
       },
-      'start-up and shut-down times',
+      'start-up and shut-down times (docs/model.md §5.2, §5.6)',
     ),
     probes: object(
       {
-        // facts A8: "Helm startupProbe" (delay 5 s, period 3 s, threshold 40).
+        // docs/model.md §5.3; sources.md A8 "Helm startupProbe" (delay 5 s, period 3 s, threshold 40).
         startup: probe('startupProbe (tcp port open once the server has started); none disables it', { initialDelay: 5, period: 3, failureThreshold: 40 }),
-        // facts A8: "Helm readinessProbe" (/healthz, delay 60 s, period 1 s); threshold from facts B "Probe defaults".
+        // docs/model.md §5.3; sources.md A8 "Helm readinessProbe" (/healthz, delay 60 s, period 1 s); threshold from B "Probe defaults".
         readiness: probe('readinessProbe (/healthz); none makes the pod Ready as soon as it has started', { initialDelay: 60, period: 1, failureThreshold: 3 }),
-        // facts A8: "Helm livenessProbe" (period 10 s, K8s defaults otherwise).
+        // docs/model.md §5.3; sources.md A8 "Helm livenessProbe" (period 10 s, K8s defaults otherwise).
         liveness: probe('livenessProbe (/liveness); catches hangs; none disables it', probeKubernetesDefaults),
       },
-      'kubelet probes',
+      'kubelet probes (docs/model.md §5.3)',
     ),
-    // facts B: "terminationGracePeriodSeconds" (30 s); facts A8: Helm sets none.
+    // docs/model.md §5.6; sources.md B "terminationGracePeriodSeconds" (30 s); A8 "Helm Deployment": Helm sets none.
     terminationGracePeriod: duration(30 * S, 'time between SIGTERM and SIGKILL'),
     scheduling: object(
       {
         podAntiAffinity: object(
           {
             required: leaf(topologyKey, null, 'never two pods of this workload in one hostname / zone domain', { nullable: true }),
-            // facts A8: "Helm Deployment" (preferred pod anti-affinity on topology.kubernetes.io/zone).
+            // docs/model.md §4.2; sources.md A8 "Helm Deployment" (preferred pod anti-affinity on topology.kubernetes.io/zone).
             preferred: leaf(topologyKey, 'zone', 'prefer to keep pods of this workload in different domains', { nullable: true }),
             weight: int(100, 'weight of the preferred anti-affinity', 1, 100),
           },
@@ -251,44 +252,44 @@ const workload = object(
             'one topology spread constraint',
           ),
           [],
-          'topology spread constraints; with none, the built-in soft defaults apply (facts B: maxSkew 3 per hostname, 5 per zone)',
+          'topology spread constraints; with none, the built-in soft defaults apply (maxSkew 3 per hostname, 5 per zone; docs/model.md §4.2)',
         ),
       },
-      'placement rules',
+      'placement rules (docs/model.md §4.2)',
     ),
-    // facts D: "Helm HPA" (disabled; minReplicas 1, maxReplicas 2, CPU 75%).
+    // docs/model.md §6.4; sources.md D "Helm HPA" (disabled; minReplicas 1, maxReplicas 2, CPU 75%).
     autoscaling: object(
       {
         minReplicas: int(1, 'fewest replicas the autoscaler keeps', 1, 1000),
         maxReplicas: int(2, 'most replicas the autoscaler makes', 1, 1000),
         targetCPUUtilization: int(75, 'target mean CPU use of the Ready pods, in % of their CPU request', 1, 10000),
       },
-      'HorizontalPodAutoscaler on CPU (the Helm chart’s wso2.deployment.hpa); replicas is then the count it starts from; none: a fixed replica count',
+      'HorizontalPodAutoscaler on CPU (the Helm chart’s wso2.deployment.hpa; docs/model.md §6.4); replicas is then the count it starts from; none: a fixed replica count',
       { nullable: true, default: null },
     ),
-    // facts A8: "Helm Deployment" (PDB disabled; minAvailable 1 when enabled).
+    // docs/model.md §6.3; sources.md A8 "Helm Deployment" (PDB disabled; minAvailable 1 when enabled).
     podDisruptionBudget: object(
       { minAvailable: int(1, 'pods that must stay Ready during voluntary disruptions (drains)', 0) },
-      'PodDisruptionBudget; limits drains only, never crashes',
+      'PodDisruptionBudget; limits drains only, never crashes (docs/model.md §6.3)',
       { nullable: true, default: null },
     ),
     strategy: object(
       {
-        // facts B: "Deployment rolling update" (maxSurge 25% rounded up, maxUnavailable 25% rounded down, minReadySeconds 0).
+        // docs/model.md §6.2; sources.md B "Deployment rolling update" (maxSurge 25% rounded up, maxUnavailable 25% rounded down, minReadySeconds 0).
         type: oneOf(['RollingUpdate', 'Recreate'], 'RollingUpdate', 'how a new pod template replaces the old pods'),
         maxSurge: leaf(COUNT_OR_PERCENT, '25%', 'RollingUpdate: pods above replicas during the update (a percentage rounds up; the Helm chart uses 1)'),
         maxUnavailable: leaf(COUNT_OR_PERCENT, '25%', 'RollingUpdate: pods below replicas during the update (a percentage rounds down; the Helm chart uses 0)'),
         minReadySeconds: duration(0, 'time a new pod must stay Ready before it counts as available'),
       },
-      'Deployment update strategy (used by the rolling-update fault)',
+      'Deployment update strategy (used by the rolling-update fault; docs/model.md §6.2)',
     ),
     serving,
     traffic: workloadTraffic,
     coordination: workloadCoordination,
-    artifacts: array(artifact, [], 'stateful artifacts (scheduled tasks, message processors) deployed on every pod of the workload'),
+    artifacts: array(artifact, [], 'stateful artifacts (scheduled tasks, message processors, inbound endpoints) deployed on every pod of the workload (docs/model.md §10)'),
     failures: object(
       {
-        // facts C: "Pod/container crash rate" (no published number; suggested exponential, MTBF 7-30 days).
+        // docs/model.md §7.1; sources.md C "Pod/container crash rate" (no published number; suggested exponential, MTBF 7-30 days).
         crash: object(
           { timeToFailure: dist({ dist: 'exponential', mean: 14 * D }, 'running time from server start to the next container crash', { positive: true }) },
           'stochastic container crashes (process exits; restarted in place); none switches them off',
@@ -301,7 +302,7 @@ const workload = object(
         ),
         jvmPause,
       },
-      'failure processes of each pod',
+      'failure processes of each pod (docs/model.md §7.1)',
     ),
   },
   'a Deployment of MI pods',
@@ -424,31 +425,31 @@ export const scenarioSpec: ObjectSpec = object(
         maxEventsPerReplication: int(200_000_000, 'a replication that needs more events stops with an error', 1),
         maxRequestsInFlight: int(5_000_000, 'requests mode: more requests in flight at once stop the run with an error (overload guard)', 1),
       },
-      'safety limits',
+      'safety limits (docs/model.md §2.4)',
     ),
     kubernetes,
     cluster: object(
       {
-        nodePools: array(nodePool, [{}], 'node pools', { minItems: 1, check: uniqueNames('node pool') }),
-        // Assumption (no published per-zone rate): a whole availability zone lost to power, cooling or
-        // its network, as cloud providers' post-incident reports describe; off unless given.
+        nodePools: array(nodePool, [{}], 'node pools (docs/model.md §3.1)', { minItems: 1, check: uniqueNames('node pool') }),
+        // docs/model.md §7.4. Assumption (no published per-zone rate): a whole availability zone lost to
+        // power, cooling or its network, as cloud providers' post-incident reports describe; off unless given.
         zoneOutages: object(
           {
             timeBetween: dist({ dist: 'exponential', mean: 5 * 365 * D }, 'time from the end of one outage of a zone to the start of the next', { positive: true }),
             duration: dist(lognormal(1 * H, 6 * H), 'how long the zone stays out'),
             mode: zoneOutageMode,
           },
-          'stochastic outages of each zone: every node of the zone crashes, or is cut off, at once; off unless given',
+          'stochastic outages of each zone: every node of the zone crashes, or is cut off, at once; off unless given (docs/model.md §7.4)',
           { nullable: true, default: null },
         ),
       },
-      'the nodes',
+      'the nodes (docs/model.md §3)',
     ),
-    workloads: array(workload, undefined, 'Deployments', { minItems: 1, check: uniqueNames('workload') }),
+    workloads: array(workload, undefined, 'Deployments (docs/model.md §6)', { minItems: 1, check: uniqueNames('workload') }),
     traffic,
     loadBalancer,
     coordination,
-    faults: array(fault, [], 'scripted faults'),
+    faults: array(fault, [], 'scripted faults (docs/model.md §7.2)'),
     cost: object(
       {
         currency: leaf(STRING, 'USD', 'the currency of the prices (a label: nothing is converted)', {
@@ -478,7 +479,7 @@ export const scenarioSpec: ObjectSpec = object(
           'what the run costs; the defaults are examples (AWS on-demand list prices, us-east-1, 2026), not a quote: put your own',
         ),
       },
-      'cost in money beside the hours',
+      'cost in money beside the hours (docs/model.md §11.7)',
     ),
     sweep: array(
       object(
@@ -489,7 +490,7 @@ export const scenarioSpec: ObjectSpec = object(
         'one axis of the sweep',
       ),
       [],
-      '`deploysim sweep` runs the scenario at every combination of these values (the first axis varying slowest; `--vary` adds axes or replaces one of the same field); `run` and `compare` run the scenario as written',
+      '`deploysim sweep` runs the scenario at every combination of these values (the first axis varying slowest; `--vary` adds axes or replaces one of the same field); `run` and `compare` run the scenario as written (docs/model.md §12.6)',
       { check: (axes: SweepAxis[]) => sweepAxesProblem(axes) },
     ),
   },

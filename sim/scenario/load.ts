@@ -118,7 +118,7 @@ function within(inner: string, outer: string): boolean {
 function resolveProtocolDefaults(s: Scenario): void {
   for (const w of s.workloads) {
     for (const a of w.artifacts) {
-      // facts A7: "Kafka consumer failure detection" (45 s) and "RabbitMQ broker-side detection" (60 s).
+      // docs/model.md §10.4; sources.md A7 "Kafka consumer failure detection" (45 s) and "RabbitMQ broker-side detection" (60 s).
       if (a.kind === 'inbound-endpoint' && a.brokerDetection === undefined) a.brokerDetection = a.protocol === 'kafka' ? 45 : a.protocol === 'rabbitmq' ? 60 : null;
     }
   }

@@ -26,9 +26,9 @@ export interface Scenario {
   sweep: SweepAxis[];
 }
 
-/** MI coordination (facts A2-A4): the database and the protocol's timings. */
+/** MI coordination (docs/model.md §9): the database and the protocol's timings. */
 export interface CoordinationConfig {
-  miVersion: '4.3' | '4.4' | '4.5';
+  miVersion: '4.3' | '4.4' | '4.5' | '4.6';
   heartbeatInterval: number;
   heartbeatMaxRetry: number;
   memberEventPollPeriod: number;
@@ -58,7 +58,7 @@ export interface ScheduledTaskConfig extends ArtifactCommon {
   every: number;
 }
 
-/** A message processor on a durable store (facts A6). */
+/** A message processor on a durable store (docs/model.md §10.3). */
 export interface MessageProcessorConfig extends ArtifactCommon {
   kind: 'message-processor';
   type: 'forwarding' | 'sampling';
@@ -72,7 +72,7 @@ export interface MessageProcessorConfig extends ArtifactCommon {
   reactivateAfter: DistSpec | null;
 }
 
-/** An inbound endpoint (facts A7). */
+/** An inbound endpoint (docs/model.md §10.4). */
 export interface InboundEndpointConfig extends ArtifactCommon {
   kind: 'inbound-endpoint';
   protocol: 'file' | 'jms' | 'kafka' | 'mqtt' | 'rabbitmq';

@@ -53,11 +53,13 @@ describe('findings', { timeout: 120_000 }, () => {
     expect(findings('multiple-replicas', [])).toBe('');
   });
 
-  test("MI 4.4's duplicate-node check keeping coordinated artifacts from running, and none with 4.5", () => {
-    const text = findings('multiple-replicas-coordination', ['horizon=90d']);
+  test("MI 4.4's duplicate-node check keeping coordinated artifacts from running, and none with 4.5 or 4.6", () => {
+    const text = findings('multiple-replicas-coordination', ['horizon=90d', 'coordination.miVersion=4.4']);
     expect(text).toMatch(/- s: the duplicate-node check keeps \d+ artifacts \(\w+ the most\) from running [\d.]+ d\/y \(\d+\.?\d*% of its downtime; artifacts\.\w+\.downtimeByCauseS\.duplicateNodeCheck\): tasks run \d+(\.\d+)?% of the time\./);
-    expect(text).toContain('coordination.miVersion=4.5 waits W and joins.');
+    expect(text).toContain('coordination.miVersion=4.6 (the current release) waits W and joins.');
     expect(findings('multiple-replicas-coordination', ['horizon=90d', 'coordination.miVersion=4.5'])).not.toContain('duplicate-node check');
+    // The built-ins' default, 4.6, as 4.5.
+    expect(findings('multiple-replicas-coordination', ['horizon=90d'])).not.toContain('duplicate-node check');
   });
 
   test('tasks run twice after JVM pauses longer than W', () => {

@@ -5,7 +5,7 @@ const ie = (p: string, extra = '') => `{kind: inbound-endpoint, name: ie, protoc
 const mp = '{kind: message-processor, name: mp, feedRate: 10/s}';
 const outage = '{type: backend-failure, at: 1h, artifact: mp, duration: 5m}';
 
-/** Consumers through JVM pauses, broker deaths and degenerate inputs (facts A6, A7). */
+/** Consumers through JVM pauses, broker deaths and degenerate inputs (docs/model.md §10.3, §10.4). */
 describe('consumers: pauses, deaths and edge cases', () => {
   it('a 2 s JVM pause leaves a deactivated processor deactivated', () => {
     const r = traced(scenario(mp, true, [outage, '{type: jvm-pause, at: 90m, runnerOf: mp, duration: 2s}']), 2, 0);

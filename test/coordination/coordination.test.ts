@@ -5,8 +5,8 @@ import { builtin, scenarioFrom } from '../helpers/scenario.js';
 import { gaps, maxConcurrent, mean, traced } from './helpers.js';
 
 /**
- * Coordination behaviour with default timings (H 5 s, R 3, W 15 s, E 1 s, P 2 s, F 5; facts
- * A2-A5 and "How takeover timing composes").
+ * Coordination behaviour with default timings (H 5 s, R 3, W 15 s, E 1 s, P 2 s, F 5; see
+ * docs/model.md §9.2 to §9.10).
  */
 
 const cluster = (extra = '') => `
@@ -21,7 +21,7 @@ workloads:
       - {kind: scheduled-task, name: t2, at: [1h], every: 2h}
 ${extra}`;
 
-describe('takeover after the owner node crashes (composes A)', () => {
+describe('takeover after the owner node crashes (docs/model.md §9.10)', () => {
   const s = scenarioFrom(`
 horizon: 40m
 warmup: 20m
@@ -70,7 +70,7 @@ faults:
   });
 });
 
-describe('coordination-database outage (composes D)', () => {
+describe('coordination-database outage (docs/model.md §9.6, §9.10)', () => {
   const D = 120;
   const s = scenarioFrom(`
 horizon: 30m
@@ -147,7 +147,7 @@ faults:
   - {type: pod-crash, at: 20m, workload: mi}
 ${extra}`);
 
-describe('MI pitfalls (facts A1, A5)', () => {
+describe('MI pitfalls (docs/model.md §9.7, §9.9)', () => {
 
   it('4.4: a container restarted within W keeps its node id and runs no tasks until it restarts again', () => {
     let pitfalls = 0;
@@ -321,7 +321,7 @@ describe('the built-in patterns', () => {
   });
 });
 
-describe('network partitions and clock skew (design.md 4.7)', () => {
+describe('network partitions and clock skew (docs/model.md §7.3, §9.8)', () => {
   const partitioned = (version: string, from: string, replicas: number, coordination: boolean) =>
     scenarioFrom(`
 horizon: 2h
@@ -492,7 +492,7 @@ faults: [{type: pod-crash, at: 20m, workload: mi}]
   });
 });
 
-describe('MI 4.3 under a slow database (facts A: no per-query timeout before 4.4)', () => {
+describe('MI 4.3 under a slow database (no per-query timeout before 4.4: docs/model.md §9.6)', () => {
   const slow = (version: string, query: string) =>
     scenarioFrom(`
 horizon: 40m

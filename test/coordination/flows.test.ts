@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeDistribution } from '../../sim/engine/distributions.js';
 import { artifactValue as v, oneArtifact as scenario, traced } from './helpers.js';
 
-/** Message processors (facts A6) and inbound endpoints (facts A7) as flows on their stores. */
+/** Message processors (docs/model.md §10.3) and inbound endpoints (§10.4) as flows on their stores. */
 
 const windowS = 3 * 3600 - 600;
 

@@ -10,7 +10,7 @@ const rngFrom = (xs: number[]) => {
   return () => xs[i++ % xs.length]!;
 };
 
-describe('resolver contract (facts A3)', () => {
+describe('resolver contract (docs/model.md §9.5)', () => {
   it('every resolver returns a live node or null, and null exactly when resolverCanAssign says so', () => {
     fc.assert(
       fc.property(

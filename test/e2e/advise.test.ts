@@ -87,13 +87,36 @@ describe('candidates', () => {
   });
 });
 
+describe('candidates of a scenario whose traffic workload is not first', () => {
+  test('replicas go to the traffic workload wherever it ends up; another traffic workload keeps its own artifacts', () => {
+    const text = [
+      'workloads:',
+      '  - {name: tasks, replicas: 1, servesTraffic: false, artifacts: [{kind: scheduled-task, name: t1, interval: 1m}]}',
+      '  - {name: mi, replicas: 2, traffic: {rate: 10/s}}',
+      '  - {name: api, replicas: 2, traffic: {rate: 10/s}, artifacts: [{kind: scheduled-task, name: t2, interval: 1m}]}',
+      '',
+    ].join('\n');
+    const base = loadScenarioText(text, 'x.yaml').scenario!;
+    for (const c of candidates(text, 'x.yaml', base, { maxNodes: 1, maxReplicas: 3 })) {
+      const s = loadScenarioText(c.text, c.label).scenario!;
+      const mi = s.workloads.find((w) => w.name === 'mi')!;
+      expect(mi.replicas, c.label).toBe(c.replicas);
+      expect(s.workloads.find((w) => w.name === 'api')!.replicas, c.label).toBe(2);
+      // t2 stays with api, once; t1 is where the placement puts it.
+      expect(s.workloads.flatMap((w) => w.artifacts.filter((a) => a.name === 't2').map(() => w.name)), c.label).toEqual(['api']);
+      expect(s.workloads.flatMap((w) => w.artifacts.map((a) => a.name)).filter((n) => n === 't1'), c.label).toEqual(['t1']);
+      if (c.placement !== 'one-replica pods') expect(mi.artifacts.map((a) => a.name), c.label).toEqual(['t1']);
+    }
+  });
+});
+
 describe('deploysim advise', { timeout: 600_000 }, () => {
   const small = ['--horizon', '60d', '--replications', '100', '--max-nodes', '3', '--max-replicas', '3'];
 
   test('the cheapest candidate meeting every objective, confirmed by a plain run of the scenario it writes', async () => {
     const written = join(dir, 'rec.yaml');
     const slo = ['--slo', 'availability>=99.99%', '--slo', 'tasks.running>=99.99%', '--slo', 'tasks.duplicates==0'];
-    const r = await deploysim(['advise', 'multiple-replicas-coordination', ...slo, ...small, '--json', '--write', written]);
+    const r = await deploysim(['advise', 'multiple-replicas-coordination', ...slo, ...small, '--set', 'coordination.miVersion=4.4', '--json', '--write', written]);
     expectExit(r, 0);
     const advice = JSON.parse(r.stdout) as { recommendation: Entry; runnerUp: Entry | null; candidates: Entry[]; screened: number; confirmed: number };
     const rec = advice.recommendation;
@@ -106,7 +129,7 @@ describe('deploysim advise', { timeout: 600_000 }, () => {
     // MI 4.4's coordinated tasks miss tasks.running (the duplicate-node check): never the answer.
     expect(rec.placement).not.toBe('coordinated');
     // The written scenario, run alone with the same flags, gives the same figures.
-    const run = await deploysim(['run', written, '--horizon', '60d', '--replications', '100', '--json']);
+    const run = await deploysim(['run', written, '--horizon', '60d', '--replications', '100', '--set', 'coordination.miVersion=4.4', '--json']);
     expectExit(run, 0);
     const metrics = (JSON.parse(run.stdout) as { metrics: Record<string, Record<string, { mean: number; ci95: [number, number] }>> }).metrics;
     const availability = metrics.service!.availability!;
@@ -119,7 +142,7 @@ describe('deploysim advise', { timeout: 600_000 }, () => {
     const r = await deploysim(['advise', 'single-replica', '--slo', 'availability>=99.9999%', '--horizon', '30d', '--replications', '40', '--max-nodes', '1', '--max-replicas', '2']);
     expectExit(r, 0);
     expect(r.stdout).toContain('No candidate within the bounds meets every objective with 95% confidence.');
-    expect(r.stdout).toMatch(/Closest: .+: cost USD [\d,]+\/y, [\d,]+ node-hours\/y; short on availability>=99\.9999% \(\d+\.\d+%\)\./);
+    expect(r.stdout).toMatch(/Closest: .+: cost USD [\d,]+\/y, [\d,]+ node-hours\/y; short on availability>=99\.9999% \(\d+\.\d+%(, not shown with 95% confidence)?\)\./);
     expect(r.stdout).toContain('Widen the bounds (--max-nodes, --max-replicas)');
   });
 
@@ -129,6 +152,8 @@ describe('deploysim advise', { timeout: 600_000 }, () => {
     [['advise', 'single-replica', '--slo', 'success>=99%', '--max-nodes', '0'], '--max-nodes 0: expected a whole number from 1 to 20'],
     [['advise', 'single-replica', '--slo', 'success>=99%', '--shard', '0/2'], 'advise: --shard is not supported'],
     [['advise', 'no-such', '--slo', 'success>=99%'], 'no-such: no such scenario file or built-in pattern'],
+    [['advise', 'single-replica', '--slo', 'service.requests.timedout<=0', '--replications', '5', '--horizon', '1d', '--max-nodes', '1', '--max-replicas', '1'], '--slo service.requests.timedout<=0: no candidate has the metric service.requests.timedout'],
+    [['advise', 'single-replica', '--slo', 'success>=99%', '--per-year', '--replications', '20'], 'advise --per-year: the 95% bound of the worst year in 10 needs at least'],
   ])('bad input %j is a one-line error', async (args, message) => {
     const out = join(dir, `never-${args.length}.yaml`);
     const r = await deploysim([...args, '--write', out]);

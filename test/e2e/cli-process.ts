@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
-/** The project root (/work/main): the CLI runs with this as its working directory. */
+/** The project root: the CLI runs with this as its working directory. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = 'bin/deploysim.js';
 

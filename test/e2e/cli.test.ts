@@ -1,6 +1,6 @@
 // End-to-end tests of the deploysim command line: the compiled program started as a user starts it
 // (node bin/deploysim.js ...), checked on its exit status, stdout and stderr only.
-// Issue 2, items 6 and 8 and the acceptance list; design.md sections 5 and 6.
+// Issue 2, items 6 and 8 and the acceptance list: scenarios in, results out (docs/model.md §11, §12).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';

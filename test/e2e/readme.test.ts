@@ -1,4 +1,4 @@
-// Every example in the README is run (design.md section 9, rule 10): each command line of its
+// Every example in the README is run: each command line of its
 // ```sh / ```bash blocks that starts with `deploysim`, `npx deploysim` or `node bin/deploysim.js`
 // must exit 0. `run`, `compare`, `sweep`, `advise` and `report` get `--replications 2 --horizon 10d` unless the line sets them, so
 // the suite stays fast; `npm ...` lines are skipped (npm test would run itself).

@@ -5,7 +5,7 @@ import { InvariantError } from '../../sim/engine/errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reference model: a plain list of pending events sorted by (time, insertion sequence), the order
-// design.md section 3 and heap.ts define. Cancellation removes from the list. It shares nothing
+// docs/model.md §2.1 and heap.ts define. Cancellation removes from the list. It shares nothing
 // with the implementation (no heap, no slots, no generations, no lazy deletion).
 // ---------------------------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ describe('downtime by cause', () => {
 
   test("MI 4.4's duplicate-node check keeps the coordinated tasks down; 4.5 waits W and joins instead", { timeout: 60_000 }, () => {
     const text = readFileSync(new URL('../../scenarios/multiple-replicas-coordination.yaml', import.meta.url), 'utf8');
-    const at44 = runExperiment(loadScenarioText(text, 'c.yaml', ['replications=20', 'horizon=90d']).scenario!, undefined, { saturation: false });
+    const at44 = runExperiment(loadScenarioText(text, 'c.yaml', ['replications=20', 'horizon=90d', 'coordination.miVersion=4.4']).scenario!, undefined, { saturation: false });
     const down = metricAt(at44, 'artifacts.recurringOrder_Task.downtimeS')!.mean!;
     const check = metricAt(at44, 'artifacts.recurringOrder_Task.downtimeByCauseS.duplicateNodeCheck')!.mean!;
     expect(check / down).toBeGreaterThan(0.9);
@@ -135,6 +135,17 @@ describe('downtime by cause', () => {
   });
 });
 
+describe('duplicate task runs by cause', () => {
+  test('uncoordinated replicas run every task on each: their duplicates are that, pauses or not', { timeout: 60_000 }, () => {
+    const text = readFileSync(new URL('../../scenarios/uncoordinated-replicas.yaml', import.meta.url), 'utf8');
+    const pauses = 'workloads[0].failures.jvmPause={timeToFailure: {dist: exponential, mean: 30d}, duration: {dist: constant, value: 5s}}';
+    const r = runExperiment(loadScenarioText(text, 'u.yaml', ['replications=10', 'horizon=30d', pauses]).scenario!, undefined, { saturation: false });
+    const all = metricAt(r, 'capabilities.scheduledTasks.duplicateExecutions')!.mean!;
+    expect(all).toBeGreaterThan(0);
+    expect(metricAt(r, 'capabilities.scheduledTasks.duplicatesByCause.uncoordinated')!.mean).toBe(all);
+  });
+});
+
 describe('failed requests by cause', () => {
   const traffic = (rate: string) => `    traffic: {rate: ${rate}, timeout: 30s}`;
 
@@ -173,5 +184,18 @@ describe('failed requests by cause', () => {
     const crashed = failed(run(['{type: pod-crash, at: 1h, workload: mi}'], { horizon: '3d', workload: traffic('5000/s') }));
     expect(crashed.causes.containerCrash).toBeGreaterThan(0);
     expect(crashed.causes.overload! / crashed.total).toBeGreaterThan(0.99);
+    // A short JVM pause in a long overload takes its own requests, not the stretch before it.
+    const paused = failed(run(['{type: jvm-pause, at: 2d, workload: mi, duration: 10s}'], { horizon: '3d', workload: traffic('5000/s') }));
+    expect(paused.causes.jvmPause).toBeGreaterThan(0);
+    expect(paused.causes.overload! / paused.total).toBeGreaterThan(0.99);
+  });
+
+  test("fluid mode: a pause shorter than readiness's reaction, and a node crash under a short client timeout, are theirs", { timeout: 60_000 }, () => {
+    // Requests sent to the paused pod (it stays in rotation through 3 s) time out: the pause's.
+    const paused = failed(run(['{type: jvm-pause, at: 1h, workload: mi, duration: 3s}'], { horizon: '3h', replicas: 2, workload: '    traffic: {rate: 200/s, timeout: 2s}' }));
+    expect(Object.keys(paused.causes)).toEqual(['jvmPause']);
+    // Requests that lose connect timeouts on the dead node's pod before reaching the other, then time out.
+    const crashed = failed(run(['{type: node-crash, at: 1h, nodeOf: mi, repairAfter: 10m}'], { horizon: '3h', replicas: 2, workload: '    traffic: {rate: 200/s, timeout: 4s}' }));
+    expect(crashed.causes.nodeCrash! / crashed.total).toBeGreaterThan(0.99);
   });
 });

@@ -5,7 +5,7 @@ import type { Scenario } from '../../sim/scenario/index.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
 /**
- * A node cut off from the control plane (facts B "Partitioned node"): its kubelet hears nothing
+ * A node cut off from the control plane (docs/model.md §3.5): its kubelet hears nothing
  * from the API and the API nothing from it, so what the control plane decides meanwhile (deleting,
  * binding) reaches the node only when the partition heals; a reboot does not mend the network.
  */

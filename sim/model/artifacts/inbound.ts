@@ -8,7 +8,7 @@ import type { Rng } from '../../engine/random.js';
 import type { Artifact, Runner, RunnerTransition } from './types.js';
 
 /**
- * An inbound endpoint (design.md 4.6; facts A7) as a flow on its source. Every server running it
+ * An inbound endpoint (docs/model.md §10.4) as a flow on its source. Every server running it
  * is a consumer; with coordination that is one server cluster-wide, without it every server, and
  * the protocol decides what several consumers do:
  *

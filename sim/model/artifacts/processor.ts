@@ -7,7 +7,7 @@ import type { Artifact, Runner, RunnerTransition } from './types.js';
 import { Store } from './flow.js';
 
 /**
- * A message processor on a durable message store (design.md 4.6; facts A6), as a flow: messages
+ * A message processor on a durable message store (docs/model.md §10.3), as a flow: messages
  * arrive in the store at `feedRate`; every server running the processor and not deactivated is a
  * consumer (competing consumers on the store: two or more break ordering). A forwarding consumer
  * sends one message at a time (forwardTime); while the endpoint is down each message fails

@@ -16,7 +16,7 @@ export interface ArtifactHooks {
 
 /**
  * Who runs each stateful artifact. A pod's server can run artifacts while its container runs and
- * answers (phase Running, not hung: readiness does not gate tasks, facts "composes" B). On a
+ * answers (phase Running, not hung: readiness does not gate tasks, docs/model.md §10.1). On a
  * workload without coordination, or for an artifact with `coordination: false`, every such server
  * runs it; pinned artifacts run on the servers named; coordinated artifacts run where the
  * workload's coordination cluster assigns them. A frozen JVM (pause, hang) suspends its runners
@@ -110,7 +110,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     }
     for (const a of this.local[w.index]!) {
       // The duplicate-node check stops the task service: only inbound endpoints without
-      // coordination, local threads outside it (facts A7), still run.
+      // coordination, local threads outside it (docs/model.md §9.7, §10.4), still run.
       if (st.blocked && !outsideTaskService(a)) continue;
       const pinned = a.config.pinnedServers;
       if (pinned.length === 0 || pinned.includes(pod.name)) this.run(st, a, false);
@@ -191,7 +191,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   }
 }
 
-/** Inbound endpoints without coordination run as local threads, outside MI's task service (facts A7). */
+/** Inbound endpoints without coordination run as local threads, outside MI's task service (docs/model.md §10.4). */
 function outsideTaskService(a: Artifact): boolean {
   return a.config.kind === 'inbound-endpoint' && !a.config.coordination;
 }

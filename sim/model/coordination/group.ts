@@ -10,7 +10,7 @@ import { freshResolverState, resolverCanAssign, resolveTask, type ResolverState 
 
 /**
  * The coordination cluster of one workload (its servers share WSO2_COORDINATION_DB), as MI 4.4
- * runs it (design.md 4.5; facts A2-A5):
+ * runs it (docs/model.md §9):
  * - each server, once started, heartbeats every H; a member is dead when its heartbeat is W = H R
  *   old. Only the leader sweeps dead members (at its own heartbeat); members elect a new leader
  *   when the leader's heartbeat is older than W (the winner sweeps in the same cycle).
@@ -31,7 +31,7 @@ import { freshResolverState, resolverCanAssign, resolveTask, type ResolverState 
  */
 
 
-/** facts A2: "Joining when the DB is down at startup" (joinGroup retries every 5 s). */
+/** docs/model.md §9.2; sources.md A2 "Joining when the DB is down at startup" (joinGroup retries every 5 s). */
 const JOIN_RETRY_S = 5;
 
 export interface Member {
@@ -48,7 +48,7 @@ export interface Member {
   frozen: boolean;
   /** 4.4: fenced after a failed heartbeat (or joining while the database is down); attempts at retryS. */
   fenced: boolean;
-  /** Not joined yet: joinGroup retries every 5 s until the database answers (facts A2). */
+  /** Not joined yet: joinGroup retries every 5 s until the database answers (docs/model.md §9.2). */
   joining: boolean;
   retryS: number;
   /** 4.4: the failed heartbeat cycle's tick, and when its query timed out (fencing then). */
@@ -64,6 +64,8 @@ export interface Member {
   gone: boolean;
   /** Leader state: run index of its first run as leader (cleaning cadence) and its resolver. */
   leader: { firstRunK: number; resolver: ResolverState } | null;
+  /** 4.5+: a duplicate node gave up its node id's tasks when its container started (deleteTasks before the wait). */
+  unassignedAtStart: boolean;
 }
 
 interface Row {
@@ -108,7 +110,7 @@ export class CoordinationGroup {
   readonly S: number;
   /** 4.4 and later: fencing and the duplicate-node check. */
   readonly v44: boolean;
-  /** 4.5: a duplicate node waits W and joins instead of running no tasks. */
+  /** 4.5 and 4.6: a duplicate node waits W and joins instead of running no tasks. */
   readonly waitOnDuplicate: boolean;
   readonly members: Member[] = [];
   readonly rows = new Map<string, Row>();
@@ -137,11 +139,11 @@ export class CoordinationGroup {
     this.E = cfg.memberEventPollPeriod;
     this.P = cfg.resolvingPeriod;
     this.F = cfg.resolvingFrequency;
-    // facts A2: "Per-DB-operation timeout" (0.075 W) and "Sleep after a DB error/timeout" (2 W).
+    // docs/model.md §9.6; sources.md A2 "Per-DB-operation timeout" (0.075 W) and "Sleep after a DB error" (2 W).
     this.T_op = 0.075 * this.W;
     this.S = 2 * this.W;
     this.v44 = cfg.miVersion !== '4.3';
-    this.waitOnDuplicate = cfg.miVersion === '4.5';
+    this.waitOnDuplicate = cfg.miVersion === '4.5' || cfg.miVersion === '4.6';
     this.tasks = coordinated.map((artifact) => ({ artifact, destinedId: null }));
     this.rng = c.streams.stream(`coordination/${workload.name}`);
     db.listeners.push(() => this.replan());
@@ -187,8 +189,12 @@ export class CoordinationGroup {
       stuckUntilS: -Infinity,
       gone: false,
       leader: null,
+      unassignedAtStart: duplicate,
     };
     this.members.push(m);
+    // 4.5+: the server deletes its node id's tasks at start, before it waits W; what the leader
+    // assigns to that id during the wait (the id still looks live) stays for it.
+    if (duplicate) this.unassignOnJoin(id);
     if (!waiting) {
       if (row !== undefined) row.member = m;
       else this.rows.set(id, { id, member: m, beatS: now, skewS: 0 });
@@ -627,7 +633,8 @@ export class CoordinationGroup {
     m.retryS = NaN;
     m.lastSlowCheckS = now;
     this.resumeBeating(m, now);
-    this.unassignOnJoin(m.id);
+    if (!m.unassignedAtStart) this.unassignOnJoin(m.id);
+    m.unassignedAtStart = false;
     this.emit(m.joining ? 'joined' : 'rejoined', m.id);
     m.joining = false;
   }

@@ -2,7 +2,7 @@ import type { Rng } from '../../engine/random.js';
 import type { CoordinationConfig } from '../../scenario/types.js';
 
 /**
- * MI's task location resolvers (facts A3), as pure functions of the leader's resolver state, the
+ * MI's task location resolvers (docs/model.md §9.5), as pure functions of the leader's resolver state, the
  * live node ids (in the order the database lists them) and a random stream. The state lives in
  * the leader's memory: a new leader starts with a fresh one.
  */

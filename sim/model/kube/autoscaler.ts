@@ -17,7 +17,7 @@ interface Hpa {
 }
 
 /**
- * The HorizontalPodAutoscaler on CPU (docs/sources.md, facts D: "HPA algorithm"), for each
+ * The HorizontalPodAutoscaler on CPU (docs/model.md §6.4; sources.md D "HPA algorithm"), for each
  * workload with `autoscaling`. Every sync period it reads the CPU the workload's pods used since
  * the last sync (from the traffic model), divides it over the Ready pods' CPU requests, and
  * recommends ceil(replicas x utilisation / target), unless the ratio is within the tolerance of 1.

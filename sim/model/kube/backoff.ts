@@ -1,7 +1,7 @@
 /**
- * CrashLoopBackOff (facts B: "Container restart backoff"): the first restart after a clean run is
- * immediate; each later one waits initial * 2^(n-1), capped at max; a container that ran for at
- * least resetAfter before exiting starts the sequence over.
+ * CrashLoopBackOff (docs/model.md §5.4; sources.md B "Container restart backoff"): the first
+ * restart after a clean run is immediate; each later one waits initial * 2^(n-1), capped at max; a
+ * container that ran for at least resetAfter before exiting starts the sequence over.
  */
 export interface BackoffConfig {
   initial: number;
@@ -19,7 +19,7 @@ export function crashLoopDelay(step: number, ranForS: number, config: BackoffCon
   return { delayS, nextStep: s + 1 };
 }
 
-/** Scheduler retry delay after `attempts` failed attempts (facts B: "Scheduler retry"). */
+/** Scheduler retry delay after `attempts` failed attempts (docs/model.md §4.1; sources.md B "Scheduler retry"). */
 export function schedulingBackoff(attempts: number, initialS: number, maxS: number): number {
   return Math.min(initialS * 2 ** Math.max(0, attempts - 1), maxS);
 }

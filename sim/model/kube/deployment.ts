@@ -8,9 +8,9 @@ import { disrupt, type DisruptionCause } from './types.js';
 
 /**
  * The Deployment (ReplicaSet) controller: keeps `desired` pods that are not being deleted. A
- * deleted pod is replaced at once, without waiting for it to be gone (facts B: "Deployment vs
- * StatefulSet on node loss"). While pods of an older revision remain, a rollout step runs instead
- * (rollout.ts).
+ * deleted pod is replaced at once, without waiting for it to be gone (docs/model.md §6.1; sources.md
+ * B "Deployment vs StatefulSet on node loss"). While pods of an older revision remain, a rollout
+ * step runs instead (rollout.ts).
  */
 export function reconcile(c: Cluster, w: Workload): void {
   if (rolloutInProgress(w)) {

@@ -11,7 +11,7 @@ import { disrupt } from './types.js';
 type NodeArg = { c: Cluster; node: Node };
 
 /**
- * When the node lifecycle controller marks a crashed node Unknown (facts "composes" C:
+ * When the node lifecycle controller marks a crashed node Unknown (docs/model.md §3.3:
  * T_NU = G - U(0, L) + U(0, M)): the last lease renewal before the crash (renewals every L since
  * the kubelet started) plus the grace period G, rounded up to the controller's next check
  * (every M). Arithmetic: no lease renewal or check is simulated.
@@ -88,8 +88,9 @@ function leaseRenewed(c: Cluster, node: Node): void {
  * A network partition between the node and the control plane: the kubelet cannot renew its lease,
  * so the node is marked Unknown and its pods evicted as if it had died, but its containers run on
  * (and serve whoever still reaches them) until the partition heals; then the kubelet learns which
- * of its pods were deleted meanwhile and stops them, and reports the others Ready again (facts B:
- * "Partitioned node": pods marked for deletion may keep running until it reconnects).
+ * of its pods were deleted meanwhile and stops them, and reports the others Ready again
+ * (docs/model.md §3.5; sources.md B "Partitioned node": pods marked for deletion may keep running
+ * until it reconnects).
  * `durationS` Infinity: it never heals.
  */
 export function partitionFromControlPlane(c: Cluster, node: Node, durationS: number): void {

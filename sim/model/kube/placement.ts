@@ -11,7 +11,7 @@ export interface PlacementRequest {
   scheduling: WorkloadConfig['scheduling'];
 }
 
-/** Kubernetes' built-in soft spread when a workload sets none (facts B: "Default topology spread"). */
+/** Kubernetes' built-in soft spread when a workload sets none (docs/model.md §4.2; sources.md B "Default topology spread"). */
 const DEFAULT_SPREAD = [
   { topologyKey: 'hostname' as const, maxSkew: 3, whenUnsatisfiable: 'ScheduleAnyway' as const },
   { topologyKey: 'zone' as const, maxSkew: 5, whenUnsatisfiable: 'ScheduleAnyway' as const },

@@ -8,7 +8,7 @@ import type { ProbeConfig } from '../../scenario/types.js';
  * has passed; when it passes the kubelet triggers an immediate readiness probe.
  *
  * Note: the initial delay is counted from container start in the kubelet code, whereas the
- * Kubernetes docs say readiness delays start after startup success (docs/sources.md, "composes").
+ * Kubernetes docs say readiness delays start after startup success (docs/model.md §5.3).
  */
 
 /**

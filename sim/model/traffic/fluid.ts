@@ -38,6 +38,10 @@ export interface FluidIncrement {
   latencyKeys: Float64Array;
   latencyWeights: Float64Array;
   latencyCount: number;
+  /** Of outcomes[TIMED_OUT]: those sent to a hung pod (or held by one when it hung). */
+  hungTimedOut: number;
+  /** Of outcomes[TIMED_OUT]: those that lost connect timeouts on a dead node's pod first, or that a pod on a dead node held. */
+  lossTimedOut: number;
 }
 
 /** Wait quantiles used to spread the waiting requests' delays (exponential wait). */
@@ -71,6 +75,8 @@ export class FluidMode implements FrontListener {
     latencyKeys: new Float64Array(64),
     latencyWeights: new Float64Array(64),
     latencyCount: 0,
+    hungTimedOut: 0,
+    lossTimedOut: 0,
   };
   private readonly tries: number;
   private readonly policy: string;
@@ -148,6 +154,8 @@ export class FluidMode implements FrontListener {
     const inc = this.begin(flow, this.c.sim.nowS, this.c.sim.nowS);
     inc.outcomes[SUCCEEDED] = -held;
     inc.outcomes[to === REFUSING ? LOST_IN_CRASH : TIMED_OUT] = held;
+    if (to === HUNG) inc.hungTimedOut = held;
+    else if (to === BLACKHOLE) inc.lossTimedOut = held;
     this.emit();
   }
 
@@ -240,6 +248,7 @@ export class FluidMode implements FrontListener {
     }
     const odds = routingOdds(counts[SERVING]!, counts[HUNG]!, counts[REFUSING]!, counts[BLACKHOLE]!, this.tries);
     inc.outcomes[TIMED_OUT] += arrived * odds.hung;
+    inc.hungTimedOut += arrived * odds.hung;
     inc.outcomes[CONNECTION_FAILED] += arrived * odds.failed;
     let toServing = 0;
     for (const p of odds.served) toServing += p;
@@ -406,6 +415,8 @@ export class FluidMode implements FrontListener {
     inc.arrived = 0;
     inc.outcomes.fill(0);
     inc.latencyCount = 0;
+    inc.hungTimedOut = 0;
+    inc.lossTimedOut = 0;
     return inc;
   }
 
@@ -476,6 +487,7 @@ class FluidSink implements QueueSink {
       const patience = this.patienceS - shift;
       if (patience <= 0) {
         this.inc.outcomes[TIMED_OUT] += share;
+        if (shift > 0) this.inc.lossTimedOut += share;
         return;
       }
       // Served at once: a success if the response fits in the patience left (as in the requests mode).
@@ -485,6 +497,7 @@ class FluidSink implements QueueSink {
       const waiting = share * pWait;
       const gaveUp = meanWaitS > 0 ? Math.exp(-patience / meanWaitS) : 0;
       this.inc.outcomes[TIMED_OUT] += waiting * gaveUp;
+      if (shift > 0) this.inc.lossTimedOut += waiting * gaveUp;
       const kept = waiting * (1 - gaveUp);
       for (let i = 0; i < WAIT_POINTS; i++) {
         // Quantiles of the wait given that it is shorter than the patience.
@@ -503,6 +516,8 @@ class FluidSink implements QueueSink {
     const inTime = !(patienceS > 0) ? 0 : surely ? 1 : templateCdf(holdTemplate(t.cpuPerRequest, t.backendTime, stretch, 'coarse'), patienceS);
     this.inc.outcomes[SUCCEEDED] += count * inTime;
     this.inc.outcomes[TIMED_OUT] += count * (1 - inTime);
+    // (Reached after connect timeouts on a dead node's pod: the loss cost it the time.)
+    if (shiftS > 0) this.inc.lossTimedOut += count * (1 - inTime);
     this.mode.record(stretch, shiftS, waitS, count * inTime);
   }
 
