@@ -165,7 +165,7 @@ export class TrafficMetrics {
       if (hung !== undefined) cause = stampCause(hung.disruption) ?? 'containerHang';
       else if (last !== null && last.t >= earliestLossS && last.t <= latestLossS) cause = lossCause(this.c, w);
       else cause = 'overload';
-    } else cause = lossCause(this.c, w);
+    } else cause = lossCause(this.c, this.c.traffic?.ingressDown() ?? w);
     return REQUEST_CAUSE_INDEX[cause];
   }
 

@@ -178,6 +178,12 @@ const workload = object(
     replicas: int(1, 'desired pods', 0, 1000),
     image: text('wso2/wso2mi:4.4.0', 'container image; pulls are cached per node and image'),
     servesTraffic: bool(true, 'counts towards service availability (false for pods that only run stateful artifacts)'),
+    // docs/model.md §8.2: the ingress controller's own pods (ingress-nginx runs as a Deployment).
+    role: oneOf(
+      ['mi', 'ingress-controller'],
+      'mi',
+      'mi: Micro Integrator pods; ingress-controller: the ingress controller\'s pods (no traffic of their own, no artifacts): while none of them is Ready, no request gets in (loadBalancer.type ingress)',
+    ),
     resources: object(
       {
         requests: object(

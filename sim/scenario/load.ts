@@ -217,6 +217,15 @@ function crossCheck(
   const artifactsKnown = workloadsKnown && !workloads.some((_w, i) => broken(`workloads[${i}].artifacts`));
   const processorNames = [...new Set(workloads.flatMap((w) => (w?.artifacts ?? []).filter((a) => a?.kind === 'message-processor').map((a) => a.name)).filter((n): n is string => n !== undefined))];
   const artifactNames = [...new Set(workloads.flatMap((w) => (w?.artifacts ?? []).map((a) => a?.name)).filter((n): n is string => n !== undefined))];
+  let controllers = 0;
+  workloads.forEach((w, i) => {
+    if (w?.role !== 'ingress-controller') return;
+    if (++controllers > 1) fail(`workloads[${i}].role`, 'at most one workload with role ingress-controller (one ingress controller Deployment)', 'a second one');
+    else if (s.loadBalancer?.type === 'cloud') fail(`workloads[${i}].role`, 'mi, or loadBalancer.type ingress (a cloud load balancer has no ingress controller pods)', 'ingress-controller');
+    if (w.traffic != null) fail(`workloads[${i}].traffic`, 'none for the ingress controller (requests pass through it to the MI workloads)', 'a traffic section');
+    if ((w.artifacts ?? []).length > 0) fail(`workloads[${i}].artifacts`, 'none for the ingress controller', `${w.artifacts!.length} artifact(s)`);
+    if (w.coordination === true) fail(`workloads[${i}].coordination`, 'false for the ingress controller', 'true');
+  });
   workloads.forEach((w, i) => {
     const st = w?.strategy;
     if (st?.type === 'RollingUpdate' && (st.maxSurge === 0 || st.maxSurge === '0%') && (st.maxUnavailable === 0 || st.maxUnavailable === '0%')) {

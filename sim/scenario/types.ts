@@ -182,6 +182,7 @@ export interface WorkloadConfig {
   replicas: number;
   image: string;
   servesTraffic: boolean;
+  role: 'mi' | 'ingress-controller';
   /** Millicores and MiB, as the fields read them; a null CPU limit: none. */
   resources: { requests: { cpu: number; memory: number }; limits: { cpu: number | null } };
   startup: {

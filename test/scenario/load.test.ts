@@ -135,7 +135,7 @@ describe('error reports', () => {
     expect(r.messages).toEqual([
       'scenarios/x.yaml:2:9 warmup: expected a duration such as 90s, 5m, 2h or 30d, got "5q"',
       'scenarios/x.yaml:5:15 workloads[0].replicas: expected an integer between 0 and 1000, got -2',
-      'scenarios/x.yaml:6:5 workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures, got "colour"',
+      'scenarios/x.yaml:6:5 workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures, got "colour"',
     ]);
     expect(r.errors.map((e) => e.path)).toEqual(['warmup', 'workloads[0].replicas', 'workloads[0].colour']);
   });
@@ -151,7 +151,7 @@ describe('error reports', () => {
 
   it('an unknown key close to a known one gets a hint', () => {
     expect(load('workloads:\n  - name: mi\n    replica: 3\n').messages).toEqual([
-      's.yaml:3:5 workloads[0].replica: expected one of the fields name, replicas, image, servesTraffic, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures (did you mean replicas?), got "replica"',
+      's.yaml:3:5 workloads[0].replica: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures (did you mean replicas?), got "replica"',
     ]);
   });
 
@@ -299,7 +299,7 @@ describe('--set overrides', () => {
 
   it('an unknown field is an error', () => {
     expect(load(MINIMAL, 's.yaml', ['workloads[0].colour=blue']).messages).toEqual([
-      '--set workloads[0].colour=blue workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures, got "colour"',
+      '--set workloads[0].colour=blue workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures, got "colour"',
     ]);
     expect(load(MINIMAL, 's.yaml', ['horizn=1d']).messages).toEqual([
       '--set horizn=1d horizn: expected one of the fields name, description, horizon, warmup, seed, replications, limits, kubernetes, cluster, workloads, traffic, loadBalancer, coordination, faults, cost, sweep (did you mean horizon?), got "horizn"',

@@ -107,6 +107,8 @@ export interface TrafficHooks {
   holds(pod: Pod): boolean;
   /** CPU-seconds the pods of workload index w have used since the start, up to now (the autoscaler reads it). */
   cpuSeconds(w: number): number;
+  /** The ingress controller's workload while the front sees none of its pods Ready (no request gets in), else null. */
+  ingressDown(): Workload | null;
 }
 
 /** The nodes a scenario's cluster has, by name and zone: each pool's `<pool>-1`, `-2`, ..., zones in turn. */

@@ -4,7 +4,9 @@ import { NO_EVENT } from '../../engine/simulation.js';
 import type { LoadBalancerConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { tickAtOrAfter } from '../kube/probes.js';
-import type { Pod } from '../kube/types.js';
+import type { Pod, Workload } from '../kube/types.js';
+
+const NONE: readonly number[] = [];
 import { listenState, REFUSING, SERVING } from './outcomes.js';
 
 /** What the front tells the traffic mode about. */
@@ -28,7 +30,8 @@ interface Propagation {
 }
 
 /**
- * The load balancer's view of the pods behind it. Every pod of a workload with traffic gets a
+ * The load balancer's view of the pods behind it. With an ingress controller of its own pods
+ * (workloads[].role ingress-controller), nothing gets in while none of them is Ready. Every pod of a workload with traffic gets a
  * slot. A pod enters and leaves rotation when its readiness change has propagated (endpoint
  * propagation delay). A cloud load balancer also health-checks each target on its own schedule
  * (checks computed, not ticked), routes only to healthy targets, and fails open when none is.
@@ -53,6 +56,10 @@ export class Front {
   private readonly propagation: Distribution;
   private readonly rng: Rng;
   listener: FrontListener | null = null;
+  /** The ingress controller's pods (workloads[].role ingress-controller), or null when it never fails. */
+  readonly controller: Workload | null;
+  /** As the front last saw it: some controller pod Ready, so requests get in. */
+  private controllerUp = true;
 
   constructor(
     private readonly c: Cluster,
@@ -63,6 +70,25 @@ export class Front {
     this.rotation = c.workloads.map(() => []);
     this.propagation = makeDistribution(this.config.endpointPropagation);
     this.rng = c.streams.stream('front/propagation');
+    this.controller = c.workloads.find((w) => w.config.role === 'ingress-controller') ?? null;
+    if (this.controller !== null) this.controllerUp = false;
+  }
+
+  /** The ingress controller is down (no pod of it Ready): no request gets in. Null: it is up, or there is none. */
+  controllerDown(): Workload | null {
+    return this.controllerUp ? null : this.controller;
+  }
+
+  /**
+   * A pod of the ingress controller changed: when the controller goes from some Ready pod to none or
+   * back, the flows are integrated up to now with what they saw, then every upstream list changes.
+   */
+  private controllerChanged(): void {
+    const up = this.controller!.servingCount > 0;
+    if (up === this.controllerUp) return;
+    this.listener?.beforeChange();
+    this.controllerUp = up;
+    for (let w = 0; w < this.rotation.length; w++) if (this.rotation[w]!.length > 0) this.onAvailability(w);
   }
 
   slotOf(pod: Pod): number {
@@ -88,6 +114,7 @@ export class Front {
 
   /** The pod is gone: out of rotation at once, its slot free for the next pod. */
   removePod(pod: Pod): void {
+    if (pod.workload === this.controller) return this.controllerChanged();
     const slot = this.slotOfPod.get(pod);
     if (slot === undefined) return;
     if (this.inRotation[slot]) this.listener?.beforeChange();
@@ -103,6 +130,7 @@ export class Front {
 
   /** The pod's container, hang or node state, or its readiness, may have changed. */
   podChanged(pod: Pod, readyChanged: boolean): void {
+    if (pod.workload === this.controller) return this.controllerChanged();
     const slot = this.slotOfPod.get(pod);
     if (slot === undefined) return;
     const state = listenState(pod);
@@ -202,6 +230,7 @@ export class Front {
    * balancer only its healthy targets (all of them when none is healthy: fail open).
    */
   candidates(w: number): readonly number[] {
+    if (!this.controllerUp) return NONE;
     const list = this.rotation[w]!;
     if (!this.cloud) return list;
     const healthy = list.filter((s) => this.healthy[s]);

@@ -41,6 +41,7 @@ export function startTraffic(c: Cluster): Traffic | null {
     holds: (pod) => mode instanceof RequestsMode && mode.holds(pod),
     flush: () => mode.flush(),
     cpuSeconds: (w) => mode.cpuSeconds(w),
+    ingressDown: () => front.controllerDown(),
   };
   c.traffic = traffic;
   mode.start();
