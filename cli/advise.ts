@@ -192,6 +192,30 @@ function place(doc: Document, s: Scenario, m: number, placement: Placement): num
   return keep.indexOf(main);
 }
 
+/**
+ * Refuses `--set` overrides that would fight the candidates: of what advise varies (the traffic
+ * workload's replicas and autoscaler, the first pool's node count), and, when the stateful
+ * artifacts move between workloads, any override by workload index (the indexes change).
+ */
+export function checkOverrides(sets: readonly string[], s: Scenario): void {
+  const m = mainWorkload(s);
+  const moves = s.workloads.some((w) => w.artifacts.length > 0);
+  for (const text of sets) {
+    const path = text.slice(0, Math.max(0, text.indexOf('='))).replace(/\s+/g, '');
+    const varied =
+      path === 'cluster.nodePools[0].count' ||
+      path === `workloads[${m}].replicas` ||
+      path.startsWith(`workloads[${m}].autoscaling`) ||
+      path === 'cluster' ||
+      path === 'cluster.nodePools' ||
+      path === 'cluster.nodePools[0]';
+    if (varied) throw new InputError(`advise: --set ${text}: advise varies this itself (the traffic workload's replicas and autoscaler, and the first pool's nodes: see --max-replicas and --max-nodes); write it in the scenario file if it must be fixed`);
+    if (moves && /^workloads(\[|$)/.test(path)) {
+      throw new InputError(`advise: --set ${text}: where the stateful artifacts run changes the workloads and their indexes from one candidate to the next; write the change in the scenario file instead`);
+    }
+  }
+}
+
 /** A candidate's verdict on one objective: met with 95% confidence, missed beyond doubt, or not yet known. */
 export type Verdict = 'met' | 'missed' | 'open';
 

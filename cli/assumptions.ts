@@ -21,6 +21,7 @@ export const PROCESSES = [
   'coordination-database outage',
   'coordination-database slowness',
   'backend failure',
+  'operator maintenance',
 ] as const;
 
 export type ProcessName = (typeof PROCESSES)[number];
@@ -81,6 +82,16 @@ export function processesOn(s: Scenario): Array<[ProcessName, string]> {
     }
   }
   if (backends.size > 0) on.push(['backend failure', [...backends].map(([name, text]) => `${name}: ${text}`).join('; ')]);
+  // An operator's deactivations (docs/model.md §10.5): not a failure, so never listed as off.
+  const maintained = new Map<string, string>();
+  for (const w of s.workloads) {
+    for (const a of w.artifacts) {
+      if ((a.kind === 'message-processor' || a.kind === 'inbound-endpoint') && a.maintenance !== null) {
+        maintained.set(a.name, `every ${mean(a.maintenance.timeBetween)}, deactivated for ${mean(a.maintenance.duration)} (registry ${w.registry})`);
+      }
+    }
+  }
+  if (maintained.size > 0) on.push(['operator maintenance', [...maintained].map(([name, text]) => `${name}: ${text}`).join('; ')]);
   return on;
 }
 
@@ -88,6 +99,7 @@ export function processesOn(s: Scenario): Array<[ProcessName, string]> {
 function applies(s: Scenario, p: ProcessName): boolean {
   if (p === 'coordination-database outage' || p === 'coordination-database slowness') return s.workloads.some((w) => w.coordination);
   if (p === 'backend failure') return s.workloads.some((w) => w.artifacts.some((a) => a.kind === 'message-processor'));
+  if (p === 'operator maintenance') return s.workloads.some((w) => w.artifacts.some((a) => a.kind === 'message-processor' || a.kind === 'inbound-endpoint'));
   return true;
 }
 
@@ -124,7 +136,7 @@ export function formatAssumptions(scenarios: readonly Scenario[], labels: readon
     lines.push(...wrapWords(`scripted faults: ${text}`, width, '  ', '    '));
   }
   if (lines.length === 1) lines[0] = 'Failure processes on: none.';
-  const off = PROCESSES.filter((p) => on.every((list) => !list.some(([name]) => name === p)) && scenarios.some((s) => applies(s, p)));
+  const off = PROCESSES.filter((p) => p !== 'operator maintenance' && on.every((list) => !list.some(([name]) => name === p)) && scenarios.some((s) => applies(s, p)));
   if (off.length > 0) lines.push(...wrapWords(`Off (not simulated): ${off.join(', ')}.`, width, '', '  '));
   return `${lines.join('\n')}\n`;
 }

@@ -100,7 +100,7 @@ function inSeconds(s: MetricSummary | undefined): MetricSummary | undefined {
   return { mean: k(s.mean), ci95: s.ci95 === null ? null : [s.ci95[0] / 1000, s.ci95[1] / 1000], min: k(s.min), max: k(s.max), n: s.n };
 }
 
-/** Stateful artifacts: per capability, then per artifact (design.md section 6). */
+/** Stateful artifacts: per capability, then per artifact (docs/model.md §11.5). */
 function artifactRows(results: RunResult[]): Row[] {
   const rows: Row[] = [];
   if (results.some((r) => at(r, 'capabilities.scheduledTasks.availability'))) {
@@ -108,9 +108,7 @@ function artifactRows(results: RunResult[]): Row[] {
       { label: 'scheduled tasks running (all of them)', get: (r) => at(r, 'capabilities.scheduledTasks.availability'), kind: 'percent' },
       ...withWorst('scheduled tasks: missed executions', 'capabilities.scheduledTasks.missedExecutions', 'count'),
       ...withWorst('scheduled tasks: duplicate executions', 'capabilities.scheduledTasks.duplicateExecutions', 'count'),
-      ...Object.keys(DUPLICATE_CAUSE_LABELS)
-        .filter((cause) => results.some((r) => (at(r, `capabilities.scheduledTasks.duplicatesByCause.${cause}`)?.mean ?? 0) > 0))
-        .map((cause) => ({ label: `scheduled tasks: run twice from ${DUPLICATE_CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `capabilities.scheduledTasks.duplicatesByCause.${cause}`), kind: 'count' as const })),
+      ...duplicateCauseRows(results, 'scheduled tasks: run twice from '),
     );
   }
   if (results.some((r) => at(r, 'capabilities.messageProcessors.availability'))) {
@@ -118,12 +116,14 @@ function artifactRows(results: RunResult[]): Row[] {
       { label: 'message processors active (all of them)', get: (r) => at(r, 'capabilities.messageProcessors.availability'), kind: 'percent' },
       { label: 'message processors: deactivations', get: (r) => at(r, 'capabilities.messageProcessors.deactivations'), kind: 'count' },
       { label: 'message processors: messages dropped', get: (r) => at(r, 'capabilities.messageProcessors.missedExecutions'), kind: 'count' },
+      ...againstOperatorRows(results, 'capabilities.messageProcessors', 'message processors: '),
     );
   }
   if (results.some((r) => at(r, 'capabilities.inboundEndpoints.availability'))) {
     rows.push(
       { label: 'inbound endpoints consuming (all of them)', get: (r) => at(r, 'capabilities.inboundEndpoints.availability'), kind: 'percent' },
       { label: 'inbound endpoints: messages lost', get: (r) => at(r, 'capabilities.inboundEndpoints.missedExecutions'), kind: 'count' },
+      ...againstOperatorRows(results, 'capabilities.inboundEndpoints', 'inbound endpoints: '),
       { label: 'inbound endpoints: messages consumed twice or more', get: (r) => at(r, 'capabilities.inboundEndpoints.duplicateExecutions'), kind: 'count' },
     );
   }
@@ -149,6 +149,7 @@ function artifactRows(results: RunResult[]): Row[] {
       );
       if (processor) rows.push({ label: `${name}: deactivations`, get: (r) => at(r, `${p}.deactivations`), kind: 'count' });
       rows.push({ label: `${name}: two or more consuming at once`, get: (r) => at(r, `${p}.parallelFraction`), kind: 'percent' });
+      rows.push(...againstOperatorRows(results, p, `${name}: `));
     } else {
       rows.push(
         { label: `${name}: missed executions`, get: (r) => at(r, `${p}.missedExecutions`), kind: 'count' },
@@ -331,13 +332,23 @@ export const CAUSE_LABELS: Record<string, string> = {
   capacityPacked: 'capacity: pods packed on a node',
   capacityPending: 'capacity: pod pending',
   startup: 'start-up',
+  operator: 'operator deactivation',
   other: 'other',
 };
 
-const REQUEST_CAUSE_LABELS: Record<string, string> = { ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'coordinationDb', 'backend'].includes(k))), overload: 'overload' };
+/** Time and messages run against the operator's intended state, where some result has any (registry: local). */
+function againstOperatorRows(results: RunResult[], prefix: string, label: string): Row[] {
+  if (!results.some((r) => (at(r, `${prefix}.againstOperatorS`)?.mean ?? 0) > 0)) return [];
+  return [
+    { label: `${label}time against the operator's state`, get: (r) => at(r, `${prefix}.againstOperatorS`), kind: 'duration' },
+    { label: `${label}messages against the operator's state`, get: (r) => at(r, `${prefix}.againstOperatorMessages`), kind: 'count' },
+  ];
+}
+
+const REQUEST_CAUSE_LABELS: Record<string, string> = { ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'coordinationDb', 'backend', 'operator'].includes(k))), overload: 'overload' };
 
 const DUPLICATE_CAUSE_LABELS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'backend'].includes(k))),
+  ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'backend', 'operator'].includes(k))),
   clockSkew: 'clock skew',
   uncoordinated: 'no coordination (every server runs it)',
 };
@@ -350,10 +361,65 @@ function causeRows(results: RunResult[], prefix: string, label: string): Row[] {
 }
 
 /** `failed from <cause>` rows, for the causes some result has failed requests from. */
-function failedCauseRows(results: RunResult[]): Row[] {
+function failedCauseRows(results: RunResult[], label = 'failed from '): Row[] {
   return Object.keys(REQUEST_CAUSE_LABELS)
     .filter((cause) => results.some((r) => (at(r, `service.requests.failedByCause.${cause}`)?.mean ?? 0) > 0))
-    .map((cause) => ({ label: `failed from ${REQUEST_CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `service.requests.failedByCause.${cause}`), kind: 'count' as const }));
+    .map((cause) => ({ label: `${label}${REQUEST_CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `service.requests.failedByCause.${cause}`), kind: 'count' as const }));
+}
+
+/** Scheduled tasks' `run twice from <cause>` rows, for the causes some result has duplicate runs from. */
+function duplicateCauseRows(results: RunResult[], label: string): Row[] {
+  return Object.keys(DUPLICATE_CAUSE_LABELS)
+    .filter((cause) => results.some((r) => (at(r, `capabilities.scheduledTasks.duplicatesByCause.${cause}`)?.mean ?? 0) > 0))
+    .map((cause) => ({ label: `${label}${DUPLICATE_CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `capabilities.scheduledTasks.duplicatesByCause.${cause}`), kind: 'count' as const }));
+}
+
+/** A table's rows as text: a label and a cell per result, each as --detail prints it. */
+export interface TextRow {
+  label: string;
+  cells: string[];
+}
+
+/** Rows of the --detail table as text; with `blankZero`, a mean of exactly 0 (none in any replication) as ''. */
+function textRows(rows: readonly Row[], results: readonly RunResult[], blankZero = false): TextRow[] {
+  return rows.map((row) => ({
+    label: row.label,
+    cells: results.map((r) => {
+      const s = row.get(r);
+      return blankZero && s?.mean === 0 ? '' : formatCell(s, row.kind);
+    }),
+  }));
+}
+
+/**
+ * What caused the service's downtime, its failed requests and its scheduled tasks' duplicate runs
+ * (the --detail rows `downtime from`, `failed from` and `run twice from`): a table each, a row per
+ * cause some result has (totals per replication, mean ±95% CI half-width; '' where a result has none).
+ */
+export function causeTables(results: readonly RunResult[]): Array<{ key: 'downtime' | 'failed' | 'duplicates'; title: string; rows: TextRow[] }> {
+  const all = [...results];
+  return [
+    { key: 'downtime' as const, title: 'service downtime by cause', rows: textRows(causeRows(all, 'service', ''), all, true) },
+    { key: 'failed' as const, title: 'failed requests by cause', rows: textRows(failedCauseRows(all, ''), all, true) },
+    { key: 'duplicates' as const, title: 'scheduled tasks: duplicate runs by cause', rows: textRows(duplicateCauseRows(all, ''), all, true) },
+  ].filter((t) => t.rows.length > 0);
+}
+
+/**
+ * The worst years (the --detail rows `worst in 10 (p90)` and `worst in 100 (p99)`) of the totals
+ * an SLA is judged on: downtime, failed requests, missed and duplicate task runs, cost; each total
+ * that some result has, its mean, then its p90 and p99 across the replications.
+ */
+export function worstYearRows(results: readonly RunResult[]): TextRow[] {
+  const totals: Array<[string, string, Kind]> = [
+    ['downtime', 'service.downtimeS', 'duration'],
+    ['failed requests', 'service.requests.failed', 'count'],
+    ['missed task runs', 'capabilities.scheduledTasks.missedExecutions', 'count'],
+    ['duplicate task runs', 'capabilities.scheduledTasks.duplicateExecutions', 'count'],
+    ["cost (at the scenario's prices)", 'cost.money', 'hours'],
+  ];
+  const rows = totals.filter(([, path]) => results.some((r) => at(r, path) !== undefined)).flatMap(([label, path, kind]) => withWorst(label, path, kind));
+  return textRows(rows, results);
 }
 
 function sections(results: RunResult[]): Array<[string, Row[]]> {

@@ -10,12 +10,14 @@ import { formatCompareHeadline, formatRunHeadline } from './headline.js';
 import { formatAssumptions } from './assumptions.js';
 import { formatFindings } from './findings.js';
 import { parsePreset, presetOverrides } from './presets.js';
-import { advise, adviceJson, formatAdvice, parseObjective, writtenScenario, type Candidate } from './advise.js';
+import { advise, adviceJson, checkOverrides, formatAdvice, parseObjective, writtenScenario, type Candidate } from './advise.js';
+import { importFiles } from './import.js';
 import { fieldEntries, fieldsMarkdown, fieldsText } from './fields.js';
 import { overloadWarning, unservableWarning } from './overload.js';
 import { TraceFile } from './trace-file.js';
 import { parseWorkers, withRunner } from './pool.js';
 import { OutputFile } from './out-file.js';
+import { readReportPage, reportData, reportHtml, shellQuote } from './report.js';
 import { progressBar, stopProgressBars } from './progress.js';
 import { parseShard, readShards, runShard, type ShardCommand } from './shard.js';
 import { formatSweep, HEADLINE, parseVary, sweepAxes, sweepCsv, sweepJsonLines, sweepPoints, type Axis } from './sweep.js';
@@ -115,24 +117,120 @@ interface VizOptions {
   site?: string;
 }
 
-function addRunOptions(cmd: Command): Command {
-  return cmd
+/** The options of run, compare, sweep (and advise); `report` writes its HTML file to the --out it requires, and takes neither --json nor --shard. */
+function addRunOptions(cmd: Command, report = false): Command {
+  cmd
     .option('--seed <n>', 'root random seed (scenario field seed)')
     .option('--replications <n>', 'number of replications (scenario field replications)')
     .option('--horizon <duration>', 'simulated time per replication, e.g. 30d, 1y (scenario field horizon)')
     .option('--warmup <duration>', 'initial time not measured, e.g. 10m (scenario field warmup)')
-    .addOption(new Option('--set <path=value>', 'override any scenario field, e.g. workloads[0].replicas=3 (repeatable)').argParser(collect).default([]))
-    .option('--json', 'print the result as JSON and nothing else on stdout')
-    .option('--out <file>', 'write the output to this file (whole or not at all) instead of stdout')
-    .option('--shard <i/n>', 'run only shard i of n (0 <= i < n) and print it as JSON lines, for deploysim merge (a Kubernetes Indexed Job: i = JOB_COMPLETION_INDEX)')
+    .addOption(new Option('--set <path=value>', 'override any scenario field, e.g. workloads[0].replicas=3 (repeatable)').argParser(collect).default([]));
+  if (report) cmd.option('--out <file>', 'the HTML file to write (required; written whole or not at all)');
+  else {
+    cmd
+      .option('--json', 'print the result as JSON and nothing else on stdout')
+      .option('--out <file>', 'write the output to this file (whole or not at all) instead of stdout')
+      .option('--shard <i/n>', 'run only shard i of n (0 <= i < n) and print it as JSON lines, for deploysim merge (a Kubernetes Indexed Job: i = JOB_COMPLETION_INDEX)');
+  }
+  return cmd
     .option('--workers <n>', 'worker threads running the replications (default: DEPLOYSIM_WORKERS, or the available cores; 1 runs them in this process); the result is the same for any number')
     .addOption(new Option('--precision <target>', 'replicate in batches until each 95% CI half-width is this small (in every scenario or point): 1% (of the mean, every headline metric), or PATH=0.5% or PATH=0.001 (in the unit of the metric), e.g. metrics.service.availability=0.001% (repeatable)').argParser((value: string, previous?: string[]) => collect(value, previous ?? [])))
     .option('--max-replications <n>', `with --precision: stop at this many replications (default ${DEFAULT_MAX_REPLICATIONS.toLocaleString('en-US')})`)
     .option('--preset <name>', 'realistic: switch on node partitions, clock skew, JVM pauses and coordination-database outages and slowness at documented rates (docs/sources.md, Presets); none: switch every failure process off (scripted faults stay); --set still wins');
 }
 
+/** What compare and report take as arguments. */
+const COMPARE_SCENARIOS = "scenario files or built-in names (default: the five deployment patterns); NAME@PATH=VALUE gives one scenario its own override, e.g. multiple-replicas@'workloads[0].replicas=5' (repeat @PATH=VALUE for more)";
+
+/** compare's and report's --baseline and --label. */
+function addCompareOptions(cmd: Command): Command {
+  return cmd
+    .option('--baseline <name>', 'the scenario (name or label) the others are compared with: their paired differences from it, with 95% CIs, significant ones marked (default: the first)')
+    .addOption(new Option('--label <text>', 'column heading of the next scenario, in order (repeatable; default: its name, and its own overrides)').argParser(collect).default([]));
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** Scenarios loaded as compare loads them, with their column labels and the baseline's position (null: none given). */
+interface Comparison {
+  items: ExperimentItem[];
+  scenarios: Scenario[];
+  labels: string[];
+  baseline: number | null;
+}
+
+/**
+ * The scenarios of compare and report: the arguments (without any, the five patterns), each with
+ * --set and its own NAME@PATH=VALUE overrides, every one after the first with the first one's seed,
+ * replications, horizon and warmup (common random numbers); their labels and the baseline. Their
+ * warnings go to stderr.
+ */
+function loadComparison(args: readonly string[], o: RunOptions, io: Io): Comparison {
+  const preset = parsePreset(o.preset);
+  const given = (args.length > 0 ? args : builtinNames().filter((n) => BUILTIN_ORDER.includes(n))).map(scenarioArg);
+  const names = given.map((g) => g.name);
+  const overrides = overridesOf(o);
+  const label = o.label ?? [];
+  if (label.length > given.length) throw new InputError(`--label: ${label.length} labels for ${given.length} scenario${given.length === 1 ? '' : 's'}; give at most one per scenario, in order`);
+  // An override's error names the scenario it broke (a file's own errors name the file).
+  const load = (name: string, ov: readonly OverrideInput[]) => {
+    try {
+      return loadScenarioItem(name, ov, preset);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      throw new InputError(e.message.split('\n').map((line) => (line.startsWith('--') ? `${name}: ${line}` : line)).join('\n'));
+    }
+  };
+  const first = load(names[0]!, [...overrides, ...given[0]!.overrides]);
+  // Every scenario runs with the first one's seed, replications, horizon and warmup (common random numbers).
+  const common = sharedWithFirst(first.scenario, (field, value) => `--${field} ${value}`);
+  // Load each file as given first, so that its own mistakes are reported, then with the common values.
+  const items = [first, ...given.slice(1).map((g) => (load(g.name, [...overrides, ...g.overrides]), load(g.name, [...overrides, ...g.overrides, ...common])))];
+  const scenarios = items.map((it) => it.scenario);
+  const labels = columnLabels(scenarios.map((sc, k) => label[k] ?? `${sc.name}${given[k]!.suffix}`));
+  const baseline = o.baseline === undefined ? null : baselineIndex(o.baseline, given.map((g) => g.arg), labels, scenarios.map((s) => s.name));
+  for (const s of scenarios) {
+    const idle = idleFaultWarning(s);
+    if (idle !== null) io.err(idle);
+    const unservable = unservableWarning(s);
+    if (unservable !== null) io.err(unservable);
+  }
+  return { items, scenarios, labels, baseline };
+}
+
+/**
+ * Runs a comparison as compare does: every replication (or, with --precision, batches until the
+ * targets hold), each result but the baseline's with its paired differences from it; and where
+ * each target stands (null without --precision).
+ */
+async function runComparison(c: Comparison, workers: number, target: PrecisionOption | null, io: Io): Promise<{ results: RunResult[]; precision: PrecisionReport[] | null }> {
+  const progress = progressReporter(io);
+  if (target !== null) {
+    const { runs, precision } = await withRunner(workers, target.max * c.items.length, (runner) => runAllToPrecision(c.items, runner, target.targets, target.max, progress));
+    checkTargetsFound(target.targets, precision, 'the compared scenarios');
+    return { results: withPairedDifferences(runs, c.baseline ?? 0), precision };
+  }
+  const total = c.scenarios.reduce((a, s) => a + s.replications, 0);
+  const results = await withRunner(workers, total, (runner) => compareOn(c.items, runner, { baseline: c.baseline ?? 0, ...(progress ? { onProgress: progress } : {}) }));
+  results.forEach((r, i) => {
+    const overload = overloadWarning(c.scenarios[i]!, r);
+    if (overload !== null) io.err(overload);
+  });
+  return { results, precision: null };
+}
+
+/** The compare command that gives a report's numbers: its arguments without --out. */
+function compareCommand(rawArgs: readonly string[]): string {
+  const args = rawArgs.slice(rawArgs.indexOf('report') + 1);
+  const kept = args.filter((a, k) => !(a === '--out' || a.startsWith('--out=') || args[k - 1] === '--out'));
+  return ['deploysim', 'compare', ...kept.map(shellQuote)].join(' ');
+}
+
+/** Results with where each --precision target stands, as compare --json prints them. */
+function withPrecision(results: readonly RunResult[], precision: readonly PrecisionReport[]): RunResult[] {
+  return results.map((r, k) => ({ ...r, precision: precision[k] }));
 }
 
 /**
@@ -145,7 +243,8 @@ function progressReporter(io: Io): ((p: ParallelProgress) => void) | undefined {
   return (p) => bar.update(p);
 }
 
-function buildProgram(io: Io): Command {
+/** The program; `argv` (the arguments as given) is what a report names as its compare command. */
+function buildProgram(io: Io, argv: readonly string[] = []): Command {
   const program = new Command('deploysim')
     .description('Compare Kubernetes deployment patterns for WSO2 Micro Integrator by discrete-event simulation.')
     .version(ENGINE_VERSION)
@@ -213,42 +312,13 @@ function buildProgram(io: Io): Command {
     return withRunner(workers, Math.ceil(total / shard.count), (runner) => runShard(items, spec, shard, runner));
   }
 
-  addRunOptions(program.command('compare').argument('[scenarios...]', "scenario files or built-in names (default: the five deployment patterns); NAME@PATH=VALUE gives one scenario its own override, e.g. multiple-replicas@'workloads[0].replicas=5' (repeat @PATH=VALUE for more)"))
-    .option('--baseline <name>', 'the scenario (name or label) the others are compared with: their paired differences from it, with 95% CIs, significant ones marked (default: the first)')
-    .addOption(new Option('--label <text>', 'column heading of the next scenario, in order (repeatable; default: its name, and its own overrides)').argParser(collect).default([]))
+  addCompareOptions(addRunOptions(program.command('compare').argument('[scenarios...]', COMPARE_SCENARIOS)))
     .option('--detail', 'print every metric with its 95% CI (the full table) instead of the headline')
     .description('simulate several scenarios on the same random streams and print them side by side')
     .action(async (args: string[], o: RunOptions) => {
       const workers = parseWorkers(o.workers);
-      const preset = parsePreset(o.preset);
-      const given = (args.length > 0 ? args : builtinNames().filter((n) => BUILTIN_ORDER.includes(n))).map(scenarioArg);
-      const names = given.map((g) => g.name);
-      const overrides = overridesOf(o);
-      const label = o.label ?? [];
-      if (label.length > given.length) throw new InputError(`--label: ${label.length} labels for ${given.length} scenario${given.length === 1 ? '' : 's'}; give at most one per scenario, in order`);
-      // An override's error names the scenario it broke (a file's own errors name the file).
-      const load = (name: string, ov: readonly OverrideInput[]) => {
-        try {
-          return loadScenarioItem(name, ov, preset);
-        } catch (e) {
-          if (!(e instanceof InputError)) throw e;
-          throw new InputError(e.message.split('\n').map((line) => (line.startsWith('--') ? `${name}: ${line}` : line)).join('\n'));
-        }
-      };
-      const first = load(names[0]!, [...overrides, ...given[0]!.overrides]);
-      // Every scenario runs with the first one's seed, replications, horizon and warmup (common random numbers).
-      const common = sharedWithFirst(first.scenario, (field, value) => `--${field} ${value}`);
-      // Load each file as given first, so that its own mistakes are reported, then with the common values.
-      const items = [first, ...given.slice(1).map((g) => (load(g.name, [...overrides, ...g.overrides]), load(g.name, [...overrides, ...g.overrides, ...common])))];
-      const scenarios = items.map((it) => it.scenario);
-      const labels = columnLabels(scenarios.map((sc, k) => label[k] ?? `${sc.name}${given[k]!.suffix}`));
-      const baseline = o.baseline === undefined ? null : baselineIndex(o.baseline, given.map((g) => g.arg), labels, scenarios.map((s) => s.name));
-      for (const s of scenarios) {
-        const idle = idleFaultWarning(s);
-        if (idle !== null) io.err(idle);
-        const unservable = unservableWarning(s);
-        if (unservable !== null) io.err(unservable);
-      }
+      const comparison = loadComparison(args, o, io);
+      const { items, scenarios, labels, baseline } = comparison;
       const target = precisionOf(o);
       const out = o.out === undefined ? null : new OutputFile(o.out);
       try {
@@ -257,21 +327,9 @@ function buildProgram(io: Io): Command {
           emit(await shardOf(items, spec, o.shard, workers), out);
           return;
         }
-        const progress = progressReporter(io);
-        const total = scenarios.reduce((a, s) => a + s.replications, 0);
-        if (target !== null) {
-          const { runs, precision } = await withRunner(workers, target.max * items.length, (runner) => runAllToPrecision(items, runner, target.targets, target.max, progress));
-          checkTargetsFound(target.targets, precision, 'the compared scenarios');
-          const results = withPairedDifferences(runs, baseline ?? 0);
-          emit(o.json ? compareText(results.map((r, k) => ({ ...r, precision: precision[k] })), { json: true, detail: false, baseline, labels, scenarios }) : `${compareText(results, { json: false, detail: Boolean(o.detail), baseline, labels, scenarios })}${formatPrecision(precision, labels)}`, out);
-          return;
-        }
-        const results = await withRunner(workers, total, (runner) => compareOn(items, runner, { baseline: baseline ?? 0, ...(progress ? { onProgress: progress } : {}) }));
-        results.forEach((r, i) => {
-          const overload = overloadWarning(scenarios[i]!, r);
-          if (overload !== null) io.err(overload);
-        });
-        emit(compareText(results, { json: Boolean(o.json), detail: Boolean(o.detail), baseline, labels, scenarios }), out);
+        const { results, precision } = await runComparison(comparison, workers, target, io);
+        if (precision === null) emit(compareText(results, { json: Boolean(o.json), detail: Boolean(o.detail), baseline, labels, scenarios }), out);
+        else emit(o.json ? compareText(withPrecision(results, precision), { json: true, detail: false, baseline, labels, scenarios }) : `${compareText(results, { json: false, detail: Boolean(o.detail), baseline, labels, scenarios })}${formatPrecision(precision, labels)}`, out);
       } finally {
         out?.abandon();
       }
@@ -388,8 +446,8 @@ function buildProgram(io: Io): Command {
 
   addRunOptions(program.command('advise').argument('<scenario>', 'scenario file (.yaml or .json) or built-in name'))
     .addOption(new Option('--slo <objective>', 'an objective every recommended configuration meets with 95% confidence: success>=99.95%, availability>=99.99%, downtime<=5m, failed<=1000, p99<=200ms, tasks.running>=99.99%, tasks.duplicates==0, tasks.missed<=10, processors.active>=99.9%, inbound.consuming>=99.9%, or a metric path (totals are per year; repeatable)').argParser(collect).default([]))
-    .option('--max-nodes <n>', "the most nodes in the first node pool a candidate may have (default 5)")
-    .option('--max-replicas <n>', "the most replicas of the traffic workload (with an autoscaler: its maximum) a candidate may have (default 5)")
+    .option('--max-nodes <n>', "the most nodes in the first node pool a candidate may have (default: 5, or the scenario's own if more)")
+    .option('--max-replicas <n>', "the most replicas of the traffic workload (with an autoscaler: its maximum) a candidate may have (default: 5, or the scenario's own if more)")
     .option('--per-year', 'judge each objective on the worst year in 10 (the p90 across replications, or p10 where more is better, at its 95% bound) instead of the mean\'s 95% bound')
     .option('--write <file>', 'write the recommended configuration as a scenario file, to run on its own')
     .description('find the cheapest configuration (replicas, nodes, where the stateful artifacts run) that meets every objective with 95% confidence')
@@ -398,16 +456,21 @@ function buildProgram(io: Io): Command {
       if (o.shard !== undefined) throw new InputError('advise: --shard is not supported (advise decides which candidates to run as it goes); run it whole');
       if (o.precision !== undefined) throw new InputError('advise: --precision is not supported (advise screens and confirms candidates itself)');
       const objectives = o.slo.map(parseObjective);
-      const bound = (value: string | undefined, name: string): number => {
-        if (value === undefined) return 5;
+      const bound = (value: string | undefined, name: string, own: number): number => {
+        if (value === undefined) return Math.min(20, Math.max(5, own));
         if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 20) throw new InputError(`--${name} ${value}: expected a whole number from 1 to 20`);
         return Number(value);
       };
-      const bounds = { maxNodes: bound(o.maxNodes, 'max-nodes'), maxReplicas: bound(o.maxReplicas, 'max-replicas') };
       const workers = parseWorkers(o.workers);
       const common = overridesOf(o);
       const preset = parsePreset(o.preset);
       const base = loadScenarioItem(arg, common, preset);
+      checkOverrides(o.set, base.scenario);
+      const main = base.scenario.workloads.find((w) => w.servesTraffic && w.traffic !== null) ?? base.scenario.workloads[0]!;
+      const bounds = {
+        maxNodes: bound(o.maxNodes, 'max-nodes', base.scenario.cluster.nodePools[0]!.count),
+        maxReplicas: bound(o.maxReplicas, 'max-replicas', main.autoscaling?.maxReplicas ?? main.replicas),
+      };
       // Each candidate is its own scenario: the preset's overrides follow its workloads.
       const load = (c: Candidate): ExperimentItem | { error: string } => {
         const source = { text: c.text, file: `${base.source.file} (${c.label})`, overrides: [...common] };
@@ -491,6 +554,55 @@ function buildProgram(io: Io): Command {
         }
       }
       if (bad > 0) throw new InputError(`${bad} of ${files.length} scenario file${files.length === 1 ? '' : 's'} with errors`);
+    });
+
+  addCompareOptions(addRunOptions(program.command('report').argument('[scenarios...]', COMPARE_SCENARIOS), true))
+    .description('compare the scenarios as compare does and write one self-contained HTML file (--out) that opens offline: the compare charts, headline, findings, assumptions, causes, worst years, each scenario\'s text, the seed and the version')
+    .action(async (args: string[], o: RunOptions) => {
+      if (o.out === undefined) throw new InputError('report: --out FILE is required: the HTML file to write, e.g. --out report.html');
+      const workers = parseWorkers(o.workers);
+      // The built page first: without it nothing is worth running.
+      const page = readReportPage();
+      const comparison = loadComparison(args, o, io);
+      const { items, scenarios, labels, baseline } = comparison;
+      const target = precisionOf(o);
+      const out = new OutputFile(o.out);
+      try {
+        const { results, precision } = await runComparison(comparison, workers, target, io);
+        const blocks = compareBlocks(results, { baseline, labels, scenarios });
+        const data = reportData({
+          results,
+          json: compareJson(precision === null ? results : withPrecision(results, precision), labels),
+          labels,
+          baseline: baseline ?? 0,
+          items,
+          text: { headline: blocks.headline, findings: blocks.findings, assumptions: blocks.assumptions, precision: precision === null ? '' : formatPrecision(precision, labels), detail: blocks.detail },
+          command: compareCommand(argv),
+          writtenAt: new Date(),
+        });
+        const html = reportHtml(data, page);
+        out.commit(html);
+        io.err(`deploysim: written to ${out.path} (${(Buffer.byteLength(html) / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} KiB)\n`);
+      } finally {
+        out.abandon();
+      }
+    });
+
+  program
+    .command('import')
+    .argument('<files...>', 'Helm values of the MI chart (values.yaml), Kubernetes manifests (helm template, kubectl get -o yaml) or MI deployment.toml files')
+    .option('--out <file>', 'write the scenario to this file (whole, or not at all) instead of standard output')
+    .description('turn Helm values, Kubernetes manifests and MI deployment.toml files into a scenario, each field commented with its source; the report of what was mapped, defaulted and ignored goes to standard error')
+    .action((files: string[], o: { out?: string }) => {
+      const out = o.out === undefined ? null : new OutputFile(o.out);
+      try {
+        const inputs = files.map((file) => ({ path: displayPath(file), text: readScenarioText(file, file) }));
+        const { scenario, report } = importFiles(inputs);
+        io.err(report.map((line) => `${line}\n`).join(''));
+        emit(scenario, out);
+      } finally {
+        out?.abandon();
+      }
     });
 
   program
@@ -630,10 +742,29 @@ function runText(result: RunResult, o: { json: boolean; detail: boolean; scenari
 
 /** compare's output; in --json each result carries its column label. */
 function compareText(results: RunResult[], o: { json: boolean; detail: boolean; baseline: number | null; labels: readonly string[]; scenarios: readonly Scenario[] }): string {
-  if (o.json) return `${JSON.stringify(results.map((r, k) => ({ label: o.labels[k] ?? r.scenario, ...r })), null, 2)}\n`;
+  if (o.json) return `${JSON.stringify(compareJson(results, o.labels), null, 2)}\n`;
+  const blocks = compareBlocks(results, o);
+  return `${o.detail ? blocks.detail : blocks.headline}\n${blocks.findings === '' ? '' : `${blocks.findings}\n`}${blocks.assumptions}`;
+}
+
+/** What compare --json prints: the results, each with its column label first. */
+function compareJson(results: readonly RunResult[], labels: readonly string[]): Array<RunResult & { label: string }> {
+  return results.map((r, k) => ({ label: labels[k] ?? r.scenario, ...r }));
+}
+
+/** compare's text blocks: the headline (with a baseline, the paired differences too), the full table (--detail), the findings, the assumptions. */
+function compareBlocks(results: RunResult[], o: { baseline: number | null; labels: readonly string[]; scenarios: readonly Scenario[] }): { readonly headline: string; readonly detail: string; findings: string; assumptions: string } {
   const labels = results.map((r, k) => o.labels[k] ?? r.scenario);
-  const findings = formatFindings(results, o.scenarios, labels);
-  return `${o.detail ? formatCompare(results, o.baseline, o.labels) : formatCompareHeadline(results, o.baseline, o.labels)}\n${findings === '' ? '' : `${findings}\n`}${formatAssumptions(o.scenarios, labels)}`;
+  return {
+    get headline() {
+      return formatCompareHeadline(results, o.baseline, o.labels);
+    },
+    get detail() {
+      return formatCompare(results, o.baseline, o.labels);
+    },
+    findings: formatFindings(results, o.scenarios, labels),
+    assumptions: formatAssumptions(o.scenarios, labels),
+  };
 }
 
 /**
@@ -673,7 +804,7 @@ function sweepText(axes: Axis[], points: Array<Array<[string, string]>>, results
  */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   if (io === processIo) endQuietlyOnClosedPipes();
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     stopProgressBars();

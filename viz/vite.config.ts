@@ -32,7 +32,36 @@ function earlyWorker(): Plugin {
   };
 }
 
-export default defineConfig({
+/**
+ * `vite build --mode report` (npm run build:report) builds the page of `deploysim report` instead:
+ * src/report/main.ts and its CSS as one script and one stylesheet (IIFE: no imports, no chunks, no
+ * worker) in dist/report-page, which cli/report.ts inlines with the data into a single HTML file.
+ */
+const report = defineConfig({
+  root,
+  base: './',
+  build: {
+    outDir: fileURLToPath(new URL('../dist/report-page', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    reportCompressedSize: false,
+    // Everything inline: no asset may become a file the HTML would have to load.
+    assetsInlineLimit: Number.MAX_SAFE_INTEGER,
+    // The page only draws results: no module it imports has to run for its side effects but its
+    // CSS. Without this the bundle keeps the whole model, unused (sim/experiment/experiment.ts,
+    // where metricAt lives, imports it).
+    rolldownOptions: { treeshake: { moduleSideEffects: (id: string) => /\.css($|\?)/.test(id) } },
+    lib: {
+      entry: fileURLToPath(new URL('./src/report/main.ts', import.meta.url)),
+      formats: ['iife'],
+      name: 'deploysimReport',
+      fileName: () => 'report.js',
+      cssFileName: 'report',
+    },
+  },
+});
+
+const site = defineConfig({
   plugins: [earlyWorker()],
   root,
   base: './',
@@ -46,3 +75,5 @@ export default defineConfig({
   },
   worker: { format: 'es' },
 });
+
+export default defineConfig(({ mode }) => (mode === 'report' ? report : site));

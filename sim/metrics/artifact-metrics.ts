@@ -167,6 +167,9 @@ export class FlowAccount {
   backlogMax = 0;
   parallelS = 0;
   readonly delayMs = new Histogram();
+  /** Time some server ran it in another state than the operator's, and messages consumed while the operator wanted it inactive (docs/model.md §10.5). */
+  againstOperatorS = 0;
+  againstOperatorMessages = 0;
   /** Gaps of the active signal that ended (inbound endpoints report these as takeovers). */
   readonly gaps: number[] = [];
   private gapSinceS = NaN;
@@ -222,6 +225,9 @@ export class FlowAccount {
     if (f.backlogFrom > this.backlogMax) this.backlogMax = f.backlogFrom;
     if (f.backlogTo > this.backlogMax) this.backlogMax = f.backlogTo;
     if (f.active >= 2) this.parallelS += f.toS - f.fromS;
+    // (Flows are reported before the model changes state: its operator state now is the flow's.)
+    if (this.model.againstOperator) this.againstOperatorS += f.toS - f.fromS;
+    if (!this.model.intendedActive) this.againstOperatorMessages += f.delivered + f.duplicated;
     if (f.delivered > 0) {
       if (f.idle) {
         // Every message from an empty store waited U(0, poll): the same range, recorded once at the end.
@@ -242,7 +248,7 @@ export class FlowAccount {
   startWindow(t: number): void {
     this.measuring = true;
     this.windowS = t;
-    this.delivered = this.duplicated = this.dropped = this.parallelS = 0;
+    this.delivered = this.duplicated = this.dropped = this.parallelS = this.againstOperatorS = this.againstOperatorMessages = 0;
     this.backlogMax = this.model.currentBacklog;
     this.gaps.length = 0;
     this.delayMs.reset();
@@ -280,7 +286,8 @@ export class FlowAccount {
  * a runner; for a message processor, an active one), `executions` (fires; messages delivered),
  * `missedExecutions` (slots nobody ran; messages dropped), `duplicateExecutions`, `takeovers` and
  * the `takeoverS` distribution (a runner lost to the next one running); for message processors
- * also `backlogMax`, `deliveryDelayMs` (mean, p99), `deactivations` and `parallelFraction`; per
+ * also `backlogMax`, `deliveryDelayMs` (mean, p99), `deactivations` and `parallelFraction`, and for
+ * them and inbound endpoints `againstOperatorS` and `againstOperatorMessages` (docs/model.md §10.5); per
  * capability the time every artifact of that kind was available, the totals and the takeovers pooled.
  */
 export class ArtifactMetrics {
@@ -319,6 +326,9 @@ export class ArtifactMetrics {
     const stopCause = new Map<number, string>();
     const keptDownBy = (i: number): string | null => {
       const a = artifacts[i]!;
+      // The operator wants it inactive, or its servers run it inactive as an operator once set it (docs/model.md §10.5).
+      const flow = rt?.flows[i];
+      if (flow && (!flow.intendedActive || flow.allOperatorOff)) return 'operator';
       const on = assigned.get(a.name);
       if (on !== undefined && rejected.has(on)) return 'duplicateNodeCheck';
       if (fenced.size > 0 && (on === undefined || fenced.has(on)) && a.config.coordination) return 'coordinationDb';
@@ -426,6 +436,7 @@ export class ArtifactMetrics {
       track(i, was, c.sim.nowS);
     });
     bus.on('artifact.redelivery', ({ artifact }) => this.processors[artifact.index]!.redelivered());
+    bus.on('artifact.operator', () => recause());
   }
 
   startWindow(t: number): void {
@@ -435,7 +446,7 @@ export class ArtifactMetrics {
   }
 
   finish(t: number, spanS: number, into: MetricValues, dists: DistributionValues): void {
-    const totals = new Map<string, { executions: number; missed: number; duplicates: number; deactivations: number; takeovers: number[] }>();
+    const totals = new Map<string, { executions: number; missed: number; duplicates: number; deactivations: number; againstS: number; againstMessages: number; takeovers: number[] }>();
     const taskDuplicatesBy = new Map<string, number>();
     for (const a of this.accounts) {
       a.finish(t);
@@ -460,6 +471,8 @@ export class ArtifactMetrics {
         into.set(`${p}.backlogMax`, proc.backlogMax);
         if (art.config.kind === 'message-processor') into.set(`${p}.deactivations`, deactivations);
         into.set(`${p}.parallelFraction`, proc.parallelS / spanS);
+        into.set(`${p}.againstOperatorS`, proc.againstOperatorS);
+        into.set(`${p}.againstOperatorMessages`, proc.againstOperatorMessages);
         const [p99] = proc.delayMs.quantiles([0.99]);
         into.set(`${p}.deliveryDelayMs.mean`, proc.delivered > 0 ? proc.delayMs.mean : NaN);
         into.set(`${p}.deliveryDelayMs.p99`, proc.delivered > 0 ? p99! : NaN);
@@ -482,12 +495,14 @@ export class ArtifactMetrics {
       }
       dists.set(`${p}.takeoverS`, [...takeovers]);
       const key = art.config.kind;
-      const tot = totals.get(key) ?? { executions: 0, missed: 0, duplicates: 0, deactivations: 0, takeovers: [] };
+      const tot = totals.get(key) ?? { executions: 0, missed: 0, duplicates: 0, deactivations: 0, againstS: 0, againstMessages: 0, takeovers: [] };
       tot.takeovers.push(...takeovers);
       tot.executions += executions;
       tot.missed += missed;
       tot.duplicates += duplicates;
       tot.deactivations += deactivations;
+      tot.againstS += proc?.againstOperatorS ?? 0;
+      tot.againstMessages += proc?.againstOperatorMessages ?? 0;
       totals.set(key, tot);
     }
     for (const cap of this.capabilities) {
@@ -500,6 +515,11 @@ export class ArtifactMetrics {
       into.set(`capabilities.${cap.key}.duplicateExecutions`, tot.duplicates);
       if (kind === 'scheduled-task') for (const cause of DUPLICATE_CAUSES) into.set(`capabilities.${cap.key}.duplicatesByCause.${cause}`, taskDuplicatesBy.get(cause) ?? 0);
       if (kind === 'message-processor') into.set(`capabilities.${cap.key}.deactivations`, tot.deactivations);
+      if (kind !== 'scheduled-task') {
+        // Summed over its artifacts (artifact-seconds) (docs/model.md §10.5).
+        into.set(`capabilities.${cap.key}.againstOperatorS`, tot.againstS);
+        into.set(`capabilities.${cap.key}.againstOperatorMessages`, tot.againstMessages);
+      }
       // Every takeover of the capability's artifacts, pooled (its p95 is the headline's).
       dists.set(`capabilities.${cap.key}.takeoverS`, tot.takeovers);
     }

@@ -19,12 +19,14 @@ export const CAUSES = ['nodeCrash', 'nodePartition', 'nodeDrain', 'containerCras
 export type Cause = (typeof CAUSES)[number];
 
 /**
- * An artifact's downtime has three causes more, for what keeps it down while it lasts: its task
+ * An artifact's downtime has four causes more, for what keeps it down while it lasts: its task
  * assigned to a server the 4.4 duplicate-node check keeps from running tasks (duplicateNodeCheck),
- * its servers fenced off by a failing or slow coordination database (coordinationDb), and a message
- * processor deactivated by its backend's failures (backend).
+ * its servers fenced off by a failing or slow coordination database (coordinationDb), a message
+ * processor deactivated by its backend's failures (backend), and an operator's deactivation
+ * (operator: the operator wants it inactive, or its servers run it inactive as an operator once
+ * set it; docs/model.md §10.5).
  */
-export const ARTIFACT_CAUSES = [...CAUSES, 'duplicateNodeCheck', 'coordinationDb', 'backend'] as const;
+export const ARTIFACT_CAUSES = [...CAUSES, 'duplicateNodeCheck', 'coordinationDb', 'backend', 'operator'] as const;
 
 /**
  * A failed request has one cause more: overload (a queue full, or a wait past the client's timeout,

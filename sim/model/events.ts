@@ -62,4 +62,6 @@ export interface ModelEvents {
   'artifact.redelivery': { artifact: Artifact; delayS: number };
   /** A message processor deactivated or was re-activated on some server. */
   'processor.state': ProcessorModel;
+  /** An operator set the state of a message processor or inbound endpoint (docs/model.md §10.5). */
+  'artifact.operator': { artifact: Artifact; active: boolean };
 }

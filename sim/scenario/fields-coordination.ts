@@ -113,6 +113,17 @@ const artifactCommon = {
   pinnedServers: leaf(NAME_LIST, [], 'run only on the servers listed (node ids = pod names of this workload: <workload>-1, <workload>-2, ... in creation order), uncoordinated; a replacement pod has a new name'),
 };
 
+// docs/model.md §10.5. Assumption (no published rate): an operator deactivates the artifact from the
+// Management API or ICP (a backend's maintenance, a bad feed) every few months, for half an hour or so.
+const maintenance = object(
+  {
+    timeBetween: dist({ dist: 'exponential', mean: 90 * D }, 'time from the end of one operator deactivation to the start of the next', { positive: true }),
+    duration: dist(lognormal(30 * 60 * S, 4 * H), 'how long the operator keeps it deactivated before activating it again'),
+  },
+  'stochastic operator deactivations (Management API or ICP): the operator deactivates it, then activates it again after a while; where the state is kept decides whether a new server follows it (workloads[].registry); off unless given',
+  { nullable: true, default: null },
+);
+
 export const artifact: UnionSpec = {
   kind: 'union',
   tag: 'kind',
@@ -151,6 +162,7 @@ export const artifact: UnionSpec = {
           { nullable: true, default: null },
         ),
         reactivateAfter: dist(null, 'time until an operator re-activates a deactivated processor (Management API or ICP); none: only a restart or a takeover does', { nullable: true }),
+        maintenance,
       },
       'a message processor on a durable message store: backlog, delivery delay, deactivations (docs/model.md §10.3)',
     ),
@@ -172,11 +184,20 @@ export const artifact: UnionSpec = {
           0,
           { nullable: true, optional: true },
         ),
+        maintenance,
       },
       'a polling (file, JMS, Kafka) or event-based (MQTT, RabbitMQ) inbound endpoint: with coordination one consumer; without, every server consumes and the protocol decides whether that shares or duplicates the work (docs/model.md §10.4)',
     ),
   },
 };
+
+// docs/model.md §10.5; sources.md A6 "Registry (operator state)": MI's registry is file based, in each
+// server's <MI_HOME>/registry, unless it is shared; the Helm chart mounts no volume on it.
+export const workloadRegistry = oneOf(
+  ['local', 'shared'],
+  'local',
+  "where the servers keep the state (active or inactive) an operator sets on a message processor or inbound endpoint from the Management API or ICP: local, each container's own file registry (lost with the container: a restarted container, a new pod or another server taking the artifact over runs it as deployed, active); shared, a registry every server reads (a server that starts running it applies the operator's state)",
+)
 
 export const workloadCoordination = bool(false, 'the pods have the WSO2_COORDINATION_DB datasource: they join the coordination cluster (see coordination)');
 

@@ -32,7 +32,7 @@ import {
   MIN_PERIOD_TEXT,
 } from './spec.js';
 import { loadBalancer, serving, traffic, workloadTraffic } from './fields-traffic.js';
-import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination } from './fields-coordination.js';
+import { ARTIFACT_NAME, artifact, coordination, jvmPause, workloadCoordination, workloadRegistry } from './fields-coordination.js';
 import { checkSweepValues, FIELD_PATH, SWEEP_VALUES, sweepAxesProblem, type SweepAxis } from './sweep.js';
 
 /**
@@ -292,6 +292,7 @@ const workload = object(
     serving,
     traffic: workloadTraffic,
     coordination: workloadCoordination,
+    registry: workloadRegistry,
     artifacts: array(artifact, [], 'stateful artifacts (scheduled tasks, message processors, inbound endpoints) deployed on every pod of the workload (docs/model.md §10)'),
     failures: object(
       {
@@ -389,6 +390,14 @@ const fault: UnionSpec = {
     'backend-failure': object(
       { at, artifact: leaf(ARTIFACT_NAME, undefined, 'the message processor whose endpoint fails'), duration: positiveDuration(undefined, 'length of the outage') },
       'the endpoint a message processor forwards to fails every delivery for a while',
+    ),
+    'operator-state': object(
+      {
+        at,
+        artifact: leaf(ARTIFACT_NAME, undefined, 'the message processor or inbound endpoint'),
+        state: oneOf(['inactive', 'active'], undefined, 'the state the operator sets'),
+      },
+      'an operator deactivates or activates a message processor or inbound endpoint (Management API or ICP): the servers running it apply it at once; whether a server that starts running it later does depends on workloads[].registry (docs/model.md §10.5)',
     ),
     'coordination-db-outage': object(
       { at, duration: positiveDuration(undefined, 'length of the outage') },

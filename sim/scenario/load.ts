@@ -217,6 +217,8 @@ function crossCheck(
   const artifactsKnown = workloadsKnown && !workloads.some((_w, i) => broken(`workloads[${i}].artifacts`));
   const processorNames = [...new Set(workloads.flatMap((w) => (w?.artifacts ?? []).filter((a) => a?.kind === 'message-processor').map((a) => a.name)).filter((n): n is string => n !== undefined))];
   const artifactNames = [...new Set(workloads.flatMap((w) => (w?.artifacts ?? []).map((a) => a?.name)).filter((n): n is string => n !== undefined))];
+  // Artifacts an operator can deactivate and activate (docs/model.md §10.5).
+  const consumerNames = [...new Set(workloads.flatMap((w) => (w?.artifacts ?? []).filter((a) => a?.kind === 'message-processor' || a?.kind === 'inbound-endpoint').map((a) => a.name)).filter((n): n is string => n !== undefined))];
   let controllers = 0;
   workloads.forEach((w, i) => {
     if (w?.role !== 'ingress-controller') return;
@@ -267,6 +269,10 @@ function crossCheck(
     } else if (f.type === 'backend-failure') {
       if (f.artifact !== undefined && artifactsKnown && !processorNames.includes(f.artifact)) {
         fail(`${path}.artifact`, `a message processor of the scenario (${processorNames.join(', ') || 'it has none'})`, JSON.stringify(f.artifact));
+      }
+    } else if (f.type === 'operator-state') {
+      if (f.artifact !== undefined && artifactsKnown && !consumerNames.includes(f.artifact)) {
+        fail(`${path}.artifact`, `a message processor or inbound endpoint of the scenario (${consumerNames.join(', ') || 'it has none'})`, JSON.stringify(f.artifact));
       }
     } else if ('workload' in f && f.workload !== undefined && workloadsKnown && !workloadNames.includes(f.workload)) {
       fail(`${path}.workload`, `a workload name (${workloadNames.join(', ')})`, JSON.stringify(f.workload));

@@ -70,6 +70,14 @@ export interface MessageProcessorConfig extends ArtifactCommon {
   dropAfterMaxAttempts: boolean;
   backendFailures: { timeBetween: DistSpec; duration: DistSpec } | null;
   reactivateAfter: DistSpec | null;
+  /** An operator deactivates it now and then, and re-activates it after a while (docs/model.md §10.5). */
+  maintenance: MaintenanceConfig | null;
+}
+
+/** Stochastic operator maintenance of a message processor or inbound endpoint (docs/model.md §10.5). */
+export interface MaintenanceConfig {
+  timeBetween: DistSpec;
+  duration: DistSpec;
 }
 
 /** An inbound endpoint (docs/model.md §10.4). */
@@ -82,6 +90,7 @@ export interface InboundEndpointConfig extends ArtifactCommon {
   processingTime: DistSpec;
   /** Left out: the protocol's default (kafka 45 s, rabbitmq 60 s, others none). */
   brokerDetection?: number | null;
+  maintenance: MaintenanceConfig | null;
 }
 
 export type ArtifactConfig = ScheduledTaskConfig | MessageProcessorConfig | InboundEndpointConfig;
@@ -207,6 +216,8 @@ export interface WorkloadConfig {
   };
   /** Has the WSO2_COORDINATION_DB datasource: its servers join the coordination cluster. */
   coordination: boolean;
+  /** Where its servers keep artifact states an operator sets: each container's own, or shared (docs/model.md §10.5). */
+  registry: 'local' | 'shared';
   artifacts: ArtifactConfig[];
   serving: { concurrency: number; queue: number | null };
   traffic: WorkloadTrafficConfig | null;
@@ -252,6 +263,7 @@ export type FaultConfig =
   | ({ type: 'jvm-pause'; at: number; duration: number } & PodTarget)
   | { type: 'coordination-db-outage'; at: number; duration: number }
   | { type: 'backend-failure'; at: number; artifact: string; duration: number }
+  | { type: 'operator-state'; at: number; artifact: string; state: 'active' | 'inactive' }
   | { type: 'coordination-db-slowness'; at: number; duration: number; queryTime: DistSpec }
   | { type: 'scale'; at: number; workload: string; replicas: number }
   | { type: 'rolling-update'; at: number; workload: string; image?: string };

@@ -76,6 +76,7 @@ const FIELDS: { [K in Known]?: (payload: ModelEvents[K], workloads: readonly str
   'artifact.active': (a) => ({ artifact: a.artifact.name, active: a.active }),
   'artifact.redelivery': (r) => ({ artifact: r.artifact.name, delayS: r.delayS }),
   'processor.state': (m) => ({ artifact: m.artifact.name, active: m.activeCount, backlog: m.currentBacklog }),
+  'artifact.operator': (e) => ({ artifact: e.artifact.name, active: e.active }),
 };
 
 /**

@@ -109,6 +109,24 @@ describe('running', () => {
   });
 });
 
+describe('the baseline', () => {
+  test('picking another baseline pairs every other scenario with it, as compare --baseline does', async () => {
+    const cli = cliCompare(['multiple-replicas', 'single-replica', '--seed', '3', '--replications', '6', '--set', 'horizon=30d', '--baseline', 'single-replica']);
+    await site.goto('s0=multiple-replicas&o0=horizon%3D30d&s1=single-replica&o1=horizon%3D30d&seed=3&reps=6');
+    await complete();
+    await site.page.selectOption('#baseline', '1');
+    await site.page.locator('.diffs .chart-title', { hasText: 'difference to single-replica' }).first().waitFor();
+    const diffs = await site.page.$$eval('#view .diffs .dot[data-metric]', (els) => els.map((e) => ({ scenario: e.getAttribute('data-scenario'), metric: e.getAttribute('data-metric')!, value: e.getAttribute('data-value') })));
+    expect(diffs.length).toBeGreaterThanOrEqual(5);
+    for (const { scenario, metric, value } of diffs) {
+      expect(scenario).toBe('multiple-replicas');
+      const summary = at(cli[0]!, metric);
+      expect(value, metric).toBe(JSON.stringify(summary!.mean));
+    }
+    expect(site.errors).toEqual([]);
+  });
+});
+
 describe('the URL', () => {
   test('a shared URL reopens the same view, scenarios and settings', async () => {
     const query = 'view=scenario&s0=multiple-replicas-coordination&seed=3&reps=4';

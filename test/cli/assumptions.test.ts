@@ -44,6 +44,13 @@ describe('assumptions', () => {
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 
+  test("list an operator's maintenance when it is on, and never as off (docs/model.md §10.5)", () => {
+    const on = scenario(`${BASE}    registry: shared\n    artifacts:\n      - {kind: message-processor, name: mp, maintenance: {timeBetween: 30d, duration: 1h}}\n`);
+    expect(processesOn(on)).toContainEqual(['operator maintenance', 'mp: every 30d, deactivated for 1h (registry shared)']);
+    const off = scenario(`${BASE}    artifacts:\n      - {kind: message-processor, name: mp}\n`);
+    expect(formatAssumptions([off], ['s'])).not.toContain('maintenance');
+  });
+
   test('with nothing on, say so', () => {
     const s = scenario(`${BASE}    failures: {crash: none}\ncluster:\n  nodePools:\n    - failures: {crash: none}\n`);
     expect(formatAssumptions([s], ['s']).split('\n')[0]).toBe('Failure processes on: none.');

@@ -502,7 +502,7 @@ describe.concurrent('compare', NO_TIME_LIMIT, () => {
     expect(r.stdout).toMatch(/\ndowntime\/y +\S+ \S+ .*\n {2}worst in 10 \(p90\) +\S+ (s|min|h|d) /);
     // It ends with what the numbers assume: the failure processes on, with their rates, and those off.
     expect(r.stdout).toMatch(/\nFailure processes on \(mean times\):\n {2}node crash: each node every [\dhd]+ on average, repaired in [\dhms]+\n {2}container crash: /);
-    expect(r.stdout).toMatch(/\nOff \(not simulated\): node partition, clock skew, container hang, JVM pause, /);
+    expect(r.stdout).toMatch(/\nOff \(not simulated\): node partition, zone outage, clock skew, container hang, JVM pause,/);
   });
 });
 
@@ -730,7 +730,7 @@ describe.concurrent('help and version', NO_TIME_LIMIT, () => {
     // Without PATH, on a pipe: the Markdown page docs/scenario-reference.md is.
     expect(all.stdout).toBe(readFileSync(join(ROOT, 'docs', 'scenario-reference.md'), 'utf8'));
     expectExit(bad, 1);
-    expect(bad.stderr).toBe('fields workloads[0].probez: no such field; at workloads[] the fields are name, replicas, image, servesTraffic, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures\n');
+    expect(bad.stderr).toBe('fields workloads[0].probez: no such field; at workloads[] the fields are name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, registry, artifacts, failures\n');
   });
 
   test('--preset realistic switches every failure process on, none switches them off, --set wins over both', async () => {
@@ -742,11 +742,12 @@ describe.concurrent('help and version', NO_TIME_LIMIT, () => {
     ]);
     for (const r of [realistic, none, mixed]) expectExit(r, 0);
     for (const p of ['node partition: each node every 7300d', 'clock skew: each node every 4015d', 'JVM pause: each pod every 90d, for 14.3s', 'coordination-database outage: every 180d, for 1m30s', 'coordination-database slowness: every 30d']) expect(realistic.stdout).toContain(p);
-    expect(realistic.stdout).toContain('Off (not simulated): container hang.');
+    // (Zone outages have no published rate: realistic leaves them off.)
+    expect(realistic.stdout).toContain('Off (not simulated): zone outage, container hang.');
     // Nothing fails on its own: no downtime at all.
     expect(summaryAt(parseJson<RunJson>(none).metrics, 'service.downtimeS').max).toBe(0);
     expect(mixed.stdout).not.toContain('node partition:');
-    expect(mixed.stdout).toMatch(/Off \(not simulated\): node partition, container hang\./);
+    expect(mixed.stdout).toMatch(/Off \(not simulated\): node partition, zone outage, container hang\./);
     expectExit(bad, 1);
     expect(bad.stderr).toBe('--preset sometimes: expected one of realistic, none\n');
   });

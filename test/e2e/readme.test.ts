@@ -3,8 +3,9 @@
 // must exit 0. `run`, `compare`, `sweep`, `advise` and `report` get `--replications 2 --horizon 10d` unless the line sets them, so
 // the suite stays fast; `npm ...` lines are skipped (npm test would run itself).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BIN, deploysim, describeRun, expectNoStackTrace, requireBuilt, ROOT } from './cli-process.js';
 import { formatScenarioError, loadScenarioText } from '../../sim/scenario/index.js';
@@ -154,6 +155,22 @@ describe('README examples', () => {
       expect(served.status, served.output).toBe(0);
       return;
     }
+    if (c.args.find((a) => !a.startsWith('-')) === 'report') {
+      // A file: written to a folder of the test's own (not the checkout), and it must be the HTML report.
+      const dir = mkdtempSync(join(tmpdir(), 'deploysim-readme-'));
+      try {
+        const k = c.args.indexOf('--out');
+        expect(k, `README.md line ${c.line}: \`${c.text}\` has no --out FILE`).toBeGreaterThanOrEqual(0);
+        const out = join(dir, basename(c.args[k + 1]!));
+        const r = await deploysim(fastArgs(c.args.map((a, j) => (j === k + 1 ? out : a))));
+        expect(r.status, `README.md line ${c.line}: \`${c.text}\` failed\n${describeRun(r)}`).toBe(0);
+        expectNoStackTrace(r);
+        expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<title>deploysim report: /);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return;
+    }
     const r = await deploysim(fastArgs(c.args));
     expect(r.status, `README.md line ${c.line}: \`${c.text}\` failed\n${describeRun(r)}`).toBe(0);
     expectNoStackTrace(r);
@@ -215,6 +232,7 @@ describe('README command extraction', () => {
     expect(fastArgs(['run', 'single-replica'])).toEqual(['run', 'single-replica', '--replications', '2', '--horizon', '10d']);
     expect(fastArgs(['compare', '--horizon', '2y'])).toEqual(['compare', '--horizon', '2y', '--replications', '2']);
     expect(fastArgs(['run', 'x', '--replications=5', '--horizon', '1d'])).toEqual(['run', 'x', '--replications=5', '--horizon', '1d']);
+    expect(fastArgs(['report', 'single-replica', '--out', 'r.html'])).toEqual(['report', 'single-replica', '--out', 'r.html', '--replications', '2', '--horizon', '10d']);
     expect(fastArgs(['patterns'])).toEqual(['patterns']);
     expect(fastArgs(['validate', 'run'])).toEqual(['validate', 'run']);
   });

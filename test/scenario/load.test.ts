@@ -135,7 +135,7 @@ describe('error reports', () => {
     expect(r.messages).toEqual([
       'scenarios/x.yaml:2:9 warmup: expected a duration such as 90s, 5m, 2h or 30d, got "5q"',
       'scenarios/x.yaml:5:15 workloads[0].replicas: expected an integer between 0 and 1000, got -2',
-      'scenarios/x.yaml:6:5 workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures, got "colour"',
+      'scenarios/x.yaml:6:5 workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, registry, artifacts, failures, got "colour"',
     ]);
     expect(r.errors.map((e) => e.path)).toEqual(['warmup', 'workloads[0].replicas', 'workloads[0].colour']);
   });
@@ -151,7 +151,7 @@ describe('error reports', () => {
 
   it('an unknown key close to a known one gets a hint', () => {
     expect(load('workloads:\n  - name: mi\n    replica: 3\n').messages).toEqual([
-      's.yaml:3:5 workloads[0].replica: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures (did you mean replicas?), got "replica"',
+      's.yaml:3:5 workloads[0].replica: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, registry, artifacts, failures (did you mean replicas?), got "replica"',
     ]);
   });
 
@@ -299,7 +299,7 @@ describe('--set overrides', () => {
 
   it('an unknown field is an error', () => {
     expect(load(MINIMAL, 's.yaml', ['workloads[0].colour=blue']).messages).toEqual([
-      '--set workloads[0].colour=blue workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, artifacts, failures, got "colour"',
+      '--set workloads[0].colour=blue workloads[0].colour: expected one of the fields name, replicas, image, servesTraffic, role, resources, startup, probes, terminationGracePeriod, scheduling, autoscaling, podDisruptionBudget, strategy, serving, traffic, coordination, registry, artifacts, failures, got "colour"',
     ]);
     expect(load(MINIMAL, 's.yaml', ['horizn=1d']).messages).toEqual([
       '--set horizn=1d horizn: expected one of the fields name, description, horizon, warmup, seed, replications, limits, kubernetes, cluster, workloads, traffic, loadBalancer, coordination, faults, cost, sweep (did you mean horizon?), got "horizn"',
@@ -407,6 +407,21 @@ describe('cross-field checks', () => {
     expect(load('workloads:\n  - name: mi\nfaults:\n  - {type: pod-crash, at: 2h, workload: db}\n').messages).toEqual([
       's.yaml:4:41 faults[0].workload: expected a workload name (mi), got "db"',
     ]);
+  });
+
+  it('an operator-state fault naming an artifact that is not a message processor or inbound endpoint (docs/model.md §10.5)', () => {
+    const w = 'workloads:\n  - name: mi\n    artifacts:\n      - {kind: message-processor, name: mp}\n      - {kind: inbound-endpoint, name: ie, protocol: kafka}\n      - {kind: scheduled-task, name: t, interval: 1m}\n';
+    expect(load(`${w}faults:\n  - {type: operator-state, at: 1h, artifact: nope, state: inactive}\n`).messages).toEqual([
+      's.yaml:8:46 faults[0].artifact: expected a message processor or inbound endpoint of the scenario (mp, ie), got "nope"',
+    ]);
+    expect(load(`${w}faults:\n  - {type: operator-state, at: 1h, artifact: t, state: inactive}\n`).messages).toEqual([
+      's.yaml:8:46 faults[0].artifact: expected a message processor or inbound endpoint of the scenario (mp, ie), got "t"',
+    ]);
+    expect(load(`${w}faults:\n  - {type: operator-state, at: 1h, artifact: ie, state: paused}\n`).errors.map((e) => e.path)).toEqual(['faults[0].state']);
+    expect(load(`${w}    registry: nfs\n`).errors.map((e) => e.path)).toEqual(['workloads[0].registry']);
+    const ok = load(`${w}faults:\n  - {type: operator-state, at: 1h, artifact: ie, state: inactive}\n  - {type: operator-state, at: 2h, artifact: mp, state: active}\n`);
+    expect(ok.messages).toEqual([]);
+    expect(ok.scenario!.workloads[0]!.registry).toBe('local');
   });
 
   it('a fault after the horizon', () => {
@@ -616,7 +631,7 @@ describe('faults', () => {
 
   it('an unknown type, a missing type and a field of another type are errors', () => {
     expect(load('workloads: [{name: mi}]\nfaults: [{type: explode, at: 1h}]\n').messages).toEqual([
-      's.yaml:2:17 faults[0].type: expected one of node-crash, node-partition, zone-outage, clock-skew, node-drain, pod-crash, pod-hang, jvm-pause, backend-failure, coordination-db-outage, coordination-db-slowness, scale, rolling-update, got "explode"',
+      's.yaml:2:17 faults[0].type: expected one of node-crash, node-partition, zone-outage, clock-skew, node-drain, pod-crash, pod-hang, jvm-pause, backend-failure, operator-state, coordination-db-outage, coordination-db-slowness, scale, rolling-update, got "explode"',
     ]);
     expect(load('workloads: [{name: mi}]\nfaults: [{at: 1h}]\n').errors.map((e) => e.path)).toEqual(['faults[0].type']);
     expect(load('workloads: [{name: mi}]\nfaults: [{type: scale, at: 1h, workload: mi, replicas: 2, node: worker-1}]\n').errors.map((e) => e.path)).toEqual(['faults[0].node']);

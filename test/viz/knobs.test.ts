@@ -76,7 +76,7 @@ describe('scenario knobs', () => {
       ['horizon', 'horizon'],
       ['replications', 'replications'],
     ]);
-    expect(knobById('miVersion')!.choices).toEqual(['4.3', '4.4', '4.5']);
+    expect(knobById('miVersion')!.choices).toEqual(['4.3', '4.4', '4.5', '4.6']);
     expect(knobById('lbType')!.choices).toEqual(['ingress', 'cloud']);
     expect(knobById('lbPolicy')!.choices).toEqual(['round-robin', 'least-connections', 'random', 'power-of-two', 'ewma']);
     expect(knobById('coordination')!.choices).toEqual(['true', 'false']);
@@ -107,7 +107,7 @@ describe('scenario knobs', () => {
     expect(single.podHangMtbf).toEqual({ value: null, default: 'none' });
     expect(single.serverStart).toEqual({ value: null, default: '{dist: lognormal, median: 5s, p95: 9s}' });
     expect(single.artifacts).toEqual({ value: '2', default: '1' });
-    expect(single.miVersion).toEqual({ value: null, default: '4.4' });
+    expect(single.miVersion).toEqual({ value: null, default: '4.6' });
     expect(single.heartbeatInterval).toEqual({ value: null, default: '5s' });
     expect(single.heartbeatMaxRetry).toEqual({ value: null, default: '3' });
     expect(single.resolvingPeriod).toEqual({ value: null, default: '2s' });

@@ -56,6 +56,14 @@ export interface Drain {
   held?: number;
 }
 
+/**
+ * The state an operator wants a consuming artifact in (docs/model.md §10.5). A flow is reported
+ * before any change of the model's state, so when a flow arrives this is still the state it had.
+ */
+export interface OperatorIntent {
+  active: boolean;
+}
+
 export class Store {
   backlog = 0;
   lastS = 0;

@@ -2,7 +2,7 @@ import { makeDistribution } from '../../engine/distributions.js';
 import { NO_EVENT, type EventHandle } from '../../engine/simulation.js';
 import type { InboundEndpointConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
-import { Store } from './flow.js';
+import { Store, type OperatorIntent } from './flow.js';
 import { timeTolerance } from '../kube/probes.js';
 import type { Rng } from '../../engine/random.js';
 import type { Artifact, Runner, RunnerTransition } from './types.js';
@@ -36,6 +36,10 @@ import type { Artifact, Runner, RunnerTransition } from './types.js';
  * broker's detection time (`brokerDetection`) counts as a death to the broker then: Kafka gives its
  * partitions to the others, RabbitMQ delivers its unacknowledged message again (processed twice:
  * the resumed JVM finishes it too).
+ *
+ * An operator's deactivation (docs/model.md §10.5) stops a consumer as a clean leave (its
+ * connection closed: Kafka gives its partitions to the others, a topic subscription ends); an
+ * activation makes it join again.
  */
 
 interface Consumer {
@@ -50,6 +54,8 @@ interface Consumer {
   /** When the broker takes a paused consumer for dead (its detection clock runs from the pause). */
   expiry: EventHandle;
   expiresAtS: number;
+  /** Its server runs it inactive, as an operator set it (docs/model.md §10.5): not connected. */
+  operatorOff: boolean;
 }
 
 export class InboundModel {
@@ -68,6 +74,12 @@ export class InboundModel {
   private held = 0;
   /** Messages delivered again after a consumer died holding them (RabbitMQ). */
   redeliveries = 0;
+  /** The state the operator wants (docs/model.md §10.5). */
+  readonly operator: OperatorIntent = { active: true };
+
+  get intendedActive(): boolean {
+    return this.operator.active;
+  }
   private rngCache: Rng | null = null;
 
   constructor(
@@ -101,8 +113,26 @@ export class InboundModel {
   /** Consumers getting messages at t (every change of it is an event, so flows never straddle one). */
   private activeAt(t: number): number {
     let n = 0;
-    for (const k of this.consumers) if (!k.paused && k.blockedUntilS <= t + timeTolerance(t)) n++;
+    for (const k of this.consumers) if (!k.paused && !k.operatorOff && k.blockedUntilS <= t + timeTolerance(t)) n++;
     return n;
+  }
+
+  /** Consumers connected to the source (a frozen one still is; one an operator deactivated is not). */
+  private get subscribed(): number {
+    let n = 0;
+    for (const k of this.consumers) if (!k.operatorOff) n++;
+    return n;
+  }
+
+  /** Some server runs it in another state than the operator's. */
+  get againstOperator(): boolean {
+    for (const k of this.consumers) if (k.operatorOff === this.intendedActive) return true;
+    return false;
+  }
+
+  /** Servers run it and every one of them runs it inactive as an operator set it. */
+  get allOperatorOff(): boolean {
+    return this.consumers.length > 0 && this.subscribed === 0;
   }
 
   /** Kafka: the share of the partitions whose members cannot consume (paused or dead), while others can. */
@@ -111,21 +141,24 @@ export class InboundModel {
     let stuck = this.ghosts.length;
     let members = this.ghosts.length;
     for (const k of this.consumers) {
-      if (k.expired) continue;
+      if (k.expired || k.operatorOff) continue;
       members++;
       if (k.paused) stuck++;
     }
     return members > 0 ? stuck / members : 0;
   }
 
-  /** A server started, resumed, paused or stopped consuming. */
-  runnerChanged(runner: Runner, how: RunnerTransition): void {
+  /**
+   * A server started, resumed, paused or stopped consuming. A server that starts it runs it active
+   * or not as `operatorActive` says (its registry, docs/model.md §10.5).
+   */
+  runnerChanged(runner: Runner, how: RunnerTransition, operatorActive = true): void {
     this.flush();
-    this.apply(runner, how);
+    this.apply(runner, how, operatorActive);
     this.store.announce(this.activeCount);
   }
 
-  private apply(runner: Runner, how: RunnerTransition): void {
+  private apply(runner: Runner, how: RunnerTransition, operatorActive: boolean): void {
     const now = this.c.sim.nowS;
     const i = this.consumers.findIndex((k) => k.runner.pod === runner.pod);
     const k = i < 0 ? null : this.consumers[i]!;
@@ -133,7 +166,8 @@ export class InboundModel {
       if (k === null) return;
       k.paused = true;
       k.expiresAtS = now + this.detectionS;
-      if (this.detectionS > 0) k.expiry = this.c.sim.scheduleAt(k.expiresAtS, onExpired, { model: this, k });
+      // (A consumer the operator deactivated is not connected: nothing for the broker to notice.)
+      if (this.detectionS > 0 && !k.operatorOff) k.expiry = this.c.sim.scheduleAt(k.expiresAtS, onExpired, { model: this, k });
       return;
     }
     if (how === 'resumed' && k !== null && k.paused) {
@@ -149,9 +183,9 @@ export class InboundModel {
       return;
     }
     if (how === 'started' || how === 'resumed') {
-      const fresh: Consumer = { runner, blockedUntilS: -Infinity, timer: NO_EVENT, paused: false, expired: false, expiry: NO_EVENT, expiresAtS: Infinity };
+      const fresh: Consumer = { runner, blockedUntilS: -Infinity, timer: NO_EVENT, paused: false, expired: false, expiry: NO_EVENT, expiresAtS: Infinity, operatorOff: !operatorActive };
       this.consumers.push(fresh);
-      this.join(now);
+      if (operatorActive) this.join(now);
       return;
     }
     if (k === null) return;
@@ -159,8 +193,8 @@ export class InboundModel {
     this.c.sim.cancel(k.expiry);
     this.consumers.splice(i, 1);
     // The last subscriber of a topic gone: what waited for it (a frozen or slow one) is lost.
-    if (this.topicLike && this.consumers.length === 0) this.store.discard();
-    if (how === 'stopped' || this.detectionS <= 0 || k.expired || k.blockedUntilS > now) {
+    if (this.topicLike && this.subscribed === 0) this.store.discard();
+    if (how === 'stopped' || this.detectionS <= 0 || k.expired || k.blockedUntilS > now || k.operatorOff) {
       // Left the group (or was already out of it): the others take its share at once.
       this.rebalanced();
       return;
@@ -228,6 +262,37 @@ export class InboundModel {
     this.held = 0;
   }
 
+  /**
+   * The operator sets the endpoint's state (Management API or ICP): every server running it now
+   * (frozen ones when they resume) applies it at once. A deactivated consumer leaves cleanly; an
+   * activated one joins again.
+   */
+  operatorSet(active: boolean): void {
+    this.flush();
+    const now = this.c.sim.nowS;
+    this.operator.active = active;
+    let changed = false;
+    for (const k of this.consumers) {
+      if (k.operatorOff === !active) continue;
+      changed = true;
+      k.operatorOff = !active;
+      if (!active) {
+        this.c.sim.cancel(k.expiry);
+        k.expiry = NO_EVENT;
+        k.expired = false;
+      } else k.blockedUntilS = -Infinity;
+    }
+    if (changed) {
+      if (active) this.join(now);
+      else {
+        this.rebalanced();
+        // The last subscriber of a topic gone: what waited for it is lost.
+        if (this.topicLike && this.subscribed === 0) this.store.discard();
+      }
+    }
+    this.store.announce(this.activeCount);
+  }
+
   announceActive(): void {
     this.store.announce(this.activeCount);
   }
@@ -255,7 +320,7 @@ export class InboundModel {
       delivers: true,
       extraCopies: this.broadcast ? Math.max(0, active - 1) : 0,
       // A topic nobody subscribes to (a frozen subscriber still is subscribed).
-      lost: this.topicLike && this.consumers.length === 0,
+      lost: this.topicLike && this.subscribed === 0,
       active,
       pollS: polling ? cfg.interval : 0,
       feedShare: 1 - share,

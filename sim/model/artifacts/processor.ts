@@ -4,7 +4,7 @@ import { NO_EVENT, type EventHandle } from '../../engine/simulation.js';
 import type { MessageProcessorConfig } from '../../scenario/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import type { Artifact, Runner, RunnerTransition } from './types.js';
-import { Store } from './flow.js';
+import { Store, type OperatorIntent } from './flow.js';
 
 /**
  * A message processor on a durable message store (docs/model.md §10.3), as a flow: messages
@@ -17,6 +17,8 @@ import { Store } from './flow.js';
  * A deactivated processor stays so until an operator re-activates it (`reactivateAfter`) or its
  * server changes (a restart, a takeover: the new one starts active); a JVM pause only suspends a
  * consumer, which resumes as it was (deactivated or not, its retries and timers running on).
+ * An operator's deactivation (docs/model.md §10.5) stops a consumer until the operator activates it
+ * again; an activation also ends a deactivation by the backend (the Management API restarts it).
  *
  * The store is a flow (flow.ts): integrated between state changes, no per-message events.
  */
@@ -26,6 +28,8 @@ interface Consumer {
   deactivated: boolean;
   /** Its JVM is frozen: it consumes nothing until it resumes. */
   paused: boolean;
+  /** Its server runs it inactive, as an operator set it (docs/model.md §10.5). */
+  operatorOff: boolean;
   timer: EventHandle;
 }
 
@@ -40,6 +44,12 @@ export class ProcessorModel {
   private readonly rng: Rng;
   /** Deactivations so far (the metrics read it). */
   deactivations = 0;
+  /** The state the operator wants (docs/model.md §10.5). */
+  readonly operator: OperatorIntent = { active: true };
+
+  get intendedActive(): boolean {
+    return this.operator.active;
+  }
 
   constructor(
     private readonly c: Cluster,
@@ -59,8 +69,19 @@ export class ProcessorModel {
 
   get activeCount(): number {
     let n = 0;
-    for (const k of this.consumers) if (!k.deactivated && !k.paused) n++;
+    for (const k of this.consumers) if (!k.deactivated && !k.paused && !k.operatorOff) n++;
     return n;
+  }
+
+  /** Some server runs it in another state than the operator's. */
+  get againstOperator(): boolean {
+    for (const k of this.consumers) if (k.operatorOff === this.intendedActive) return true;
+    return false;
+  }
+
+  /** Servers run it and every one of them runs it inactive as an operator set it. */
+  get allOperatorOff(): boolean {
+    return this.consumers.length > 0 && this.consumers.every((k) => k.operatorOff);
   }
 
   /** Every server running the processor has it deactivated (its backend failed): none consumes, though some could. */
@@ -72,8 +93,11 @@ export class ProcessorModel {
     return this.store.backlog;
   }
 
-  /** A server started, resumed, paused or stopped running the processor. */
-  runnerChanged(runner: Runner, how: RunnerTransition): void {
+  /**
+   * A server started, resumed, paused or stopped running the processor. A server that starts it
+   * runs it active or not as `operatorActive` says (its registry, docs/model.md §10.5).
+   */
+  runnerChanged(runner: Runner, how: RunnerTransition, operatorActive = true): void {
     this.flush();
     const i = this.consumers.findIndex((k) => k.runner.pod === runner.pod);
     const k = i < 0 ? null : this.consumers[i]!;
@@ -82,9 +106,9 @@ export class ProcessorModel {
       k.paused = false;
       k.runner = runner;
     } else if (how === 'started' || how === 'resumed') {
-      const fresh: Consumer = { runner, deactivated: false, paused: false, timer: NO_EVENT };
+      const fresh: Consumer = { runner, deactivated: false, paused: false, operatorOff: !operatorActive, timer: NO_EVENT };
       this.consumers.push(fresh);
-      if (!this.backendUp) this.armDeactivation(fresh);
+      if (!this.backendUp && operatorActive) this.armDeactivation(fresh);
     } else if ((how === 'stopped' || how === 'died') && k !== null) {
       this.c.sim.cancel(k.timer);
       this.consumers.splice(i, 1);
@@ -102,7 +126,7 @@ export class ProcessorModel {
       this.backendUpAtS = until;
       this.c.sim.scheduleAt(until, onBackendBack, this);
     }
-    if (wasUp) for (const k of this.consumers) if (!k.deactivated) this.armDeactivation(k);
+    if (wasUp) for (const k of this.consumers) if (!k.deactivated && !k.operatorOff) this.armDeactivation(k);
   }
 
   private backendUpAtS = -Infinity;
@@ -164,7 +188,36 @@ export class ProcessorModel {
     this.store.announce(this.activeCount);
     const ch = this.c.out.processorState;
     if (ch.active) ch.emit(this);
-    if (!this.backendUp) this.armDeactivation(k);
+    if (!this.backendUp && !k.operatorOff) this.armDeactivation(k);
+  }
+
+  /**
+   * The operator sets the processor's state (Management API or ICP): every server running it now
+   * (frozen ones when they resume) applies it at once. An activation also ends a deactivation by
+   * the backend.
+   */
+  operatorSet(active: boolean): void {
+    this.flush();
+    this.operator.active = active;
+    for (const k of this.consumers) {
+      if (k.operatorOff === !active) continue;
+      k.operatorOff = !active;
+      if (!active) {
+        // Stopped: a delivery it was failing ends (a re-activation timer of a deactivated one runs on).
+        if (!k.deactivated) {
+          this.c.sim.cancel(k.timer);
+          k.timer = NO_EVENT;
+        }
+      } else {
+        this.c.sim.cancel(k.timer);
+        k.timer = NO_EVENT;
+        k.deactivated = false;
+        if (!this.backendUp) this.armDeactivation(k);
+      }
+    }
+    this.store.announce(this.activeCount);
+    const ch = this.c.out.processorState;
+    if (ch.active) ch.emit(this);
   }
 
   /** Integrates the store up to now and announces the flow. */
@@ -180,7 +233,14 @@ export class ProcessorModel {
       rate = 1 / ((cfg.maxDeliveryAttempts - 1) * cfg.retryInterval + cfg.maxDeliveryAttempts * this.forwardTime.mean);
       delivers = false;
     }
-    this.store.advance({ capacity: active > 0 ? active * rate : 0, delivers, extraCopies: 0, lost: false, active, pollS: cfg.interval });
+    this.store.advance({
+      capacity: active > 0 ? active * rate : 0,
+      delivers,
+      extraCopies: 0,
+      lost: false,
+      active,
+      pollS: cfg.interval,
+    });
   }
 }
 

@@ -3,6 +3,8 @@ import type { Cluster } from '../kube/cluster.js';
 import type { Pod } from '../kube/types.js';
 import { CoordinationDatabase } from '../coordination/database.js';
 import { CoordinationGroup, type Member, type RunnerControl } from '../coordination/group.js';
+import { makeDistribution, type Distribution } from '../../engine/distributions.js';
+import type { Rng } from '../../engine/random.js';
 import { scheduleOf } from './schedule.js';
 import { ProcessorModel } from './processor.js';
 import { InboundModel } from './inbound.js';
@@ -21,6 +23,13 @@ export interface ArtifactHooks {
  * runs it; pinned artifacts run on the servers named; coordinated artifacts run where the
  * workload's coordination cluster assigns them. A frozen JVM (pause, hang) suspends its runners
  * and resumes them, trigger phases intact, if it comes back.
+ *
+ * Operator state (docs/model.md §10.5): an operator deactivates or activates a message processor or
+ * inbound endpoint; the servers running it (frozen ones included) apply it at once and keep it in
+ * their registry. A server that starts running it later (a restarted container, a new pod, a
+ * takeover) reads its registry: a shared one holds the operator's state; a local one (each
+ * container's own files) holds only what that container applied itself, else the artifact runs as
+ * deployed, active.
  */
 export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   readonly artifacts: Artifact[] = [];
@@ -68,6 +77,49 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   start(): void {
     this.database.start();
     for (const f of this.flows) if (f instanceof ProcessorModel) f.start();
+    for (const a of this.artifacts) {
+      const cfg = a.config;
+      if ((cfg.kind === 'message-processor' || cfg.kind === 'inbound-endpoint') && cfg.maintenance) {
+        const m: Maintenance = {
+          rt: this,
+          artifact: a,
+          timeBetween: makeDistribution(cfg.maintenance.timeBetween),
+          duration: makeDistribution(cfg.maintenance.duration),
+          rng: this.c.streams.stream(`artifact/${a.name}/maintenance`),
+        };
+        this.c.sim.schedule(m.timeBetween.sample(m.rng), onMaintenance, m);
+      }
+    }
+  }
+
+  /**
+   * The operator sets an artifact's state (Management API or ICP): every server running it now
+   * applies it and keeps it in its registry. False when it is not a message processor or inbound
+   * endpoint.
+   */
+  setOperatorState(name: string, active: boolean): boolean {
+    const a = this.artifacts.find((x) => x.name === name);
+    const flow = a === undefined ? null : this.flows[a.index]!;
+    if (a === undefined || flow === null) return false;
+    for (const st of this.pods.values()) {
+      if (st.active.has(a.index) || (st.frozen !== null && st.frozen.some((r) => r.artifact === a))) st.registry.set(a.index, active);
+    }
+    flow.operatorSet(active);
+    const ch = this.c.out.artifactOperator;
+    if (ch.active) ch.emit({ artifact: a, active });
+    return true;
+  }
+
+  /** The state a server starting the artifact runs it in: the operator's with a shared registry; else what its own container applied, or as deployed (active). */
+  private startsActive(st: PodArtifacts, a: Artifact): boolean {
+    const flow = this.flows[a.index];
+    if (!flow) return true;
+    if (st.pod.workload.config.registry === 'shared') return flow.intendedActive;
+    return st.registry.get(a.index) ?? true;
+  }
+
+  get cluster(): Cluster {
+    return this.c;
   }
 
   /** Brings the flows of message processors and inbound endpoints up to now (the metrics integrate them). */
@@ -99,7 +151,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
   }
 
   private containerStarted(pod: Pod): void {
-    const st: PodArtifacts = { pod, containerStartS: pod.containerStartS, registered: new Map(), active: new Map(), frozen: null, blocked: false };
+    const st: PodArtifacts = { pod, containerStartS: pod.containerStartS, registered: new Map(), active: new Map(), frozen: null, blocked: false, registry: new Map() };
     this.pods.set(pod, st);
     const w = pod.workload;
     const group = this.groups[w.index];
@@ -171,7 +223,7 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     const runner: Runner = { artifact, pod: st.pod, anchorS, sinceS: now, coordinated };
     st.active.set(artifact.index, runner);
     artifact.runners.push(runner);
-    this.flows[artifact.index]?.runnerChanged(runner, resumed ? 'resumed' : 'started');
+    this.flows[artifact.index]?.runnerChanged(runner, resumed ? 'resumed' : 'started', this.startsActive(st, artifact));
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: true });
   }
@@ -189,6 +241,29 @@ export class ArtifactRuntime implements ArtifactHooks, RunnerControl {
     const ch = this.c.out.artifactRunner;
     if (ch.active) ch.emit({ runner, started: false });
   }
+}
+
+/** Stochastic operator maintenance of one artifact: deactivated after timeBetween, activated again after duration. */
+interface Maintenance {
+  rt: ArtifactRuntime;
+  artifact: Artifact;
+  timeBetween: Distribution;
+  duration: Distribution;
+  rng: Rng;
+}
+
+function onMaintenance(m: Maintenance): void {
+  const c = m.rt.cluster;
+  m.rt.setOperatorState(m.artifact.name, false);
+  if (c.out.fault.active) c.out.fault.emit({ type: 'operator-state', target: `${m.artifact.name}: inactive (maintenance)` });
+  c.sim.schedule(m.duration.sample(m.rng), onMaintenanceEnd, m);
+}
+
+function onMaintenanceEnd(m: Maintenance): void {
+  const c = m.rt.cluster;
+  m.rt.setOperatorState(m.artifact.name, true);
+  if (c.out.fault.active) c.out.fault.emit({ type: 'operator-state', target: `${m.artifact.name}: active (maintenance over)` });
+  c.sim.schedule(m.timeBetween.sample(m.rng), onMaintenance, m);
 }
 
 /** Inbound endpoints without coordination run as local threads, outside MI's task service (docs/model.md §10.4). */

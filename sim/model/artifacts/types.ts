@@ -56,4 +56,9 @@ export interface PodArtifacts {
   frozen: Runner[] | null;
   /** MI 4.4 duplicate-node check failed at start: the task service is down in this container. */
   blocked: boolean;
+  /**
+   * The container's local registry: artifact index -> the state (active?) an operator set while it
+   * ran the artifact here (docs/model.md §10.5). It lives in the container's files: a restart loses it.
+   */
+  readonly registry: Map<number, boolean>;
 }

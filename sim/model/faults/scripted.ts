@@ -95,6 +95,12 @@ function fire({ c, fault }: { c: Cluster; fault: FaultConfig }): void {
       }
       break;
     }
+    case 'operator-state': {
+      // docs/model.md §10.5: the servers running it apply it now; the registry decides for later ones.
+      const applied = c.artifacts?.setOperatorState(fault.artifact, fault.state === 'active') ?? false;
+      target = applied ? `${fault.artifact}: ${fault.state}` : `${fault.artifact} (not applied: not a message processor or inbound endpoint of the scenario)`;
+      break;
+    }
     case 'coordination-db-outage':
     case 'coordination-db-slowness': {
       const db = c.artifacts?.database;

@@ -63,6 +63,7 @@ const CHANNEL_NAMES = {
   artifactActive: 'artifact.active',
   artifactRedelivery: 'artifact.redelivery',
   processorState: 'processor.state',
+  artifactOperator: 'artifact.operator',
 } as const;
 
 /** The name of every model event (what a trace or a fingerprint subscribes to). */
@@ -90,6 +91,7 @@ function channelsOf(bus: EventBus<ModelEvents>): ModelChannels {
     artifactActive: bus.channel(n.artifactActive),
     artifactRedelivery: bus.channel(n.artifactRedelivery),
     processorState: bus.channel(n.processorState),
+    artifactOperator: bus.channel(n.artifactOperator),
   };
 }
 

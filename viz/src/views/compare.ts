@@ -21,6 +21,81 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+export interface CompareChartsOptions {
+  /** The name shown for each result, in order (unique: two results may share a scenario name). */
+  names: readonly string[];
+  /** The position of the result the others' `pairedDifferences` are from. */
+  baseline: number;
+  /** The width the charts may take, in CSS pixels. */
+  available: number;
+}
+
+/** The compare view's charts and table for a list of results, drawn by the live page and the report alike. */
+export interface CompareCharts {
+  /** A swatch and name per scenario, with its replications. */
+  legend: HTMLElement[];
+  /** A dot plot per headline metric: each scenario a dot with its 95% CI, the best marked. */
+  panels: HTMLElement[];
+  /** Cost against availability with the Pareto frontier (or a note when no result has both). */
+  scatter: HTMLElement;
+  /** What the differences are. */
+  differencesNote: string;
+  /** A dot plot per headline metric of each other scenario's paired difference from the baseline. */
+  differences: HTMLElement[];
+  /** The panels' numbers as a table. */
+  table: HTMLTableElement;
+}
+
+/**
+ * Draws the compare charts of `results` (as `deploysim compare --json` gives them: every result
+ * but the baseline's carries its paired differences from the baseline). Pure DOM building: the
+ * caller puts the parts where it wants them.
+ */
+export function compareCharts(results: readonly RunResult[], o: CompareChartsOptions): CompareCharts {
+  const { names, baseline: k } = o;
+  const panelWidth = Math.max(320, Math.min(560, o.available / 2 - 24));
+  const legend = results.map((r, i) => {
+    const item = el('span', { class: 'legend-item' });
+    const swatch = el('span', { class: 'swatch' });
+    swatch.style.background = seriesColour(i);
+    item.append(swatch, document.createTextNode(`${names[i]} (${r.replications} replications)`));
+    return item;
+  });
+
+  const specs = headlineSpecs(results);
+  const panels = panelsOf(results, specs).map((panel) => {
+    const dots: Dot[] = panel.points.map((p) => ({ ...p, label: names[p.index]!, metric: panel.spec.path, rawValue: summaryAt(results[p.index]!, panel.spec.path)!.mean! }));
+    return figure(panel.spec.label, dotPlot(dots, { title: panel.spec.label, unit: panel.spec.unit, width: panelWidth }));
+  });
+
+  const cost = costAgainstAvailability(results).map((p) => ({ ...p, scenario: names[p.index]! }));
+  const scatter = cost.length > 0 ? figure('cost-availability', costScatter(cost, Math.min(900, Math.max(360, o.available - 16)))) : el('p', {}, 'No cost or availability yet.');
+
+  // Paired differences from the baseline, replication by replication (common random numbers).
+  const differences: HTMLElement[] = [];
+  for (const spec of specs) {
+    const dots: Dot[] = [];
+    results.forEach((r, i) => {
+      if (i === k) return;
+      const s = summaryAt({ ...r, metrics: r.pairedDifferences?.metrics ?? {} } as RunResult, spec.path);
+      if (s === undefined || s.mean === null) return;
+      const f = factor(spec, r);
+      dots.push({ scenario: r.scenario, label: names[i]!, index: i, mean: s.mean * f, lo: s.ci95 ? s.ci95[0] * f : null, hi: s.ci95 ? s.ci95[1] * f : null, metric: `pairedDifferences.${spec.path}`, rawValue: s.mean });
+    });
+    if (dots.length > 0) differences.push(figure(`difference-${spec.label}`, dotPlot(dots, { title: `${spec.label}: difference to ${names[k]}`, unit: spec.unit, width: panelWidth, zero: true })));
+  }
+  const differencesNote = `Each scenario minus ${names[k]}, replication by replication on the same random numbers: an interval that excludes 0 is a real difference.`;
+
+  return { legend, panels, scatter, differencesNote, differences, table: table(results, specs, names) };
+}
+
+/** A chart in a figure, with its SVG and PNG buttons. */
+function figure(name: string, svg: SVGSVGElement): HTMLElement {
+  const f = el('figure', { class: 'chart-figure' });
+  f.append(svg, exportButtons(() => svg, name.replace(/[^a-z0-9]+/gi, '-')));
+  return f;
+}
+
 /**
  * The landing view: the headline metrics as dot plots with 95% CIs (one panel per metric), cost
  * against availability with the Pareto frontier, the paired differences to a chosen baseline, and
@@ -66,67 +141,28 @@ export function mountCompareView(root: HTMLElement): { update(u: CompareUpdate):
     exportCsv(header, rows, 'deploysim-compare');
   });
 
-  let panelWidth = 560;
-  const width = () => panelWidth;
-
   function draw(u: CompareUpdate): void {
     // Read the layout once per draw (reading it between insertions would force a layout each time).
     const available = root.clientWidth || 1100;
-    panelWidth = Math.max(320, Math.min(560, available / 2 - 24));
     const results = u.results;
     // Scenarios are told apart by position (two may share a name); names shown are numbered then.
     const names = displayNames(results);
     if (baseline === null || baseline >= results.length) baseline = 0;
+    const k = baseline;
     baselineSelect.replaceChildren(...results.map((_, i) => {
       const o = el('option', { value: String(i) }, names[i]);
-      o.selected = i === baseline;
+      o.selected = i === k;
       return o;
     }));
-    legend.replaceChildren(...results.map((r, i) => {
-      const item = el('span', { class: 'legend-item' });
-      const swatch = el('span', { class: 'swatch' });
-      swatch.style.background = seriesColour(i);
-      item.append(swatch, document.createTextNode(`${names[i]} (${r.replications} replications)`));
-      return item;
-    }));
-
-    const specs = headlineSpecs(results);
-    panels.replaceChildren();
-    for (const panel of panelsOf(results, specs)) {
-      const dots: Dot[] = panel.points.map((p) => ({ ...p, label: names[p.index]!, metric: panel.spec.path, rawValue: summaryAt(results[p.index]!, panel.spec.path)!.mean! }));
-      panels.append(figure(panel.spec.label, () => dotPlot(dots, { title: panel.spec.label, unit: panel.spec.unit, width: width() })));
-    }
-
-    const cost = costAgainstAvailability(results).map((p) => ({ ...p, scenario: names[p.index]! }));
-    scatterBox.replaceChildren(cost.length > 0 ? figure('cost-availability', () => costScatter(cost, Math.min(900, Math.max(360, available - 16)))) : el('p', {}, 'No cost or availability yet.'));
-
-    // Paired differences to the chosen baseline, replication by replication (common random numbers).
-    const k = baseline;
-    const order = [k, ...results.map((_, i) => i).filter((i) => i !== k)];
-    // The results already hold the differences to the first; another baseline is paired here.
-    const paired = k === 0 ? results : withPairedDifferences(order.map((i) => ({ aggregate: u.aggregates[i]!, result: results[i]! })));
-    diffsNote.textContent = `Each scenario minus ${names[k]}, replication by replication on the same random numbers: an interval that excludes 0 is a real difference.`;
-    diffs.replaceChildren();
-    for (const spec of specs) {
-      const dots: Dot[] = [];
-      paired.slice(1).forEach((r, j) => {
-        const i = order[j + 1]!;
-        const s = summaryAt({ ...r, metrics: r.pairedDifferences?.metrics ?? {} } as RunResult, spec.path);
-        if (s === undefined || s.mean === null) return;
-        const f = factor(spec, r);
-        dots.push({ scenario: r.scenario, label: names[i]!, index: i, mean: s.mean * f, lo: s.ci95 ? s.ci95[0] * f : null, hi: s.ci95 ? s.ci95[1] * f : null, metric: `pairedDifferences.${spec.path}`, rawValue: s.mean });
-      });
-      if (dots.length > 0) diffs.append(figure(`difference-${spec.label}`, () => dotPlot(dots, { title: `${spec.label}: difference to ${names[k]}`, unit: spec.unit, width: width(), zero: true })));
-    }
-
-    tableBox.replaceChildren(table(results, specs));
-  }
-
-  function figure(name: string, make: () => SVGSVGElement): HTMLElement {
-    const f = el('figure', { class: 'chart-figure' });
-    const svg = make();
-    f.append(svg, exportButtons(() => svg, name.replace(/[^a-z0-9]+/gi, '-')));
-    return f;
+    // The results hold the differences from the first; another baseline is paired here.
+    const paired = k === 0 ? results : withPairedDifferences(results.map((result, i) => ({ aggregate: u.aggregates[i]!, result })), k);
+    const charts = compareCharts(paired, { names, baseline: k, available });
+    legend.replaceChildren(...charts.legend);
+    panels.replaceChildren(...charts.panels);
+    scatterBox.replaceChildren(charts.scatter);
+    diffsNote.textContent = charts.differencesNote;
+    diffs.replaceChildren(...charts.differences);
+    tableBox.replaceChildren(charts.table);
   }
 
   return {
@@ -140,11 +176,11 @@ export function mountCompareView(root: HTMLElement): { update(u: CompareUpdate):
   };
 }
 
-function table(results: readonly RunResult[], specs: readonly PanelSpec[]): HTMLTableElement {
+function table(results: readonly RunResult[], specs: readonly PanelSpec[], names: readonly string[]): HTMLTableElement {
   const t = el('table', { class: 'numbers' });
   const caption = el('caption', {}, 'Mean and 95% confidence interval per scenario (per-year metrics scaled to a year of measured time)');
   const head = el('tr');
-  head.append(el('th', { scope: 'col' }, 'metric'), ...displayNames(results).map((name) => el('th', { scope: 'col' }, name)));
+  head.append(el('th', { scope: 'col' }, 'metric'), ...names.map((name) => el('th', { scope: 'col' }, name)));
   const body = el('tbody');
   for (const spec of specs) {
     const tr = el('tr');
