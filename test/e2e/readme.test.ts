@@ -107,12 +107,21 @@ export function readmeCommands(markdown: string): ReadmeCommand[] {
   return found;
 }
 
-/** `run`, `compare`, `sweep`, `advise` and `report` get a small number of replications and a short horizon unless the line sets them. */
+/**
+ * `run`, `compare`, `sweep`, `advise` and `report` get a small number of replications and a short
+ * horizon unless the line sets them, and with `--precision` at most 50 replications (the line shows
+ * the option works; its target is the README's to state, not this test's to reach).
+ */
 export function fastArgs(args: string[]): string[] {
   const command = args.find((a) => !a.startsWith('-'));
   if (command !== 'run' && command !== 'compare' && command !== 'sweep' && command !== 'advise' && command !== 'report') return args;
   const has = (option: string): boolean => args.some((a) => a === option || a.startsWith(`${option}=`));
-  return [...args, ...(has('--replications') ? [] : ['--replications', '2']), ...(has('--horizon') ? [] : ['--horizon', '10d'])];
+  return [
+    ...args,
+    ...(has('--replications') ? [] : ['--replications', '2']),
+    ...(has('--horizon') ? [] : ['--horizon', '10d']),
+    ...(has('--precision') && !has('--max-replications') ? ['--max-replications', '50'] : []),
+  ];
 }
 
 /** Starts `deploysim viz ...`, fetches the link it prints, then interrupts it (as Ctrl-C does). */
@@ -233,6 +242,7 @@ describe('README command extraction', () => {
     expect(fastArgs(['compare', '--horizon', '2y'])).toEqual(['compare', '--horizon', '2y', '--replications', '2']);
     expect(fastArgs(['run', 'x', '--replications=5', '--horizon', '1d'])).toEqual(['run', 'x', '--replications=5', '--horizon', '1d']);
     expect(fastArgs(['report', 'single-replica', '--out', 'r.html'])).toEqual(['report', 'single-replica', '--out', 'r.html', '--replications', '2', '--horizon', '10d']);
+    expect(fastArgs(['run', 'x', '--precision', '1%'])).toEqual(['run', 'x', '--precision', '1%', '--replications', '2', '--horizon', '10d', '--max-replications', '50']);
     expect(fastArgs(['patterns'])).toEqual(['patterns']);
     expect(fastArgs(['validate', 'run'])).toEqual(['validate', 'run']);
   });
