@@ -495,7 +495,10 @@ function buildProgram(io: Io, argv: readonly string[] = []): Command {
         ];
         if (written !== null) {
           if (run.recommendation !== null) written.commit(writtenScenario(run.recommendation, base.source.file, objectives));
-          else written.abandon();
+          else {
+            written.abandon();
+            io.err(`deploysim advise: no recommendation, so nothing was written to ${o.write}\n`);
+          }
         }
         emit(o.json ? `${JSON.stringify(adviceJson(run, objectives, bounds, Boolean(o.perYear)), null, 2)}\n` : formatAdvice(run, objectives, { written: run.recommendation !== null ? (o.write ?? null) : null, flags }, Boolean(o.perYear)), out);
         io.err(`deploysim advise: ${run.outcomes.length} candidates, ${run.confirmed} confirmed, ${((Date.now() - startedMs) / 1000).toFixed(1)} s\n`);

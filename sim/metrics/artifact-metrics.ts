@@ -341,6 +341,7 @@ export class ArtifactMetrics {
     // the container that lived then: a restarted one starts afresh; a rejoin does not stop its tasks).
     const removedAlive = new Map<string, { why: string; container: number }>();
     const joinedContainer = new Map<string, number>();
+    let leader: string | null = null;
     const frozeIn = new Map<string, { why: string; container: number }>();
     const podNamed = (name: string): Pod | undefined => {
       for (const w of c.workloads) for (const p of w.pods) if (p.name === name) return p;
@@ -354,7 +355,10 @@ export class ArtifactMetrics {
       const db = rt!.database;
       if (!db.reachable(pod.node, now)) return 'nodePartition';
       if (db.isDown(now) || db.isSlow(now) || fenced.has(pod.name)) return 'coordinationDb';
-      if (c.nodes.some((n) => n.clockOffsetS !== 0)) return 'clockSkew';
+      // Heartbeats are written and judged by the servers' own clocks: the removed one's, or the
+      // leader's that swept it.
+      const judge = leader === null ? undefined : podNamed(leader);
+      if ((pod.node.clockOffsetS ?? 0) !== 0 || (judge?.node?.clockOffsetS ?? 0) !== 0) return 'clockSkew';
       return 'other';
     };
     const duplicateCause = (runners: readonly Runner[]): string => {
@@ -391,6 +395,7 @@ export class ArtifactMetrics {
       }
     };
     bus.on('coordination', (e) => {
+      if (e.kind === 'elected') leader = e.node;
       if (e.kind === 'joined' || e.kind === 'rejoined') {
         const pod = podNamed(e.node);
         if (pod !== undefined) joinedContainer.set(e.node, pod.containerStartS);
