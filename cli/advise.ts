@@ -5,7 +5,7 @@ import { replicationQuantile } from '../sim/experiment/stats.js';
 import type { Scenario } from '../sim/scenario/index.js';
 import { parseDuration } from '../sim/scenario/units.js';
 import type { Kind } from './format.js';
-import { shortDuration, YEAR_S } from './headline.js';
+import { shortDuration, yearScale } from './headline.js';
 import { InputError } from './scenarios.js';
 
 /**
@@ -234,7 +234,7 @@ export interface ObjectiveCheck {
  * order-statistic interval. A metric the scenario does not have (no tasks) counts as met.
  */
 export function check(o: Objective, r: RunResult, aggregate: ExperimentAggregate, perYear: boolean): ObjectiveCheck {
-  const scale = o.perYear ? YEAR_S / (r.horizonS - r.warmupS) : 1;
+  const scale = o.perYear ? yearScale(r) : 1;
   const s: MetricSummary | undefined = metricAt(r, o.metric);
   if (s === undefined || s.mean === null) return { objective: o.text, value: null, bound: null, verdict: 'met' };
   const higherIsBetter = o.op === '>=';
@@ -340,7 +340,7 @@ export async function advise(
   }
   const evaluate = (x: (typeof items)[number]): void => {
     const r = x.aggregate.result(null);
-    const scale = YEAR_S / (r.horizonS - r.warmupS);
+    const scale = yearScale(r);
     x.outcome.result = r;
     x.outcome.replications = x.aggregate.count;
     x.outcome.checks = objectives.map((o) => check(o, r, x.aggregate, perYear));

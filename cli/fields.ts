@@ -1,4 +1,4 @@
-import { referenceEntries, type ReferenceEntry } from '../sim/scenario/index.js';
+import { referenceEntries, within, type ReferenceEntry } from '../sim/scenario/index.js';
 import { InputError } from './scenarios.js';
 import { wrapWords } from './format.js';
 
@@ -12,10 +12,6 @@ function normalise(path: string): string {
   return path.trim().replace(/\[\d*\]/g, '[]').replace(/^\.+|\.+$/g, '');
 }
 
-/** Whether `path` is `under` or inside it. */
-function within(path: string, under: string): boolean {
-  return path === under || path.startsWith(`${under}.`) || path.startsWith(`${under}[]`);
-}
 
 /** The reference's entries under PATH (every entry without one); an unknown PATH is an InputError naming the nearest fields. */
 export function fieldEntries(path: string | undefined): ReferenceEntry[] {

@@ -1,6 +1,6 @@
 import { metricAt, type RunResult } from '../sim/experiment/index.js';
 import type { Scenario } from '../sim/scenario/index.js';
-import { shortDuration, YEAR_S } from './headline.js';
+import { shortDuration, YEAR_S, yearScale } from './headline.js';
 import { wrapWords } from './format.js';
 
 /**
@@ -22,7 +22,7 @@ export const MAX_FINDINGS = 5;
 
 /** A value per year of measured time. */
 function perYear(r: RunResult, value: number): number {
-  return (value * YEAR_S) / (r.horizonS - r.warmupS);
+  return value * yearScale(r);
 }
 
 function percent(x: number): string {

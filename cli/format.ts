@@ -2,6 +2,7 @@ import { resolveBudget } from '../sim/model/kube/rollout.js';
 import { metricAt, type MetricSummary, type PrecisionReport, type RunResult } from '../sim/experiment/index.js';
 import type { Scenario } from '../sim/scenario/index.js';
 import { formatDuration } from '../sim/scenario/units.js';
+import { ARTIFACT_CAUSES, DUPLICATE_CAUSES, REQUEST_CAUSES } from '../sim/metrics/causes.js';
 
 export type Kind = 'percent' | 'duration' | 'count' | 'hours' | 'rate' | 'ms' | 'plain';
 
@@ -316,7 +317,7 @@ export function formatCompare(results: RunResult[], baseline: number | null = nu
   return `${head.join('\n')}\n${body}${diffs}\n${readingNote(true, artifactRows(results).length > 0)}`;
 }
 
-/** What each cause of downtime is called in the tables. */
+/** What each cause (of downtime, failed requests, duplicate runs: sim/metrics/causes.ts) is called in the tables. */
 export const CAUSE_LABELS: Record<string, string> = {
   duplicateNodeCheck: 'duplicate-node check',
   coordinationDb: 'coordination database',
@@ -334,6 +335,9 @@ export const CAUSE_LABELS: Record<string, string> = {
   startup: 'start-up',
   operator: 'operator deactivation',
   other: 'other',
+  overload: 'overload',
+  clockSkew: 'clock skew',
+  uncoordinated: 'no coordination (every server runs it)',
 };
 
 /** Time and messages run against the operator's intended state, where some result has any (registry: local). */
@@ -345,33 +349,26 @@ function againstOperatorRows(results: RunResult[], prefix: string, label: string
   ];
 }
 
-const REQUEST_CAUSE_LABELS: Record<string, string> = { ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'coordinationDb', 'backend', 'operator'].includes(k))), overload: 'overload' };
-
-const DUPLICATE_CAUSE_LABELS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(CAUSE_LABELS).filter(([k]) => !['duplicateNodeCheck', 'backend', 'operator'].includes(k))),
-  clockSkew: 'clock skew',
-  uncoordinated: 'no coordination (every server runs it)',
-};
-
-/** `downtime: <cause>` rows of a service, workload or artifact (`prefix`), for the causes some result has downtime from. */
-function causeRows(results: RunResult[], prefix: string, label: string): Row[] {
+/** Rows `<label><cause>` of the `causes` some result has a non-zero value for, in the labels' order. */
+function byCauseRows(results: RunResult[], causes: readonly string[], pathOf: (cause: string) => string, label: string, kind: Kind): Row[] {
   return Object.keys(CAUSE_LABELS)
-    .filter((cause) => results.some((r) => (at(r, `${prefix}.downtimeByCauseS.${cause}`)?.mean ?? 0) > 0))
-    .map((cause) => ({ label: `${label}${CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `${prefix}.downtimeByCauseS.${cause}`), kind: 'duration' as const }));
+    .filter((cause) => causes.includes(cause) && results.some((r) => (at(r, pathOf(cause))?.mean ?? 0) > 0))
+    .map((cause) => ({ label: `${label}${CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, pathOf(cause)), kind }));
 }
 
-/** `failed from <cause>` rows, for the causes some result has failed requests from. */
+/** `downtime: <cause>` rows of a service, workload or artifact (`prefix`). */
+function causeRows(results: RunResult[], prefix: string, label: string): Row[] {
+  return byCauseRows(results, ARTIFACT_CAUSES, (cause) => `${prefix}.downtimeByCauseS.${cause}`, label, 'duration');
+}
+
+/** `failed from <cause>` rows of the service. */
 function failedCauseRows(results: RunResult[], label = 'failed from '): Row[] {
-  return Object.keys(REQUEST_CAUSE_LABELS)
-    .filter((cause) => results.some((r) => (at(r, `service.requests.failedByCause.${cause}`)?.mean ?? 0) > 0))
-    .map((cause) => ({ label: `${label}${REQUEST_CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `service.requests.failedByCause.${cause}`), kind: 'count' as const }));
+  return byCauseRows(results, REQUEST_CAUSES, (cause) => `service.requests.failedByCause.${cause}`, label, 'count');
 }
 
-/** Scheduled tasks' `run twice from <cause>` rows, for the causes some result has duplicate runs from. */
+/** Scheduled tasks' `run twice from <cause>` rows. */
 function duplicateCauseRows(results: RunResult[], label: string): Row[] {
-  return Object.keys(DUPLICATE_CAUSE_LABELS)
-    .filter((cause) => results.some((r) => (at(r, `capabilities.scheduledTasks.duplicatesByCause.${cause}`)?.mean ?? 0) > 0))
-    .map((cause) => ({ label: `${label}${DUPLICATE_CAUSE_LABELS[cause]}`, get: (r: RunResult) => at(r, `capabilities.scheduledTasks.duplicatesByCause.${cause}`), kind: 'count' as const }));
+  return byCauseRows(results, DUPLICATE_CAUSES, (cause) => `capabilities.scheduledTasks.duplicatesByCause.${cause}`, label, 'count');
 }
 
 /** A table's rows as text: a label and a cell per result, each as --detail prints it. */

@@ -70,16 +70,16 @@ export const HEADLINE_ROWS: HeadRow[] = [
   worstRow(COST),
 ];
 
-/** The measured seconds of a replication (its horizon after the warmup). */
-function windowS(r: RunResult): number {
-  return r.horizonS - r.warmupS;
+/** The factor that turns a replication's total into a total per year of measured time (its horizon after the warmup). */
+export function yearScale(r: RunResult): number {
+  return YEAR_S / (r.horizonS - r.warmupS);
 }
 
 /** A row's value in a result, totals scaled to a year. */
 function valueOf(row: HeadRow, r: RunResult): number | null {
   const s = row.get ? row.get(r) : at(r, row.path);
   if (s === undefined || s.mean === null) return null;
-  return row.perYear ? (s.mean * YEAR_S) / windowS(r) : s.mean;
+  return row.perYear ? s.mean * yearScale(r) : s.mean;
 }
 
 /** Its 95% CI half-width, scaled as the value. */
@@ -87,7 +87,7 @@ function halfWidthOf(row: HeadRow, r: RunResult): number {
   const s = row.get ? row.get(r) : at(r, row.path);
   if (s?.ci95 == null) return 0;
   const hw = (s.ci95[1] - s.ci95[0]) / 2;
-  return row.perYear ? (hw * YEAR_S) / windowS(r) : hw;
+  return row.perYear ? hw * yearScale(r) : hw;
 }
 
 /** Decimals that show a half-width to about two significant digits, within [min, max]. */

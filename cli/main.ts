@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { compareOn, ExperimentAggregate, loadSource, runExperimentOn, runAllToPrecision, runParallel, runToPrecision, withPairedDifferences, type ExperimentItem, type ParallelProgress, type PrecisionReport, type PrecisionTarget, type RunResult } from '../sim/experiment/index.js';
 import { RunLimitError } from '../sim/engine/errors.js';
-import { formatScenarioError, loadScenarioText, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
+import { formatScenarioError, loadScenarioText, nested, scenarioReferenceMarkdown, sharedWithFirst, type OverrideInput, type Scenario } from '../sim/scenario/index.js';
 import { ENGINE_VERSION } from '../sim/version.js';
 import { formatCompare, formatPrecision, formatRun, idleFaultWarning, uncoordinatedWarning, wrapWords } from './format.js';
 import { formatCompareHeadline, formatRunHeadline } from './headline.js';
 import { formatAssumptions } from './assumptions.js';
 import { formatFindings } from './findings.js';
-import { parsePreset, presetOverrides } from './presets.js';
+import { parsePreset } from './presets.js';
 import { advise, adviceJson, checkOverrides, formatAdvice, parseObjective, writtenScenario, type Candidate } from './advise.js';
 import { importFiles } from './import.js';
 import { fieldEntries, fieldsMarkdown, fieldsText } from './fields.js';
@@ -21,7 +21,7 @@ import { readReportPage, reportData, reportHtml, shellQuote } from './report.js'
 import { progressBar, stopProgressBars } from './progress.js';
 import { parseShard, readShards, runShard, type ShardCommand } from './shard.js';
 import { formatSweep, HEADLINE, parseVary, sweepAxes, sweepCsv, sweepJsonLines, sweepPoints, type Axis } from './sweep.js';
-import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, loadScenarioLocated, readScenarioText, resolveScenarioPath } from './scenarios.js';
+import { BUILTIN_ORDER, builtinNames, displayPath, InputError, loadScenarioFile, loadScenarioItem, loadScenarioLocated, loadWithPreset, readScenarioText, resolveScenarioPath } from './scenarios.js';
 import { DEFAULT_VIZ_HOST, DEFAULT_VIZ_PORT, defaultSiteDir, MAX_LINK_CHARS, startVizServer, vizQuery, vizState } from './viz-server.js';
 
 /** Where the program writes; tests pass their own. */
@@ -367,7 +367,7 @@ function buildProgram(io: Io, argv: readonly string[] = []): Command {
               // exist): one that depends on other fields (minReplicas above maxReplicas) may hold
               // alone and not at a point, where loading the whole point decides.
               const path = line.startsWith(`${origin} `) ? line.slice(origin.length + 1).split(':')[0]! : '';
-              if (!(path === a.path || path.startsWith(`${a.path}.`) || path.startsWith(`${a.path}[`) || a.path.startsWith(`${path}.`) || a.path.startsWith(`${path}[`))) continue;
+              if (path === '' || !nested(path, a.path)) continue;
               const key = `${k}\n${line.slice(origin.length)}`;
               if (!problems.has(key)) problems.set(key, line);
             }
@@ -473,14 +473,8 @@ function buildProgram(io: Io, argv: readonly string[] = []): Command {
       };
       // Each candidate is its own scenario: the preset's overrides follow its workloads.
       const load = (c: Candidate): ExperimentItem | { error: string } => {
-        const source = { text: c.text, file: `${base.source.file} (${c.label})`, overrides: [...common] };
-        let loaded = loadScenarioText(source.text, source.file, source.overrides);
-        if (loaded.scenario !== undefined && preset !== null) {
-          source.overrides = [...presetOverrides(preset, loaded.scenario), ...common];
-          loaded = loadScenarioText(source.text, source.file, source.overrides);
-        }
-        if (loaded.scenario === undefined) return { error: loaded.errors.map(formatScenarioError)[0] ?? 'does not load' };
-        return { scenario: loaded.scenario, source };
+        const loaded = loadWithPreset(c.text, `${base.source.file} (${c.label})`, common, preset);
+        return 'errors' in loaded ? { error: loaded.errors[0] ?? 'does not load' } : { scenario: loaded.scenario, source: loaded.source };
       };
       const out = o.out === undefined ? null : new OutputFile(o.out);
       const written = o.write === undefined ? null : new OutputFile(o.write, '--write');

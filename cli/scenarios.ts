@@ -106,14 +106,22 @@ export function loadScenarioItem(arg: string, overrides: readonly OverrideInput[
 /** loadScenarioItem, and where each field was written (for errors about the `sweep:` section's values). */
 export function loadScenarioLocated(arg: string, overrides: readonly OverrideInput[], preset: Preset | null = null): ExperimentItem & { locs: ReadonlyMap<string, Loc> } {
   const path = resolveScenarioPath(arg);
-  const text = readScenarioText(arg, path);
+  const loaded = loadWithPreset(readScenarioText(arg, path), displayPath(path), overrides, preset);
+  if ('errors' in loaded) throw new InputError(loaded.errors.join('\n'));
+  return loaded;
+}
+
+/**
+ * A scenario's text with overrides and a preset: a preset's overrides depend on the scenario's pools
+ * and workloads, so it loads once to read them; --set still wins over them. Errors come formatted.
+ */
+export function loadWithPreset(text: string, file: string, overrides: readonly OverrideInput[], preset: Preset | null): (ExperimentItem & { locs: ReadonlyMap<string, Loc> }) | { errors: string[] } {
   const load = (all: readonly OverrideInput[]) => {
-    const source: ScenarioSource = { text, file: displayPath(path), overrides: [...all] };
+    const source: ScenarioSource = { text, file, overrides: [...all] };
     const result = loadScenarioText(source.text, source.file, source.overrides);
-    if (result.scenario === undefined) throw new InputError(result.errors.map(formatScenarioError).join('\n'));
+    if (result.scenario === undefined) return { errors: result.errors.map(formatScenarioError) };
     return { scenario: result.scenario, source, locs: result.locs ?? new Map() };
   };
   const first = load(overrides);
-  // A preset's overrides depend on the scenario's pools and workloads; --set still wins over them.
-  return preset === null ? first : load([...presetOverrides(preset, first.scenario), ...overrides]);
+  return preset === null || 'errors' in first ? first : load([...presetOverrides(preset, first.scenario), ...overrides]);
 }

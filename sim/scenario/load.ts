@@ -105,12 +105,12 @@ function blameOverrides(errors: ScenarioError[], overrides: readonly Override[],
 }
 
 /** Whether one field path is the other or inside it. */
-function nested(a: string, b: string): boolean {
+export function nested(a: string, b: string): boolean {
   return within(a, b) || within(b, a);
 }
 
 /** Whether field path `inner` is `outer` or inside it (`a.b[0]` is within `a.b`). */
-function within(inner: string, outer: string): boolean {
+export function within(inner: string, outer: string): boolean {
   return inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
 }
 

@@ -4,7 +4,7 @@ import { reportNotReady, setHung, setPhase, type Cluster } from './cluster.js';
 import { armPodFailures } from '../faults/pod-failures.js';
 import { createContainer, planReadyAgain, stopTimers, type PodArg } from './kubelet.js';
 import { failureDetectedTime } from './probes.js';
-import type { Pod } from './types.js';
+import type { DisruptionCause, Pod } from './types.js';
 import { disrupt } from './types.js';
 
 /**
@@ -54,9 +54,9 @@ function onBackoffDone({ c, pod }: PodArg): void {
 }
 
 /** The process stops answering: readiness then liveness failures follow, computed from the probes. False if not running. */
-export function hangContainer(c: Cluster, pod: Pod): boolean {
+export function hangContainer(c: Cluster, pod: Pod, cause: DisruptionCause = 'container-hang'): boolean {
   if (pod.phase !== 'Running' || pod.hung) return false;
-  disrupt(pod, 'container-hang');
+  disrupt(pod, cause);
   c.sim.cancel(pod.faultTimer);
   c.sim.cancel(pod.probeTimer);
   pod.faultTimer = pod.probeTimer = NO_EVENT;
@@ -72,9 +72,7 @@ export function hangContainer(c: Cluster, pod: Pod): boolean {
  * pause longer than the liveness budget ends in a kill instead. False if not running.
  */
 export function pauseContainer(c: Cluster, pod: Pod, durationS: number): boolean {
-  if (pod.phase !== 'Running' || pod.hung) return false;
-  disrupt(pod, 'jvm-pause');
-  if (!hangContainer(c, pod)) return false;
+  if (!hangContainer(c, pod, 'jvm-pause')) return false;
   pod.pauseEndS = c.sim.nowS + durationS;
   pod.faultTimer = c.sim.scheduleAt(pod.pauseEndS, onPauseEnd, pod.ref);
   return true;

@@ -5,7 +5,6 @@ import { deletePod, reconcile } from './deployment.js';
 import { tickAtOrAfter } from './probes.js';
 import { clusterChanged } from './scheduler.js';
 import type { Node, Pod } from './types.js';
-import { disrupt } from './types.js';
 
 /** kubectl drain retries a refused eviction every 5 s. */
 export const DRAIN_RETRY_S = 5;
@@ -54,8 +53,7 @@ function attemptEvictions(c: Cluster, drain: Drain): void {
       blocked = true;
       continue;
     }
-    disrupt(pod, 'node-drain');
-    deletePod(c, pod);
+    deletePod(c, pod, 'node-drain');
     reconcile(c, pod.workload);
   }
   if (!blocked) {
